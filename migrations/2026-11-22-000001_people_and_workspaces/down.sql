@@ -1,0 +1,5 @@
+DROP TABLE audit_events;
+DROP TABLE invitations;
+DROP TABLE memberships;
+DROP TABLE workspaces;
+DROP TABLE users;

@@ -1,0 +1,122 @@
+//! The application: its shared state and the server builder, used by `main` and by the tests alike.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{self, DefaultHeaders, ErrorHandlers, Logger};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use secrecy::ExposeSecret as _;
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::web::{self as routes, errors, session_store::PgSessionStore};
+
+/// What every request handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+}
+
+/// The content security policy: everything from this origin, nothing inline.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// A running server and the port it listens on (the tests bind port 0 and read it here).
+pub struct Application {
+    pub port: u16,
+    pub server: Server,
+}
+
+impl Application {
+    /// Binds the listener and builds the server; migrations are the caller's business.
+    ///
+    /// # Errors
+    /// When the address cannot be bound.
+    pub fn build(settings: Settings, pool: DbPool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind((settings.host, settings.port))
+            .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, settings, pool)?;
+        Ok(Self { port, server })
+    }
+}
+
+fn serve(listener: TcpListener, settings: Settings, pool: DbPool) -> anyhow::Result<Server> {
+    let secure = settings.secure_cookies();
+    let cookie_name = if secure {
+        "__Host-vistaflow"
+    } else {
+        "vistaflow"
+    };
+    let session_key = Key::try_from(settings.session_key.expose_secret())
+        .context("VISTAFLOW_SESSION_KEY must hold at least 64 bytes")?;
+    let absolute = actix_web::cookie::time::Duration::hours(settings.session_absolute_hours);
+    let state = web::Data::new(AppState {
+        pool: pool.clone(),
+        settings: Arc::new(settings),
+    });
+
+    let server = HttpServer::new(move || {
+        let sessions =
+            SessionMiddleware::builder(PgSessionStore::new(pool.clone()), session_key.clone())
+                .cookie_name(cookie_name.to_owned())
+                .cookie_secure(secure)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_path("/".to_owned())
+                .cookie_content_security(CookieContentSecurity::Private)
+                .session_lifecycle(BrowserSession::default().state_ttl(absolute))
+                .build();
+        let headers = DefaultHeaders::new()
+            .add(("Content-Security-Policy", CSP))
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("X-Frame-Options", "DENY"))
+            .add(("Referrer-Policy", "same-origin"))
+            .add((
+                "Permissions-Policy",
+                "camera=(), microphone=(), geolocation=()",
+            ));
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(256 * 1024))
+            .configure(routes::routes)
+            .wrap(middleware::from_fn(routes::csrf::verify))
+            .wrap(ErrorHandlers::new().default_handler(errors::render))
+            .wrap(sessions)
+            .wrap(headers)
+            .wrap(middleware::Compress::default())
+            .wrap(
+                Logger::new("%r %s %b %Dms")
+                    .exclude("/healthz")
+                    .exclude("/readyz"),
+            )
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+/// Builds the pool, applies migrations, and starts serving: the `serve` command.
+///
+/// # Errors
+/// When the database cannot be migrated or the address bound.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    if settings.session_key_is_ephemeral {
+        tracing::warn!(
+            "VISTAFLOW_SESSION_KEY is unset: using a random key, sessions end when the app restarts"
+        );
+    }
+    let pool = db::build_pool(settings.database_url(), settings.database_pool_size)?;
+    let applied = db::migrate(&pool).await?;
+    tracing::info!(applied, "database migrations applied");
+    let public_url = settings.public_url.clone();
+    let app = Application::build(settings, pool)?;
+    tracing::info!(port = app.port, url = %public_url, "VistaFlow is listening");
+    app.server.await.context("running the server")
+}

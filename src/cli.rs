@@ -1,0 +1,142 @@
+//! The command line: `serve` (the default), `migrate`, `create-admin`.
+
+use std::io::{BufRead as _, IsTerminal as _};
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db::{self, models::NewAuditEvent, models::NewUser, queries};
+use crate::domain::{DisplayName, EmailAddress, NewPassword};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vistaflow",
+    version,
+    about = "Turns social-media attention into qualified leads"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a site admin, or make an existing person one. The password is read from standard input
+    /// (asked for without echo on a terminal), never from the command line.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// The name shown to others (defaults to the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// Runs `migrate`.
+///
+/// # Errors
+/// When the database cannot be reached or a migration fails.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let pool = db::build_pool(settings.database_url(), 1)?;
+    let applied = db::migrate(&pool).await?;
+    println!("{applied} migration(s) applied");
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the admin: ")?;
+        let again = rpassword::prompt_password("Same password again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+/// Runs `create-admin`: creates the person if the email is new (with the password), or promotes them.
+///
+/// # Errors
+/// When the email or password is refused, or the database fails.
+pub async fn create_admin(
+    settings: &Settings,
+    email: &str,
+    name: Option<String>,
+) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email)
+        .map_err(|_| anyhow::anyhow!("{email:?} is not an email address"))?;
+    let pool = db::build_pool(settings.database_url(), 1)?;
+    db::migrate(&pool).await?;
+
+    let existing = {
+        let email = email.clone();
+        db::run(&pool, move |conn| {
+            Ok(queries::users::find_by_email(conn, email.as_str())?)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    if let Some(user) = existing {
+        db::run(&pool, move |conn| {
+            queries::users::set_admin(conn, user.id, true)?;
+            queries::audit::record(
+                conn,
+                &NewAuditEvent::new("admin.granted_by_cli", None, None, None)
+                    .with_details(serde_json::json!({ "user_id": user.id })),
+            )?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("{email} is now a site admin");
+        return Ok(());
+    }
+
+    let default_name = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or("admin")
+        .to_owned();
+    let name = DisplayName::parse(name.as_deref().unwrap_or(&default_name))
+        .map_err(|_| anyhow::anyhow!("the name must be 1 to 80 characters"))?;
+    let typed = read_password()?;
+    let new_password = NewPassword::parse(&typed, &[email.as_str(), name.as_str()])
+        .map_err(|invalid| anyhow::anyhow!("{}", crate::i18n::Lang::En.t(invalid.key)))?;
+    let hash = password::hash_blocking(new_password.expose().to_owned()).await?;
+    db::run(&pool, move |conn| {
+        let user = queries::users::insert(
+            conn,
+            &NewUser {
+                email: email.as_str(),
+                display_name: name.as_str(),
+                password_hash: &hash,
+                locale: None,
+                is_admin: true,
+            },
+        )?
+        .ok_or(crate::error::AppError::Conflict("errors.email_taken"))?;
+        queries::audit::record(
+            conn,
+            &NewAuditEvent::new("admin.created_by_cli", None, None, None)
+                .with_details(serde_json::json!({ "user_id": user.id })),
+        )?;
+        println!("created site admin {}", user.email);
+        Ok(())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))
+}

@@ -1,0 +1,317 @@
+//! Settings read from the environment (12-factor), parsed once at start-up; every problem is reported at once.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use base64::Engine as _;
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
+
+/// Where the app runs: development relaxes what a laptop cannot provide (https, a fixed session key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Every setting of the app. Secrets are held in types that never print.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub environment: Environment,
+    pub database_url: SecretString,
+    pub database_pool_size: usize,
+    pub host: IpAddr,
+    pub port: u16,
+    /// The address people use to reach the app; `https://` turns on `Secure` cookies and the `__Host-` prefix.
+    pub public_url: String,
+    /// 64 bytes that encrypt the session cookie.
+    pub session_key: SecretSlice<u8>,
+    /// True when no key was configured (development): sessions then end when the app restarts.
+    pub session_key_is_ephemeral: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    /// Believe `X-Forwarded-For` for the client address (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    pub log_format: LogFormat,
+}
+
+/// All the variables that are missing or malformed, each with what is expected.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "the configuration has {} problem(s):",
+            self.problems.len()
+        )?;
+        for problem in &self.problems {
+            writeln!(f, "  - {problem}")?;
+        }
+        write!(f, "see .env.example for every variable and its meaning")
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+struct Reader<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn parsed<T: std::str::FromStr>(&mut self, name: &str, default: T, expected: &str) -> T {
+        match self.get(name) {
+            None => default,
+            Some(raw) => raw.parse().unwrap_or_else(|_| {
+                self.problems
+                    .push(format!("{name} is malformed: expected {expected}"));
+                default
+            }),
+        }
+    }
+
+    fn ranged(&mut self, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> i64 {
+        let value = self.parsed(name, default, "a whole number");
+        if range.contains(&value) {
+            value
+        } else {
+            self.problems.push(format!(
+                "{name} must be between {} and {}",
+                range.start(),
+                range.end()
+            ));
+            default
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming every missing or malformed variable.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment in production, a map in tests).
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming every missing or malformed variable.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut env = Reader {
+            lookup,
+            problems: Vec::new(),
+        };
+
+        let environment = match env.get("APP_ENV").as_deref() {
+            None | Some("production") => Environment::Production,
+            Some("development") => Environment::Development,
+            Some(_) => {
+                env.problems
+                    .push("APP_ENV is malformed: expected development or production".into());
+                Environment::Production
+            }
+        };
+        let production = environment == Environment::Production;
+
+        let database_url = env.get("DATABASE_URL").unwrap_or_else(|| {
+            env.problems.push(
+                "DATABASE_URL is missing: expected postgres://user@host:port/database".into(),
+            );
+            String::new()
+        });
+        if !database_url.is_empty()
+            && !database_url.starts_with("postgres://")
+            && !database_url.starts_with("postgresql://")
+        {
+            env.problems.push(
+                "DATABASE_URL is malformed: expected postgres://user@host:port/database".into(),
+            );
+        }
+        let database_pool_size =
+            usize::try_from(env.ranged("DATABASE_POOL_SIZE", 8, 1..=200)).unwrap_or(8);
+        let default_host: IpAddr = if production {
+            [0, 0, 0, 0].into()
+        } else {
+            [127, 0, 0, 1].into()
+        };
+        let host = env.parsed(
+            "HOST",
+            default_host,
+            "an IP address such as 127.0.0.1 or 0.0.0.0",
+        );
+        let port = env.parsed("PORT", 8080_u16, "a port number");
+
+        let public_url = match env.get("PUBLIC_URL") {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(_) => {
+                env.problems
+                    .push("PUBLIC_URL is malformed: expected http://... or https://...".into());
+                String::new()
+            }
+            None if production => {
+                env.problems
+                    .push("PUBLIC_URL is missing: expected the https:// address people use".into());
+                String::new()
+            }
+            None => format!("http://127.0.0.1:{port}"),
+        };
+
+        let session_key = match env.get("VISTAFLOW_SESSION_KEY") {
+            Some(encoded) => match base64::engine::general_purpose::STANDARD.decode(&encoded) {
+                Ok(bytes) if bytes.len() >= 64 => bytes,
+                _ => {
+                    env.problems.push("VISTAFLOW_SESSION_KEY is malformed: expected at least 64 bytes in base64 (openssl rand -base64 64)".into());
+                    Vec::new()
+                }
+            },
+            None if production => {
+                env.problems.push("VISTAFLOW_SESSION_KEY is missing: expected at least 64 bytes in base64 (openssl rand -base64 64)".into());
+                Vec::new()
+            }
+            None => {
+                let mut key = vec![0_u8; 64];
+                rand::fill(&mut key[..]);
+                key
+            }
+        };
+
+        let session_key_is_ephemeral = env.get("VISTAFLOW_SESSION_KEY").is_none();
+        let session_idle_minutes = env.ranged("SESSION_IDLE_MINUTES", 120, 5..=1440);
+        let session_absolute_hours = env.ranged("SESSION_ABSOLUTE_HOURS", 24, 1..=720);
+        let trust_forwarded_for = env.parsed("TRUST_FORWARDED_FOR", false, "true or false");
+        let log_format = match env.get("LOG_FORMAT").as_deref() {
+            None => {
+                if production {
+                    LogFormat::Json
+                } else {
+                    LogFormat::Text
+                }
+            }
+            Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => {
+                env.problems
+                    .push("LOG_FORMAT is malformed: expected text or json".into());
+                LogFormat::Text
+            }
+        };
+
+        if !env.problems.is_empty() {
+            return Err(ConfigError {
+                problems: env.problems,
+            });
+        }
+        Ok(Self {
+            environment,
+            database_url: SecretString::from(database_url),
+            database_pool_size,
+            host,
+            port,
+            public_url,
+            session_key: SecretSlice::from(session_key),
+            session_key_is_ephemeral,
+            session_idle_minutes,
+            session_absolute_hours,
+            trust_forwarded_for,
+            log_format,
+        })
+    }
+
+    /// Cookies are `Secure` (and `__Host-` prefixed) whenever people reach the app over https.
+    #[must_use]
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    #[must_use]
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(&move |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn production_names_every_missing_variable() {
+        let error = settings(&[]).unwrap_err();
+        let text = error.to_string();
+        for name in ["DATABASE_URL", "PUBLIC_URL", "VISTAFLOW_SESSION_KEY"] {
+            assert!(text.contains(name), "{name} not named in: {text}");
+        }
+    }
+
+    #[test]
+    fn malformed_values_are_named_with_what_is_expected() {
+        let error = settings(&[
+            ("APP_ENV", "development"),
+            ("DATABASE_URL", "mysql://x"),
+            ("PORT", "eighty"),
+            ("SESSION_IDLE_MINUTES", "0"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.problems.len(), 3, "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("PORT is malformed: expected a port number")
+        );
+    }
+
+    #[test]
+    fn development_needs_only_the_database() {
+        let settings = settings(&[
+            ("APP_ENV", "development"),
+            ("DATABASE_URL", "postgres://localhost/vf"),
+        ])
+        .unwrap();
+        assert_eq!(settings.public_url, "http://127.0.0.1:8080");
+        assert!(!settings.secure_cookies());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let key = base64::engine::general_purpose::STANDARD.encode([7_u8; 64]);
+        let settings = settings(&[
+            ("DATABASE_URL", "postgres://vf:hunter2-secret@db/vf"),
+            ("PUBLIC_URL", "https://app.example.com"),
+            ("VISTAFLOW_SESSION_KEY", &key),
+        ])
+        .unwrap();
+        let printed = format!("{settings:?}");
+        assert!(
+            !printed.contains("hunter2-secret") && !printed.contains(&key),
+            "{printed}"
+        );
+        assert!(settings.secure_cookies());
+    }
+}

@@ -1,0 +1,36 @@
+//! An invitation to join a workspace, waiting for the invited address to accept it.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::invitations;
+use crate::domain::Role;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations, check_for_backend(diesel::pg::Pg))]
+pub struct Invitation {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub email: String,
+    pub role: String,
+    pub invited_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Invitation {
+    #[must_use]
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Member)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct NewInvitation<'a> {
+    pub workspace_id: i64,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub invited_by: Option<i64>,
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,0 +1,15 @@
+//! Row types, one module per table: `Foo` (read), `NewFoo` (insert), `FooChanges` (update).
+
+pub mod audit_event;
+pub mod invitation;
+pub mod login_throttle;
+pub mod membership;
+pub mod user;
+pub mod workspace;
+
+pub use audit_event::{AuditEvent, NewAuditEvent};
+pub use invitation::{Invitation, NewInvitation};
+pub use login_throttle::LoginThrottle;
+pub use membership::{Membership, NewMembership};
+pub use user::{NewUser, User};
+pub use workspace::{NewWorkspace, Workspace};

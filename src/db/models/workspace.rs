@@ -1,0 +1,25 @@
+//! A workspace: the team and the data of one creator or studio.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::workspaces;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = workspaces, check_for_backend(diesel::pg::Pg))]
+pub struct Workspace {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = workspaces)]
+pub struct NewWorkspace<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub language: &'a str,
+}

@@ -1,0 +1,100 @@
+//! Queries on memberships: who is in a workspace and with which role.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::models::NewMembership;
+use crate::db::schema::{memberships, users};
+use crate::domain::Role;
+
+/// A member as shown on the workspace's settings page.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub joined_at: DateTime<Utc>,
+}
+
+pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Member>> {
+    let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .order((memberships::created_at.asc(), users::id.asc()))
+        .select((
+            users::id,
+            users::email,
+            users::display_name,
+            memberships::role,
+            memberships::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, email, display_name, role, joined_at)| Member {
+            user_id,
+            email,
+            display_name,
+            role: Role::parse(&role).unwrap_or(Role::Member),
+            joined_at,
+        })
+        .collect())
+}
+
+/// Locks the workspace's memberships for this transaction and returns every (user id, role), so that two
+/// concurrent role changes cannot both remove "the other" owner.
+pub fn lock_roles(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<(i64, Role)>> {
+    let rows: Vec<(i64, String)> = memberships::table
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .select((memberships::user_id, memberships::role))
+        .for_update()
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, role)| (id, Role::parse(&role).unwrap_or(Role::Member)))
+        .collect())
+}
+
+/// How many owners a locked role list holds.
+#[must_use]
+pub fn owners(roles: &[(i64, Role)]) -> i64 {
+    i64::try_from(
+        roles
+            .iter()
+            .filter(|(_, role)| *role == Role::Owner)
+            .count(),
+    )
+    .unwrap_or(i64::MAX)
+}
+
+pub fn add(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    user_id: i64,
+    role: Role,
+) -> QueryResult<usize> {
+    diesel::insert_into(memberships::table)
+        .values(&NewMembership {
+            workspace_id,
+            user_id,
+            role: role.as_str(),
+        })
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
+
+pub fn set_role(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    user_id: i64,
+    role: Role,
+) -> QueryResult<usize> {
+    diesel::update(memberships::table.find((workspace_id, user_id)))
+        .set(memberships::role.eq(role.as_str()))
+        .execute(conn)
+}
+
+pub fn remove(conn: &mut PgConnection, workspace_id: i64, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(memberships::table.find((workspace_id, user_id))).execute(conn)
+}

@@ -1,0 +1,25 @@
+//! Query functions grouped by aggregate. Each takes `&mut PgConnection` so callers can compose them in one
+//! transaction; every query on workspace data filters by the workspace id.
+
+pub mod audit;
+pub mod dashboard;
+pub mod invitations;
+pub mod memberships;
+pub mod sessions;
+pub mod throttles;
+pub mod users;
+pub mod workspaces;
+
+/// Escapes `%`, `_` and `\` so a person's search text matches literally inside an ILIKE pattern.
+#[must_use]
+pub fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}

@@ -1,0 +1,155 @@
+//! Queries on workspaces: create with an owner, find through a membership, list, rename, admin listing.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::models::{Membership, NewMembership, NewWorkspace, Workspace};
+use crate::db::schema::{memberships, workspaces};
+use crate::domain::{Role, Slug, WorkspaceName};
+use crate::i18n::Lang;
+
+/// Creates a workspace owned by `owner_id`, with the first free slug derived from its name.
+/// Call inside a transaction: the workspace and its owner's membership land together.
+pub fn create_with_owner(
+    conn: &mut PgConnection,
+    name: &WorkspaceName,
+    language: Lang,
+    owner_id: i64,
+) -> QueryResult<Workspace> {
+    let base = name.slug_base();
+    let mut candidate = base.clone();
+    let mut attempt = 1_u32;
+    let workspace = loop {
+        let inserted = diesel::insert_into(workspaces::table)
+            .values(&NewWorkspace {
+                slug: candidate.as_str(),
+                name: name.as_str(),
+                language: language.code(),
+            })
+            .on_conflict(workspaces::slug)
+            .do_nothing()
+            .returning(Workspace::as_returning())
+            .get_result(conn)
+            .optional()?;
+        if let Some(workspace) = inserted {
+            break workspace;
+        }
+        attempt += 1;
+        candidate = base.with_suffix(attempt);
+    };
+    diesel::insert_into(memberships::table)
+        .values(&NewMembership {
+            workspace_id: workspace.id,
+            user_id: owner_id,
+            role: Role::Owner.as_str(),
+        })
+        .execute(conn)?;
+    Ok(workspace)
+}
+
+/// The workspace at `slug` with the person's role in it; `None` when it does not exist or they are not a
+/// member (both answer 404).
+pub fn find_for_member(
+    conn: &mut PgConnection,
+    slug: &Slug,
+    user_id: i64,
+) -> QueryResult<Option<(Workspace, Role)>> {
+    let found: Option<(Workspace, Membership)> = workspaces::table
+        .inner_join(memberships::table)
+        .filter(workspaces::slug.eq(slug.as_str()))
+        .filter(memberships::user_id.eq(user_id))
+        .select((Workspace::as_select(), Membership::as_select()))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(workspace, membership)| {
+        let role = membership.role();
+        (workspace, role)
+    }))
+}
+
+/// Every workspace the person belongs to, by name.
+pub fn list_for_user(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(Workspace, Role)>> {
+    let rows: Vec<(Workspace, Membership)> = workspaces::table
+        .inner_join(memberships::table)
+        .filter(memberships::user_id.eq(user_id))
+        .order((workspaces::name.asc(), workspaces::id.asc()))
+        .select((Workspace::as_select(), Membership::as_select()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(w, m)| (w.clone(), m.role()))
+        .collect())
+}
+
+pub fn update_settings(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    name: &WorkspaceName,
+    language: Lang,
+) -> QueryResult<usize> {
+    diesel::update(workspaces::table.find(workspace_id))
+        .set((
+            workspaces::name.eq(name.as_str()),
+            workspaces::language.eq(language.code()),
+            workspaces::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+}
+
+/// A workspace as listed on the admin page.
+#[derive(Debug, Clone)]
+pub struct WorkspaceListing {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub members: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Workspaces whose name or slug contains `search`, newest first.
+pub fn search(
+    conn: &mut PgConnection,
+    search: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<WorkspaceListing>> {
+    let mut query = workspaces::table.into_boxed();
+    if let Some(text) = search {
+        let pattern = super::like_pattern(text);
+        query = query.filter(
+            workspaces::name
+                .ilike(pattern.clone())
+                .or(workspaces::slug.ilike(pattern)),
+        );
+    }
+    if let Some(before) = before_id {
+        query = query.filter(workspaces::id.lt(before));
+    }
+    let found: Vec<Workspace> = query
+        .order(workspaces::id.desc())
+        .limit(limit)
+        .select(Workspace::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> = found.iter().map(|w| w.id).collect();
+    let counts: Vec<(i64, i64)> = memberships::table
+        .filter(memberships::workspace_id.eq_any(&ids))
+        .group_by(memberships::workspace_id)
+        .select((memberships::workspace_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|w| {
+            let members = counts
+                .iter()
+                .find(|(id, _)| *id == w.id)
+                .map_or(0, |(_, n)| *n);
+            WorkspaceListing {
+                id: w.id,
+                slug: w.slug,
+                name: w.name,
+                members,
+                created_at: w.created_at,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,98 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        occurred_at -> Timestamptz,
+        actor_user_id -> Nullable<Int8>,
+        workspace_id -> Nullable<Int8>,
+        action -> Text,
+        details -> Jsonb,
+        ip_address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        email -> Text,
+        role -> Text,
+        invited_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    login_throttles (scope, subject) {
+        scope -> Text,
+        subject -> Text,
+        failures -> Int4,
+        window_started_at -> Timestamptz,
+        blocked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    memberships (workspace_id, user_id) {
+        workspace_id -> Int8,
+        user_id -> Int8,
+        role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        locale -> Nullable<Text>,
+        is_admin -> Bool,
+        disabled_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    web_sessions (key_hash) {
+        key_hash -> Bytea,
+        user_id -> Nullable<Int8>,
+        state -> Jsonb,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    workspaces (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        language -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(audit_events -> users (actor_user_id));
+diesel::joinable!(audit_events -> workspaces (workspace_id));
+diesel::joinable!(invitations -> users (invited_by));
+diesel::joinable!(invitations -> workspaces (workspace_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(web_sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
+    invitations,
+    login_throttles,
+    memberships,
+    users,
+    web_sessions,
+    workspaces,
+);

@@ -1,0 +1,14 @@
+//! VistaFlow: turns the attention a creator gets on social networks into qualified leads.
+
+rust_i18n::i18n!("src/locales", fallback = "en");
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,31 @@
+//! The `vistaflow` binary: parse the command line, load the configuration, run the command.
+
+use clap::Parser as _;
+use vistaflow::cli::{self, Cli, Command};
+use vistaflow::config::Settings;
+
+#[actix_web::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("vistaflow cannot start: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    vistaflow::telemetry::init(settings.log_format);
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => vistaflow::app::run(settings).await,
+        Command::Migrate => cli::migrate(&settings).await,
+        Command::CreateAdmin { email, name } => cli::create_admin(&settings, &email, name).await,
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("vistaflow: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The web layer. This file holds the one route table: every URL of the app can be read here.
+
+pub mod assets;
+pub mod csrf;
+pub mod errors;
+pub mod extract;
+pub mod pages;
+pub mod render;
+pub mod session_store;
+
+use actix_web::web::{self, get, post};
+
+use crate::error::AppError;
+use pages::{
+    account, admin, coming_soon, dashboard, health, home, language, login, members, register,
+    settings, workspaces,
+};
+
+/// Registers every route of the app.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", get().to(health::healthz))
+        .route("/readyz", get().to(health::readyz))
+        .route("/static/{path:.*}", get().to(assets::serve))
+        .route("/", get().to(home::index))
+        .route("/register", get().to(register::new))
+        .route("/register", post().to(register::create))
+        .route("/login", get().to(login::new))
+        .route("/login", post().to(login::create))
+        .route("/logout", post().to(login::destroy))
+        .route("/language", post().to(language::update))
+        .route("/account", get().to(account::show))
+        .route("/account/password", post().to(account::update_password))
+        .route("/workspaces", get().to(workspaces::index))
+        .route("/workspaces", post().to(workspaces::create))
+        .route(
+            "/invitations/{id}/accept",
+            post().to(workspaces::accept_invitation),
+        )
+        .route(
+            "/invitations/{id}/decline",
+            post().to(workspaces::decline_invitation),
+        )
+        .service(
+            web::scope("/w/{slug}")
+                .route("", get().to(dashboard::show))
+                .route("/", get().to(dashboard::show))
+                .route("/accounts", get().to(coming_soon::accounts))
+                .route("/interactions", get().to(coming_soon::interactions))
+                .route("/leads", get().to(coming_soon::leads))
+                .route("/review", get().to(coming_soon::review))
+                .route("/templates", get().to(coming_soon::templates))
+                .route("/integrations", get().to(coming_soon::integrations))
+                .route("/settings", get().to(settings::show))
+                .route("/settings", post().to(settings::update))
+                .route("/leave", post().to(settings::leave))
+                .route("/members", get().to(members::index))
+                .route("/members/{user_id}/role", post().to(members::change_role))
+                .route("/members/{user_id}/remove", post().to(members::remove))
+                .route("/invitations", post().to(members::invite))
+                .route(
+                    "/invitations/{id}/revoke",
+                    post().to(members::revoke_invitation),
+                ),
+        )
+        .service(
+            web::scope("/admin")
+                .route("", get().to(admin::index))
+                .route("/", get().to(admin::index))
+                .route("/users", get().to(admin::users::index))
+                .route("/users/{id}/disable", post().to(admin::users::disable))
+                .route("/users/{id}/enable", post().to(admin::users::enable))
+                .route("/users/{id}/admin", post().to(admin::users::grant_admin))
+                .route(
+                    "/users/{id}/revoke-admin",
+                    post().to(admin::users::revoke_admin),
+                )
+                .route("/workspaces", get().to(admin::workspaces::index))
+                .route("/audit", get().to(admin::audit::index)),
+        )
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

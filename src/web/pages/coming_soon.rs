@@ -1,0 +1,56 @@
+//! Sections of a workspace that are not built yet: an honest empty state, never sample data.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+
+use crate::error::AppError;
+use crate::web::extract::InWorkspace;
+use crate::web::render::{self, Chrome};
+
+#[derive(Template)]
+#[template(path = "pages/coming_soon/index.html")]
+pub struct ComingSoonPage {
+    ctx: Chrome,
+    section: &'static str,
+}
+
+fn page(member: InWorkspace, section: &'static str) -> Result<HttpResponse, AppError> {
+    render::html(
+        StatusCode::OK,
+        &ComingSoonPage {
+            ctx: member.chrome,
+            section,
+        },
+    )
+}
+
+/// GET /w/{slug}/accounts
+pub async fn accounts(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    page(member, "accounts")
+}
+
+/// GET /w/{slug}/interactions
+pub async fn interactions(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    page(member, "interactions")
+}
+
+/// GET /w/{slug}/leads
+pub async fn leads(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    page(member, "leads")
+}
+
+/// GET /w/{slug}/review
+pub async fn review(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    page(member, "review")
+}
+
+/// GET /w/{slug}/templates
+pub async fn templates(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    page(member, "templates")
+}
+
+/// GET /w/{slug}/integrations
+pub async fn integrations(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    page(member, "integrations")
+}

@@ -1,0 +1,44 @@
+//! A workspace's dashboard: figures counted from the database and what to do next.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use crate::app::AppState;
+use crate::db::queries::audit::AuditLine;
+use crate::db::queries::dashboard::WorkspaceCounts;
+use crate::db::{self, queries};
+use crate::error::AppError;
+use crate::web::extract::InWorkspace;
+use crate::web::render::{self, Chrome};
+
+#[derive(Template)]
+#[template(path = "pages/dashboard/index.html")]
+pub struct DashboardPage {
+    ctx: Chrome,
+    counts: WorkspaceCounts,
+    recent: Vec<AuditLine>,
+}
+
+/// GET /w/{slug}/
+pub async fn show(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace.id;
+    let (counts, recent) = db::run(&state.pool, move |conn| {
+        let counts = queries::dashboard::counts(conn, workspace_id, Utc::now())?;
+        let recent = queries::audit::list(conn, Some(workspace_id), None, None, 8)?;
+        Ok((counts, recent))
+    })
+    .await?;
+    render::html(
+        StatusCode::OK,
+        &DashboardPage {
+            ctx: member.chrome,
+            counts,
+            recent,
+        },
+    )
+}

@@ -1,0 +1,43 @@
+//! Switching the interface language: kept in the session, and on the person's account when logged in.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::session_keys;
+use crate::db::{self, queries};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::extract::{Htmx, Visitor};
+use crate::web::render;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LanguageForm {
+    pub lang: String,
+    pub next: String,
+}
+
+/// POST /language
+pub async fn update(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    form: web::Form<LanguageForm>,
+) -> Result<HttpResponse, AppError> {
+    let lang =
+        Lang::from_code(&form.lang).ok_or(AppError::Validation("errors.language_invalid"))?;
+    visitor
+        .session
+        .insert(session_keys::LANG, lang.code())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    if let Some(user) = &visitor.user {
+        let user_id = user.id;
+        db::run(&state.pool, move |conn| {
+            Ok(queries::users::set_locale(conn, user_id, lang.code())?)
+        })
+        .await?;
+    }
+    let next = render::local_path(Some(&form.next)).unwrap_or_else(|| "/".to_owned());
+    Ok(render::redirect(htmx.0, &next))
+}

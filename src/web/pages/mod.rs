@@ -1,0 +1,14 @@
+//! One module per page; each function is one action (`show`, `create`, `update_password`...).
+
+pub mod account;
+pub mod admin;
+pub mod coming_soon;
+pub mod dashboard;
+pub mod health;
+pub mod home;
+pub mod language;
+pub mod login;
+pub mod members;
+pub mod register;
+pub mod settings;
+pub mod workspaces;

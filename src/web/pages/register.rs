@@ -1,0 +1,118 @@
+//! Registration: a person, their first workspace (they own it) and a logged-in session, in one step.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::Connection as _;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::password;
+use crate::db::models::{NewAuditEvent, NewUser};
+use crate::db::{self, queries};
+use crate::domain::{DisplayName, EmailAddress, NewPassword, WorkspaceName};
+use crate::error::AppError;
+use crate::web::extract::{Htmx, Visitor};
+use crate::web::pages::login::start_session;
+use crate::web::render::{self, Chrome, FormErrors};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+    pub workspace_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/register/index.html")]
+pub struct RegisterPage {
+    ctx: Chrome,
+    form: RegisterForm,
+    errors: FormErrors,
+}
+
+/// GET /register
+pub async fn new(visitor: Visitor) -> Result<HttpResponse, AppError> {
+    if visitor.user.is_some() {
+        return Ok(render::redirect(false, "/"));
+    }
+    render::html(
+        StatusCode::OK,
+        &RegisterPage {
+            ctx: visitor.chrome,
+            form: RegisterForm::default(),
+            errors: FormErrors::default(),
+        },
+    )
+}
+
+/// POST /register
+pub async fn create(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = form.into_inner();
+    let mut errors = FormErrors::default();
+    let name = errors.check("display_name", DisplayName::parse(&form.display_name));
+    let email = errors.check("email", EmailAddress::parse(&form.email));
+    let password = errors.check(
+        "password",
+        NewPassword::parse(&form.password, &[&form.email, &form.display_name]),
+    );
+    let workspace_name = errors.check("workspace_name", WorkspaceName::parse(&form.workspace_name));
+    form.password.clear();
+    let (Some(name), Some(email), Some(password), Some(workspace_name)) =
+        (name, email, password, workspace_name)
+    else {
+        return render::invalid(&RegisterPage {
+            ctx: visitor.chrome,
+            form,
+            errors,
+        });
+    };
+
+    let hash = password::hash_blocking(password.expose().to_owned()).await?;
+    let lang = visitor.chrome.lang;
+    let ip = visitor.ip.clone();
+    let created = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let new_user = NewUser {
+                email: email.as_str(),
+                display_name: name.as_str(),
+                password_hash: &hash,
+                locale: Some(lang.code()),
+                is_admin: false,
+            };
+            let Some(user) = queries::users::insert(conn, &new_user)? else {
+                return Ok(None);
+            };
+            let workspace =
+                queries::workspaces::create_with_owner(conn, &workspace_name, lang, user.id)?;
+            queries::audit::record(
+                conn,
+                &NewAuditEvent::new(
+                    "user.registered",
+                    Some(user.id),
+                    Some(workspace.id),
+                    Some(&ip),
+                ),
+            )?;
+            Ok(Some((user, workspace)))
+        })
+    })
+    .await?;
+    let Some((user, workspace)) = created else {
+        errors.add("email", "errors.email_taken");
+        return render::invalid(&RegisterPage {
+            ctx: visitor.chrome,
+            form,
+            errors,
+        });
+    };
+    start_session(&visitor.session, &user, lang)?;
+    Ok(render::redirect(htmx.0, &format!("/w/{}/", workspace.slug)))
+}

@@ -1,0 +1,150 @@
+//! A workspace's settings: its name and the language of generated messages; leaving the workspace.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::Connection as _;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::db::models::NewAuditEvent;
+use crate::db::{self, queries};
+use crate::domain::WorkspaceName;
+use crate::domain::role::check_leave;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::extract::{Htmx, InWorkspace};
+use crate::web::render::{self, Chrome, FlashKind, FormErrors};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub name: String,
+    pub language: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/settings/index.html")]
+pub struct SettingsPage {
+    ctx: Chrome,
+    form: SettingsForm,
+    can_edit: bool,
+    errors: FormErrors,
+}
+
+/// GET /w/{slug}/settings
+pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    let form = SettingsForm {
+        name: member.workspace.name.clone(),
+        language: member.workspace.language.clone(),
+    };
+    render::html(
+        StatusCode::OK,
+        &SettingsPage {
+            ctx: member.chrome,
+            form,
+            can_edit: member.role.manages_members(),
+            errors: FormErrors::default(),
+        },
+    )
+}
+
+/// POST /w/{slug}/settings (owners and admins)
+pub async fn update(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, AppError> {
+    let InWorkspace {
+        session,
+        user,
+        workspace,
+        role,
+        chrome,
+        ip,
+    } = member;
+    if !role.manages_members() {
+        return Err(AppError::Forbidden);
+    }
+    let form = form.into_inner();
+    let mut errors = FormErrors::default();
+    let name = errors.check("name", WorkspaceName::parse(&form.name));
+    let language = Lang::from_code(&form.language);
+    if language.is_none() {
+        errors.add("language", "errors.language_invalid");
+    }
+    let (Some(name), Some(language)) = (name, language) else {
+        return render::invalid(&SettingsPage {
+            ctx: chrome,
+            form,
+            can_edit: true,
+            errors,
+        });
+    };
+    db::run(&state.pool, move |conn| {
+        queries::workspaces::update_settings(conn, workspace.id, &name, language)?;
+        let event = NewAuditEvent::new(
+            "workspace.updated",
+            Some(user.id),
+            Some(workspace.id),
+            Some(&ip),
+        );
+        Ok(queries::audit::record(
+            conn,
+            &event.with_details(
+                serde_json::json!({ "name": name.as_str(), "language": language.code() }),
+            ),
+        )?)
+    })
+    .await?;
+    render::flash(&session, FlashKind::Success, chrome.t("settings.saved"));
+    Ok(render::redirect(htmx.0, &chrome.ws_url("settings")))
+}
+
+/// POST /w/{slug}/leave: anyone but the last owner may leave.
+pub async fn leave(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+) -> Result<HttpResponse, AppError> {
+    let InWorkspace {
+        session,
+        user,
+        workspace,
+        chrome,
+        ip,
+        ..
+    } = member;
+    let workspace_id = workspace.id;
+    let refused = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let roles = queries::memberships::lock_roles(conn, workspace_id)?;
+            let role = roles
+                .iter()
+                .find(|(id, _)| *id == user.id)
+                .map(|(_, role)| *role)
+                .ok_or(AppError::NotFound)?;
+            if let Err(refusal) = check_leave(role, queries::memberships::owners(&roles)) {
+                return Ok(Some(refusal));
+            }
+            queries::memberships::remove(conn, workspace_id, user.id)?;
+            queries::audit::record(
+                conn,
+                &NewAuditEvent::new("member.left", Some(user.id), Some(workspace_id), Some(&ip)),
+            )?;
+            Ok(None)
+        })
+    })
+    .await?;
+    if let Some(refusal) = refused {
+        render::flash(&session, FlashKind::Error, chrome.t(refusal.key()));
+        return Ok(render::redirect(htmx.0, &chrome.ws_url("settings")));
+    }
+    render::flash(
+        &session,
+        FlashKind::Success,
+        chrome.t_with("settings.left", "name", &workspace.name),
+    );
+    Ok(render::redirect(htmx.0, "/workspaces"))
+}

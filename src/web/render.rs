@@ -1,0 +1,252 @@
+//! What every page shares (the chrome: language, token, navigation, flash) and how responses are made:
+//! full pages, 422 forms, redirects that also work for htmx.
+
+use std::borrow::Cow;
+
+use actix_session::Session;
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::session_keys;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// The person shown in the header.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub display_name: String,
+    pub email: String,
+    pub is_admin: bool,
+}
+
+/// A workspace in the switcher.
+#[derive(Debug, Clone)]
+pub struct NavWorkspace {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+/// A one-time message shown on the next page (after POST-redirect-GET).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub text: String,
+}
+
+impl Flash {
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.kind == FlashKind::Error
+    }
+}
+
+/// Stores a flash message for the next page.
+pub fn flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
+    if let Err(error) = session.insert(
+        session_keys::FLASH,
+        Flash {
+            kind,
+            text: text.into(),
+        },
+    ) {
+        tracing::warn!(%error, "could not store a flash message");
+    }
+}
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub csrf_token: String,
+    pub user: Option<NavUser>,
+    pub workspace: Option<NavWorkspace>,
+    pub workspaces: Vec<NavWorkspace>,
+    pub flash: Option<Flash>,
+    /// The path and query of this page, where the language switch comes back to.
+    pub path: String,
+}
+
+impl Chrome {
+    /// A chrome with nothing but a language, for error pages.
+    #[must_use]
+    pub fn bare(lang: Lang) -> Self {
+        Self {
+            lang,
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn t(&self, key: &str) -> Cow<'static, str> {
+        self.lang.t(key)
+    }
+
+    #[must_use]
+    pub fn t_with(&self, key: &str, name: &str, value: &str) -> String {
+        self.lang.t_with(key, name, value)
+    }
+
+    /// Whether this page belongs to the navigation entry `section` (for `aria-current`).
+    #[must_use]
+    pub fn is_section(&self, section: &str) -> bool {
+        let path = self.path.split('?').next().unwrap_or_default();
+        match (&self.workspace, section) {
+            (Some(ws), "dashboard") => {
+                path == format!("/w/{}/", ws.slug) || path == format!("/w/{}", ws.slug)
+            }
+            (Some(ws), section) => path.starts_with(&format!("/w/{}/{section}", ws.slug)),
+            (None, section) => path.starts_with(&format!("/{section}")),
+        }
+    }
+
+    /// The text of `key` in the group `group` (`t_in("roles", "owner")` is `t("roles.owner")`).
+    #[must_use]
+    pub fn t_in(&self, group: &str, key: &str) -> Cow<'static, str> {
+        self.t(&format!("{group}.{key}"))
+    }
+
+    /// The navigation label of a workspace section.
+    #[must_use]
+    pub fn nav_label(&self, section: &str) -> Cow<'static, str> {
+        self.t_in("nav", section)
+    }
+
+    /// The link to `page` of the current workspace (`""` for its dashboard).
+    #[must_use]
+    pub fn ws_url(&self, page: &str) -> String {
+        self.workspace.as_ref().map_or_else(
+            || "/workspaces".to_owned(),
+            |ws| format!("/w/{}/{page}", ws.slug),
+        )
+    }
+
+    #[must_use]
+    pub fn role_name(&self, role: impl std::borrow::Borrow<Role>) -> Cow<'static, str> {
+        self.t_in("roles", role.borrow().as_str())
+    }
+
+    #[must_use]
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        match self.lang {
+            Lang::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            Lang::Fr => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+        }
+    }
+}
+
+/// Renders a template with a status (200 for pages, 422 for a form with errors).
+///
+/// # Errors
+/// When the template fails to render.
+pub fn html(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = template
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering a template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// A form came back with errors: the same page, status 422, messages next to the fields.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn invalid(template: &impl Template) -> Result<HttpResponse, AppError> {
+    html(StatusCode::UNPROCESSABLE_ENTITY, template)
+}
+
+/// After a successful POST: a 303 to the next page, or `HX-Redirect` when htmx sent the form.
+#[must_use]
+pub fn redirect(htmx: bool, to: &str) -> HttpResponse {
+    if htmx {
+        HttpResponse::Ok()
+            .insert_header(("HX-Redirect", to))
+            .finish()
+    } else {
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, to))
+            .finish()
+    }
+}
+
+/// Keeps a `next` parameter only when it is a path on this site (no open redirect).
+#[must_use]
+pub fn local_path(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains(['\r', '\n']);
+    local.then(|| next.to_owned())
+}
+
+/// Field errors of a form: the field's name and the translation key of its message.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(Vec<(&'static str, &'static str)>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push((field, key));
+    }
+
+    /// Keeps the parsed value, or records its error under `field`.
+    pub fn check<T>(
+        &mut self,
+        field: &'static str,
+        parsed: Result<T, crate::domain::Invalid>,
+    ) -> Option<T> {
+        parsed.map_err(|invalid| self.add(field, invalid.key)).ok()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message key for `field`, if it has an error.
+    #[must_use]
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
+    }
+
+    #[must_use]
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_kept_as_next() {
+        assert_eq!(
+            local_path(Some("/w/studio/leads?q=a")),
+            Some("/w/studio/leads?q=a".to_owned())
+        );
+        for outside in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(local_path(Some(outside)), None, "{outside}");
+        }
+    }
+}
