@@ -100,6 +100,48 @@ impl Reader<'_> {
     }
 }
 
+/// `PUBLIC_URL`: required in production; in development it defaults to the local address.
+fn public_url(env: &mut Reader<'_>, production: bool, port: u16) -> String {
+    match env.get("PUBLIC_URL") {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            url.trim_end_matches('/').to_owned()
+        }
+        Some(_) => {
+            env.problems
+                .push("PUBLIC_URL is malformed: expected http://... or https://...".into());
+            String::new()
+        }
+        None if production => {
+            env.problems
+                .push("PUBLIC_URL is missing: expected the https:// address people use".into());
+            String::new()
+        }
+        None => format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// `VISTAFLOW_SESSION_KEY`: required in production; in development a random key is made per start.
+fn session_key(env: &mut Reader<'_>, production: bool) -> Vec<u8> {
+    match env.get("VISTAFLOW_SESSION_KEY") {
+        Some(encoded) => match base64::engine::general_purpose::STANDARD.decode(&encoded) {
+            Ok(bytes) if bytes.len() >= 64 => bytes,
+            _ => {
+                env.problems.push("VISTAFLOW_SESSION_KEY is malformed: expected at least 64 bytes in base64 (openssl rand -base64 64)".into());
+                Vec::new()
+            }
+        },
+        None if production => {
+            env.problems.push("VISTAFLOW_SESSION_KEY is missing: expected at least 64 bytes in base64 (openssl rand -base64 64)".into());
+            Vec::new()
+        }
+        None => {
+            let mut key = vec![0_u8; 64];
+            rand::fill(&mut key[..]);
+            key
+        }
+    }
+}
+
 impl Settings {
     /// Reads the process environment.
     ///
@@ -158,42 +200,8 @@ impl Settings {
         );
         let port = env.parsed("PORT", 8080_u16, "a port number");
 
-        let public_url = match env.get("PUBLIC_URL") {
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                url.trim_end_matches('/').to_owned()
-            }
-            Some(_) => {
-                env.problems
-                    .push("PUBLIC_URL is malformed: expected http://... or https://...".into());
-                String::new()
-            }
-            None if production => {
-                env.problems
-                    .push("PUBLIC_URL is missing: expected the https:// address people use".into());
-                String::new()
-            }
-            None => format!("http://127.0.0.1:{port}"),
-        };
-
-        let session_key = match env.get("VISTAFLOW_SESSION_KEY") {
-            Some(encoded) => match base64::engine::general_purpose::STANDARD.decode(&encoded) {
-                Ok(bytes) if bytes.len() >= 64 => bytes,
-                _ => {
-                    env.problems.push("VISTAFLOW_SESSION_KEY is malformed: expected at least 64 bytes in base64 (openssl rand -base64 64)".into());
-                    Vec::new()
-                }
-            },
-            None if production => {
-                env.problems.push("VISTAFLOW_SESSION_KEY is missing: expected at least 64 bytes in base64 (openssl rand -base64 64)".into());
-                Vec::new()
-            }
-            None => {
-                let mut key = vec![0_u8; 64];
-                rand::fill(&mut key[..]);
-                key
-            }
-        };
-
+        let public_url = public_url(&mut env, production, port);
+        let session_key = session_key(&mut env, production);
         let session_key_is_ephemeral = env.get("VISTAFLOW_SESSION_KEY").is_none();
         let session_idle_minutes = env.ranged("SESSION_IDLE_MINUTES", 120, 5..=1440);
         let session_absolute_hours = env.ranged("SESSION_ABSOLUTE_HOURS", 24, 1..=720);

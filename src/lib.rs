@@ -1,4 +1,4 @@
-//! VistaFlow: turns the attention a creator gets on social networks into qualified leads.
+//! `VistaFlow` turns the attention a creator gets on social networks into qualified leads.
 
 rust_i18n::i18n!("src/locales", fallback = "en");
 

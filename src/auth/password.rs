@@ -40,6 +40,7 @@ static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash("vistaflow-dummy-password").unwrap_or_default());
 
 /// Spends the time of one verification and always answers no.
+#[must_use]
 pub fn verify_dummy(password: &str) -> bool {
     let _ = verify(password, &DUMMY_HASH);
     false

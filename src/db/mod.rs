@@ -1,4 +1,4 @@
-//! PostgreSQL access: the connection pool, the embedded migrations and the one way handlers reach a connection.
+//! Database access (`PostgreSQL`): the connection pool, the embedded migrations and the one way handlers reach a connection.
 
 pub mod models;
 pub mod queries;

@@ -58,7 +58,9 @@ impl WorkspaceName {
         let mut slug: String = slug.trim_end_matches('-').chars().take(40).collect();
         slug = slug.trim_end_matches('-').to_owned();
         if slug.len() < 3 {
-            slug = format!("workspace-{slug}").trim_end_matches('-').to_owned();
+            slug = format!("workspace-{slug}")
+                .trim_end_matches('-')
+                .to_string();
         }
         Slug(slug)
     }

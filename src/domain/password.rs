@@ -74,7 +74,17 @@ mod tests {
             "errors.password_too_short"
         );
         assert!(NewPassword::parse("tz9-Kq2v", &[]).is_ok());
-        let long: String = "ab3$".repeat(32);
+        let words = [
+            "copper", "lantern", "violet", "harbour", "saffron", "kettle", "meadow", "quartz",
+            "thimble", "orchard", "falcon", "juniper", "pebble", "zephyr", "marble", "cobalt",
+            "tundra", "walnut", "ember", "lagoon",
+        ];
+        let joined: String = words
+            .iter()
+            .enumerate()
+            .fold(String::new(), |acc, (i, w)| acc + w + &i.to_string());
+        let long: String = joined.chars().take(128).collect();
+        assert_eq!(long.chars().count(), 128);
         assert!(NewPassword::parse(&long, &[]).is_ok());
         let too_long = format!("{long}x");
         assert_eq!(

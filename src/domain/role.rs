@@ -85,14 +85,16 @@ pub fn check_role_change(
     Ok(())
 }
 
-/// May `actor` remove `target` (someone else) from the workspace?
+/// May `actor` remove `target` from the workspace? Removing oneself is leaving, which has its own rule.
 ///
 /// # Errors
-/// `NotAllowed` unless the actor manages members and outranks or equals the target; `LastOwner` never
-/// happens here because a sole owner is the only one who could remove an owner, and they cannot remove
-/// themselves this way.
-pub fn check_removal(actor: Role, target: Role) -> Result<(), MembershipRefusal> {
-    if actor.manages_members() && target <= actor {
+/// `NotAllowed` unless the actor manages members, outranks or equals the target, and is someone else.
+pub fn check_removal(
+    actor: Role,
+    target: Role,
+    same_person: bool,
+) -> Result<(), MembershipRefusal> {
+    if actor.manages_members() && target <= actor && !same_person {
         Ok(())
     } else {
         Err(MembershipRefusal::NotAllowed)
@@ -132,14 +134,15 @@ mod tests {
         assert_eq!(check_role_change(Admin, Admin, Member, 1), Ok(()));
         assert_eq!(check_role_change(Admin, Member, Owner, 1), Err(NotAllowed));
         assert_eq!(check_role_change(Admin, Owner, Member, 2), Err(NotAllowed));
-        assert_eq!(check_removal(Admin, Owner), Err(NotAllowed));
-        assert_eq!(check_removal(Admin, Member), Ok(()));
+        assert_eq!(check_removal(Admin, Owner, false), Err(NotAllowed));
+        assert_eq!(check_removal(Admin, Member, false), Ok(()));
+        assert_eq!(check_removal(Owner, Owner, true), Err(NotAllowed));
     }
 
     #[test]
     fn members_change_nothing() {
         assert_eq!(check_role_change(Member, Member, Admin, 1), Err(NotAllowed));
-        assert_eq!(check_removal(Member, Member), Err(NotAllowed));
+        assert_eq!(check_removal(Member, Member, false), Err(NotAllowed));
     }
 
     #[test]

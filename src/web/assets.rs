@@ -16,12 +16,11 @@ const FAVICON: &[u8] = include_bytes!("../../static/img/favicon.svg");
 
 /// The stylesheet's URL with a content hash, so a new release is never served a stale copy.
 pub static CSS_PATH: LazyLock<String> = LazyLock::new(|| {
-    let digest = Sha256::digest(CSS);
-    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("/static/css/app.css?v={short}")
+    let digest = format!("{:x}", Sha256::digest(CSS));
+    format!("/static/css/app.css?v={}", &digest[..8])
 });
 
-/// GET /static/{path}
+/// `GET /static/{path}`
 ///
 /// # Errors
 /// `NotFound` for any other path.

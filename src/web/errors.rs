@@ -62,13 +62,17 @@ fn urlencode(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `ErrorHandlers` default handler: replaces the body of every 4xx/5xx response.
+/// `ErrorHandlers` default handler: replaces the body of every 4xx/5xx response that carries an error.
 ///
 /// # Errors
 /// Never; a template failure falls back to plain text.
 pub fn render<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    // A handler's own 4xx page (a form with errors, a throttled login, a probe) is already what it should be.
+    if res.response().error().is_none() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
     let status = res.status();
     let (req, response) = res.into_parts();
     let unauthorized = response

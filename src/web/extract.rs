@@ -54,7 +54,7 @@ pub fn request_lang(req: &HttpRequest, session: Option<&Session>) -> Lang {
 }
 
 /// The client's address for throttling and the audit trail. `X-Forwarded-For` is believed only when the
-/// operator says a proxy sets it (TRUST_FORWARDED_FOR), otherwise anyone could pick their own address.
+/// operator says a proxy sets it (`TRUST_FORWARDED_FOR`), otherwise anyone could pick their own address.
 #[must_use]
 pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     let info = req.connection_info();

@@ -1,4 +1,4 @@
-//! actix-session storage in PostgreSQL: the cookie holds only a random key (encrypted); the state lives
+//! Web sessions for actix-session, stored in the database: the cookie holds only a random key (encrypted); the state lives
 //! here, so logging out, a password change or a disabled account really end a session.
 
 use std::collections::HashMap;

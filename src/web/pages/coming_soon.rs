@@ -25,32 +25,32 @@ fn page(member: InWorkspace, section: &'static str) -> Result<HttpResponse, AppE
     )
 }
 
-/// GET /w/{slug}/accounts
+/// `GET /w/{slug}/accounts`
 pub async fn accounts(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "accounts")
 }
 
-/// GET /w/{slug}/interactions
+/// `GET /w/{slug}/interactions`
 pub async fn interactions(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "interactions")
 }
 
-/// GET /w/{slug}/leads
+/// `GET /w/{slug}/leads`
 pub async fn leads(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "leads")
 }
 
-/// GET /w/{slug}/review
+/// `GET /w/{slug}/review`
 pub async fn review(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "review")
 }
 
-/// GET /w/{slug}/templates
+/// `GET /w/{slug}/templates`
 pub async fn templates(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "templates")
 }
 
-/// GET /w/{slug}/integrations
+/// `GET /w/{slug}/integrations`
 pub async fn integrations(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "integrations")
 }

@@ -21,7 +21,7 @@ pub struct DashboardPage {
     recent: Vec<AuditLine>,
 }
 
-/// GET /w/{slug}/
+/// `GET /w/{slug}/`
 pub async fn show(
     member: InWorkspace,
     state: web::Data<AppState>,

@@ -8,12 +8,12 @@ use crate::app::AppState;
 use crate::db;
 use crate::error::AppError;
 
-/// GET /healthz
+/// `GET /healthz`
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// GET /readyz
+/// `GET /readyz`
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let checked = db::run(&state.pool, |conn| {
         diesel::sql_query("SELECT 1").execute(conn)?;

@@ -14,7 +14,7 @@ pub struct HomePage {
     ctx: Chrome,
 }
 
-/// GET /
+/// `GET /`
 pub async fn index(visitor: Visitor) -> Result<HttpResponse, AppError> {
     if visitor.user.is_some() {
         let to = visitor

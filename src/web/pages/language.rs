@@ -18,7 +18,7 @@ pub struct LanguageForm {
     pub next: String,
 }
 
-/// POST /language
+/// `POST /language`
 pub async fn update(
     visitor: Visitor,
     state: web::Data<AppState>,

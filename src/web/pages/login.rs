@@ -62,7 +62,7 @@ pub fn start_session(session: &Session, user: &User, lang: Lang) -> Result<(), A
     write().map_err(|e| AppError::Internal(anyhow::anyhow!("starting a session: {e}")))
 }
 
-/// GET /login
+/// `GET /login`
 pub async fn new(
     visitor: Visitor,
     query: web::Query<LoginQuery>,
@@ -90,7 +90,7 @@ pub async fn new(
     )
 }
 
-/// POST /login
+/// `POST /login`
 pub async fn create(
     visitor: Visitor,
     state: web::Data<AppState>,
@@ -143,7 +143,7 @@ pub async fn create(
     }
 }
 
-/// POST /logout: the session ends on the server, not only in the browser.
+/// `POST /logout:` the session ends on the server, not only in the browser.
 pub async fn destroy(
     visitor: Visitor,
     state: web::Data<AppState>,

@@ -76,7 +76,7 @@ async fn page(
     })
 }
 
-/// GET /w/{slug}/members
+/// `GET /w/{slug}/members`
 pub async fn index(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -91,7 +91,7 @@ pub async fn index(
     )
 }
 
-/// POST /w/{slug}/invitations (owners and admins)
+/// `POST /w/{slug}/invitations` (owners and admins)
 pub async fn invite(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -168,7 +168,7 @@ pub async fn invite(
     Ok(render::redirect(htmx.0, &member.chrome.ws_url("members")))
 }
 
-/// POST /w/{slug}/invitations/{id}/revoke (owners and admins)
+/// `POST /w/{slug}/invitations/{id}/revoke` (owners and admins)
 pub async fn revoke_invitation(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -245,7 +245,7 @@ where
     .await
 }
 
-/// POST /w/{slug}/members/{user_id}/role
+/// `POST /w/{slug}/members/{user_id}/role`
 pub async fn change_role(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -274,7 +274,7 @@ pub async fn change_role(
     Ok(render::redirect(htmx.0, &member.chrome.ws_url("members")))
 }
 
-/// POST /w/{slug}/members/{user_id}/remove (someone else; leaving is on the settings page)
+/// `POST /w/{slug}/members/{user_id}/remove` (someone else; leaving is on the settings page)
 pub async fn remove(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -289,13 +289,7 @@ pub async fn remove(
         actor,
         target,
         move |conn, actor_role, target_role, _| {
-            if let Err(refusal) = check_removal(actor_role, target_role).and_then(|()| {
-                if target == actor {
-                    Err(MembershipRefusal::NotAllowed)
-                } else {
-                    Ok(())
-                }
-            }) {
+            if let Err(refusal) = check_removal(actor_role, target_role, target == actor) {
                 return Ok(Some(refusal));
             }
             queries::memberships::remove(conn, workspace_id, target)?;

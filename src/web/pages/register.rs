@@ -33,7 +33,7 @@ pub struct RegisterPage {
     errors: FormErrors,
 }
 
-/// GET /register
+/// `GET /register`
 pub async fn new(visitor: Visitor) -> Result<HttpResponse, AppError> {
     if visitor.user.is_some() {
         return Ok(render::redirect(false, "/"));
@@ -48,7 +48,7 @@ pub async fn new(visitor: Visitor) -> Result<HttpResponse, AppError> {
     )
 }
 
-/// POST /register
+/// `POST /register`
 pub async fn create(
     visitor: Visitor,
     state: web::Data<AppState>,

@@ -32,7 +32,7 @@ pub struct SettingsPage {
     errors: FormErrors,
 }
 
-/// GET /w/{slug}/settings
+/// `GET /w/{slug}/settings`
 pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
     let form = SettingsForm {
         name: member.workspace.name.clone(),
@@ -49,7 +49,7 @@ pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
     )
 }
 
-/// POST /w/{slug}/settings (owners and admins)
+/// `POST /w/{slug}/settings` (owners and admins)
 pub async fn update(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -102,7 +102,7 @@ pub async fn update(
     Ok(render::redirect(htmx.0, &chrome.ws_url("settings")))
 }
 
-/// POST /w/{slug}/leave: anyone but the last owner may leave.
+/// `POST /w/{slug}/leave:` anyone but the last owner may leave.
 pub async fn leave(
     member: InWorkspace,
     state: web::Data<AppState>,

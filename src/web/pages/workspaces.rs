@@ -42,7 +42,7 @@ async fn received(state: &AppState, email: String) -> Result<Vec<ReceivedInvitat
     .await
 }
 
-/// GET /workspaces
+/// `GET /workspaces`
 pub async fn index(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -59,7 +59,7 @@ pub async fn index(
     )
 }
 
-/// POST /workspaces
+/// `POST /workspaces`
 pub async fn create(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -107,7 +107,7 @@ pub async fn create(
     Ok(render::redirect(htmx.0, &format!("/w/{}/", workspace.slug)))
 }
 
-/// POST /invitations/{id}/accept: only the invited address can accept.
+/// `POST /invitations/{id}/accept:` only the invited address can accept.
 pub async fn accept_invitation(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -155,7 +155,7 @@ pub async fn accept_invitation(
     Ok(render::redirect(htmx.0, &format!("/w/{}/", workspace.slug)))
 }
 
-/// POST /invitations/{id}/decline
+/// `POST /invitations/{id}/decline`
 pub async fn decline_invitation(
     signed_in: SignedIn,
     state: web::Data<AppState>,

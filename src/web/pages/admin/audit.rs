@@ -21,7 +21,7 @@ pub struct AuditPage {
     next: Option<i64>,
 }
 
-/// GET /admin/audit?action=&before=
+/// `GET /admin/audit?action=&before=`
 pub async fn index(
     admin: SiteAdmin,
     state: web::Data<AppState>,

@@ -40,7 +40,7 @@ pub fn next_cursor(len: usize, last_id: Option<i64>) -> Option<i64> {
         .flatten()
 }
 
-/// GET /admin
+/// `GET /admin`
 pub async fn index(_admin: SiteAdmin) -> Result<HttpResponse, AppError> {
     Ok(render::redirect(false, "/admin/users"))
 }

@@ -30,7 +30,7 @@ pub struct BackTo {
     pub next: String,
 }
 
-/// GET /admin/users?q=&before=
+/// `GET /admin/users?q=&before=`
 pub async fn index(
     admin: SiteAdmin,
     state: web::Data<AppState>,
@@ -124,7 +124,7 @@ async fn apply(
     Ok(render::redirect(htmx.0, &back_to))
 }
 
-/// POST /admin/users/{id}/disable: also ends every session of that person.
+/// `POST /admin/users/{id}/disable:` also ends every session of that person.
 pub async fn disable(
     admin: SiteAdmin,
     state: web::Data<AppState>,
@@ -143,7 +143,7 @@ pub async fn disable(
     .await
 }
 
-/// POST /admin/users/{id}/enable
+/// `POST /admin/users/{id}/enable`
 pub async fn enable(
     admin: SiteAdmin,
     state: web::Data<AppState>,
@@ -162,7 +162,7 @@ pub async fn enable(
     .await
 }
 
-/// POST /admin/users/{id}/admin
+/// `POST /admin/users/{id}/admin`
 pub async fn grant_admin(
     admin: SiteAdmin,
     state: web::Data<AppState>,
@@ -181,7 +181,7 @@ pub async fn grant_admin(
     .await
 }
 
-/// POST /admin/users/{id}/revoke-admin
+/// `POST /admin/users/{id}/revoke-admin`
 pub async fn revoke_admin(
     admin: SiteAdmin,
     state: web::Data<AppState>,

@@ -21,7 +21,7 @@ pub struct WorkspacesPage {
     next: Option<i64>,
 }
 
-/// GET /admin/workspaces?q=&before=
+/// `GET /admin/workspaces?q=&before=`
 pub async fn index(
     admin: SiteAdmin,
     state: web::Data<AppState>,

@@ -1,0 +1,241 @@
+//! Registration, login, wrong passwords, throttling, password changes.
+
+use crate::harness::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn a_person_registers_lands_on_their_workspace_and_logs_in_again_later() {
+    let app = TestApp::spawn();
+
+    let nina = app
+        .registered("Nina Beats", "Nina@Example.com", "Studio Nova")
+        .await;
+    let dashboard = nina.get("/").await;
+
+    assert_eq!(dashboard.path(), "/w/studio-nova/");
+    assert_eq!(dashboard.text("h1"), "Dashboard");
+    assert_eq!(dashboard.text("#count-members"), "1");
+    assert_eq!(
+        dashboard.text(".switcher summary"),
+        "Current workspace: Studio Nova"
+    );
+
+    nina.post("/logout", &[]).await;
+    let later = app.browser();
+    let page = later
+        .post(
+            "/login",
+            &[("email", "nina@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.path(), "/w/studio-nova/");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = TestApp::spawn();
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let browser = app.browser();
+
+    let wrong_password = browser
+        .post(
+            "/login",
+            &[
+                ("email", "nina@example.com"),
+                ("password", "not-her-password"),
+            ],
+        )
+        .await;
+    let unknown_email = browser
+        .post(
+            "/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "not-her-password"),
+            ],
+        )
+        .await;
+
+    assert_eq!(wrong_password.status, 422);
+    assert_eq!(unknown_email.status, 422);
+    assert_eq!(
+        wrong_password.text("#login-error"),
+        "The email or the password is incorrect."
+    );
+    assert_eq!(
+        unknown_email.text("#login-error"),
+        wrong_password.text("#login-error")
+    );
+    assert_eq!(browser.get("/workspaces").await.path(), "/login");
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_for_the_right_password_and_say_when_to_retry() {
+    let app = TestApp::spawn();
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let attacker = app.browser();
+    for _ in 0..5 {
+        let page = attacker
+            .post(
+                "/login",
+                &[("email", "nina@example.com"), ("password", "guess-guess")],
+            )
+            .await;
+        assert_eq!(page.status, 422);
+    }
+
+    let locked = attacker
+        .post(
+            "/login",
+            &[("email", "nina@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+
+    assert_eq!(locked.status, 429);
+    assert_eq!(
+        locked.text("#login-error"),
+        "Too many attempts. Try again in 30 seconds."
+    );
+    let unknown = attacker
+        .post(
+            "/login",
+            &[("email", "ghost@example.com"), ("password", "a")],
+        )
+        .await;
+    for _ in 0..4 {
+        attacker
+            .post(
+                "/login",
+                &[("email", "ghost@example.com"), ("password", "a")],
+            )
+            .await;
+    }
+    let ghost = attacker
+        .post(
+            "/login",
+            &[("email", "ghost@example.com"), ("password", "a")],
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+    assert_eq!(
+        ghost.status, 429,
+        "an unknown address is throttled like a real one (no enumeration)"
+    );
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_lock_that_address_for_every_account() {
+    let app = TestApp::spawn();
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let bot = app.browser();
+    for i in 0..20 {
+        bot.post(
+            "/login",
+            &[
+                ("email", &format!("target{i}@example.com")),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    }
+
+    let page = bot
+        .post(
+            "/login",
+            &[("email", "nina@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+
+    assert_eq!(page.status, 429);
+    assert!(page.text("#login-error").starts_with("Too many attempts"));
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let app = TestApp::spawn();
+    let laptop = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let phone = app.browser();
+    phone
+        .post(
+            "/login",
+            &[("email", "nina@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(phone.get("/account").await.status, 200);
+
+    let page = laptop
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "copper-lantern-97"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.path(), "/account");
+    assert_eq!(
+        page.text(".flash-success"),
+        "Your password is changed. Your other sessions are logged out."
+    );
+    assert_eq!(
+        laptop.get("/account").await.status,
+        200,
+        "the session that changed it goes on"
+    );
+    assert_eq!(
+        phone.get("/account").await.path(),
+        "/login",
+        "the other session ended"
+    );
+    let fresh = app.browser();
+    let login = fresh
+        .post(
+            "/login",
+            &[
+                ("email", "nina@example.com"),
+                ("password", "copper-lantern-97"),
+            ],
+        )
+        .await;
+    assert_eq!(login.path(), "/w/studio-nova/");
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_keeps_the_old_one() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    let page = nina
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "wrong-one-here"),
+                ("new_password", "copper-lantern-97"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, 422);
+    assert_eq!(
+        page.text("#f-current_password-error"),
+        "This is not your current password."
+    );
+    let again = app.browser();
+    assert_eq!(
+        again
+            .post(
+                "/login",
+                &[("email", "nina@example.com"), ("password", PASSWORD)]
+            )
+            .await
+            .path(),
+        "/w/studio-nova/"
+    );
+}

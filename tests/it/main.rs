@@ -1,0 +1,12 @@
+//! The integration tests: the real app, a real database of its own per test, real HTTP.
+
+mod harness;
+
+mod accounts;
+mod admin;
+mod cli;
+mod forms;
+mod health;
+mod language;
+mod sessions;
+mod workspaces;

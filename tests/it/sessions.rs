@@ -1,0 +1,233 @@
+//! Sessions: cookie flags, a new session at login, server-side logout, idle and absolute timeouts, CSRF.
+
+use crate::harness::{PASSWORD, TestApp};
+
+fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("vistaflow="))
+        .expect("the session cookie is set")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_host_prefixed_http_only_and_same_site_lax() {
+    let app = TestApp::spawn_with(&[("PUBLIC_URL", "https://app.example.com")]);
+
+    let response = reqwest::get(format!("{}/login", app.address))
+        .await
+        .unwrap();
+    let cookie = session_cookie(response.headers());
+
+    assert!(cookie.starts_with("__Host-vistaflow="), "{cookie}");
+    for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} missing in {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+}
+
+#[tokio::test]
+async fn on_plain_local_http_the_cookie_is_http_only_and_lax_without_secure() {
+    let app = TestApp::spawn();
+
+    let response = reqwest::get(format!("{}/login", app.address))
+        .await
+        .unwrap();
+    let cookie = session_cookie(response.headers());
+
+    assert!(cookie.starts_with("vistaflow="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_session_cookie_holds_no_readable_user_data() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    let cookies =
+        reqwest::cookie::CookieStore::cookies(&*nina.jar, &app.address.parse().unwrap()).unwrap();
+    let value = cookies.to_str().unwrap();
+
+    assert!(
+        !value.contains("nina") && !value.contains("user_id"),
+        "{value}"
+    );
+}
+
+#[tokio::test]
+async fn logging_in_starts_a_new_session_so_a_planted_cookie_is_useless() {
+    let app = TestApp::spawn();
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let victim = app.browser();
+    victim.get("/login").await;
+    let url = app.address.parse().unwrap();
+    let planted = reqwest::cookie::CookieStore::cookies(&*victim.jar, &url).unwrap();
+
+    victim
+        .post(
+            "/login",
+            &[("email", "nina@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    let after = reqwest::cookie::CookieStore::cookies(&*victim.jar, &url).unwrap();
+    let attacker = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = attacker
+        .get(format!("{}/account", app.address))
+        .header("cookie", planted.clone())
+        .send()
+        .await
+        .unwrap();
+
+    assert_ne!(after, planted, "the session key changes at login");
+    assert_eq!(
+        response.status(),
+        303,
+        "the pre-login cookie does not open the account"
+    );
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+}
+
+#[tokio::test]
+async fn after_logout_a_copy_of_the_old_cookie_no_longer_works() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let copied =
+        reqwest::cookie::CookieStore::cookies(&*nina.jar, &app.address.parse().unwrap()).unwrap();
+
+    let page = nina.post("/logout", &[]).await;
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = replay
+        .get(format!("{}/account", app.address))
+        .header("cookie", copied)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(page.path(), "/login");
+    assert_eq!(page.text(".flash-success"), "You are logged out.");
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=%2Faccount")
+    );
+}
+
+#[tokio::test]
+async fn a_session_idle_for_longer_than_the_limit_ends() {
+    let app = TestApp::spawn_with(&[("SESSION_IDLE_MINUTES", "30")]);
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    assert_eq!(nina.get("/account").await.status, 200);
+
+    let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
+    app.sql(&format!("UPDATE web_sessions SET state = jsonb_set(state, '{{seen_at}}', to_jsonb('{an_hour_ago}'::text)) WHERE user_id IS NOT NULL"));
+
+    assert_eq!(nina.get("/account").await.path(), "/login");
+}
+
+#[tokio::test]
+async fn a_session_older_than_the_absolute_limit_ends_even_when_active() {
+    let app = TestApp::spawn_with(&[("SESSION_ABSOLUTE_HOURS", "12")]);
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    let yesterday = chrono::Utc::now().timestamp() - 13 * 3600;
+    app.sql(&format!("UPDATE web_sessions SET state = jsonb_set(state, '{{logged_in_at}}', to_jsonb('{yesterday}'::text)) WHERE user_id IS NOT NULL"));
+
+    assert_eq!(nina.get("/account").await.path(), "/login");
+}
+
+#[tokio::test]
+async fn a_form_without_the_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    let no_token = nina
+        .post_raw("/workspaces", &[("name", "Forged")], &[])
+        .await;
+    let wrong_token = nina
+        .post_raw(
+            "/workspaces",
+            &[("name", "Forged"), ("csrf_token", "forged-token")],
+            &[],
+        )
+        .await;
+    let wrong_header = nina
+        .post_raw(
+            "/workspaces",
+            &[("name", "Forged")],
+            &[("X-CSRF-Token", "forged-token")],
+        )
+        .await;
+
+    for page in [&no_token, &wrong_token, &wrong_header] {
+        assert_eq!(page.status, 403);
+        assert_eq!(
+            page.text("main p:not(.status-code)"),
+            "This form has expired. Reload the page and try again."
+        );
+    }
+    let list = nina.get("/workspaces").await;
+    assert_eq!(list.texts("#workspace-list a"), vec!["Studio Nova"]);
+}
+
+#[tokio::test]
+async fn an_htmx_request_with_the_token_header_is_accepted() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let token = nina.csrf().unwrap();
+
+    let page = nina
+        .post_raw(
+            "/workspaces",
+            &[("name", "Second Studio")],
+            &[("X-CSRF-Token", &token), ("HX-Request", "true")],
+        )
+        .await;
+
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers["hx-redirect"], "/w/second-studio/");
+}
+
+#[tokio::test]
+async fn a_get_request_changes_no_state() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    let page = nina.get("/logout").await;
+
+    assert_eq!(page.status, 404);
+    assert_eq!(nina.get("/account").await.status, 200);
+}
