@@ -19,7 +19,16 @@ as_root() {
   else die "needs root to run: $* (install it yourself, or install sudo)"; fi
 }
 
-# Installs the Debian/Ubuntu packages whose command or file is missing.
+# Installs Debian/Ubuntu packages by name (nothing when given none).
+apt_install() {
+  [ "$#" -gt 0 ] || return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing $*: install them with your package manager"
+  say "installing $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Installs the packages the build and the database need, when their command or file is missing.
 ensure_packages() {
   local missing=()
   [ -n "$(pg_bin_dir)" ] || missing+=(postgresql)
@@ -27,13 +36,16 @@ ensure_packages() {
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
   pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
   command -v gcc >/dev/null 2>&1 || missing+=(gcc)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}: install them with your package manager"
-    say "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  apt_install "${missing[@]}"
   command -v cargo >/dev/null 2>&1 || die "cargo is missing: install the Rust toolchain (https://rustup.rs) and run this again"
+}
+
+# Chromium and ChromeDriver from the OS packages, for the browser tests.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  apt_install "${missing[@]}"
 }
 
 # The newest PostgreSQL server binaries installed from the OS packages.

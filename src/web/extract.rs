@@ -38,12 +38,20 @@ pub fn is_htmx(req: &HttpRequest) -> bool {
     req.headers().contains_key("HX-Request") && !req.headers().contains_key("HX-Boosted")
 }
 
-/// The language for this request: the session's choice, else the browser's, else English.
+/// The cookie that keeps the language chosen with the language switch, across logins and logouts.
+pub const LANG_COOKIE: &str = "vistaflow_lang";
+
+/// The language for this request: the session's, else the one chosen on this browser, else the browser's
+/// `Accept-Language`, else English.
 #[must_use]
 pub fn request_lang(req: &HttpRequest, session: Option<&Session>) -> Lang {
     session
         .and_then(|s| s.get::<String>(session_keys::LANG).ok().flatten())
         .and_then(|code| Lang::from_code(&code))
+        .or_else(|| {
+            req.cookie(LANG_COOKIE)
+                .and_then(|c| Lang::from_code(c.value()))
+        })
         .or_else(|| {
             req.headers()
                 .get(header::ACCEPT_LANGUAGE)

@@ -4,9 +4,11 @@ mod harness;
 
 mod accounts;
 mod admin;
+mod chrome;
 mod cli;
 mod forms;
 mod health;
+mod journey;
 mod language;
 mod sessions;
 mod workspaces;

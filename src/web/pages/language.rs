@@ -1,5 +1,8 @@
-//! Switching the interface language: kept in the session, and on the person's account when logged in.
+//! Switching the interface language: kept in the session, in a cookie of this browser (so it outlives a
+//! logout), and on the person's account when logged in.
 
+use actix_web::cookie::time::Duration;
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -8,7 +11,7 @@ use crate::auth::session_keys;
 use crate::db::{self, queries};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::web::extract::{Htmx, Visitor};
+use crate::web::extract::{Htmx, LANG_COOKIE, Visitor};
 use crate::web::render;
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,5 +42,16 @@ pub async fn update(
         .await?;
     }
     let next = render::local_path(Some(&form.next)).unwrap_or_else(|| "/".to_owned());
-    Ok(render::redirect(htmx.0, &next))
+    let mut response = render::redirect(htmx.0, &next);
+    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies())
+        .max_age(Duration::days(365))
+        .finish();
+    response
+        .add_cookie(&cookie)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("setting the language cookie: {e}")))?;
+    Ok(response)
 }
