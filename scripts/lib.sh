@@ -7,7 +7,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VAR="$ROOT/var"
-PG_PORT="${VISTAFLOW_PG_PORT:-54329}"
 mkdir -p "$VAR"
 
 say() { printf '\033[1mvistaflow:\033[0m %s\n' "$*" >&2; }
@@ -72,20 +71,38 @@ ensure_database() {
   [ -n "$bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
   data="$(cluster_dir)"
   log="$data/../postgresql.log"
+  local port
+  port="$(cluster_port "$data")"
   if [ ! -f "$data/PG_VERSION" ]; then
     say "creating a private PostgreSQL cluster in $data"
     as_pg_owner "$bin/initdb" --pgdata="$data" --username=vistaflow --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if ! as_pg_owner "$bin/pg_ctl" --pgdata="$data" status >/dev/null 2>&1; then
-    say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    say "starting PostgreSQL on 127.0.0.1:$port"
     as_pg_owner "$bin/pg_ctl" --pgdata="$data" --log="$log" --wait --timeout=60 \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=200" start >/dev/null \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=200" start >/dev/null \
       || { tail -n 20 "$log" >&2; die "PostgreSQL did not start (log: $log)"; }
   fi
-  export DATABASE_URL="postgres://vistaflow@127.0.0.1:$PG_PORT/vistaflow"
-  if ! psql "postgres://vistaflow@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'vistaflow'" | grep -q 1; then
-    psql "postgres://vistaflow@127.0.0.1:$PG_PORT/postgres" -qc "CREATE DATABASE vistaflow" >/dev/null
+  export DATABASE_URL="postgres://vistaflow@127.0.0.1:$port/vistaflow"
+  if ! psql "postgres://vistaflow@127.0.0.1:$port/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'vistaflow'" | grep -q 1; then
+    psql "postgres://vistaflow@127.0.0.1:$port/postgres" -qc "CREATE DATABASE vistaflow" >/dev/null
   fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The cluster's port: VISTAFLOW_PG_PORT, else the one this checkout used before (kept in var/pg/port),
+# else the first free one from 54329. Another checkout's cluster (CI runs a fresh clone on the same
+# machine) or any other server on that port makes it move to a free one.
+cluster_port() {
+  local data="$1" file="$VAR/pg/port" port
+  if [ -n "${VISTAFLOW_PG_PORT:-}" ]; then echo "$VISTAFLOW_PG_PORT"; return; fi
+  port="$(cat "$file" 2>/dev/null || echo 54329)"
+  if ! as_pg_owner "$(pg_bin_dir)/pg_ctl" --pgdata="$data" status >/dev/null 2>&1; then
+    while port_in_use "$port"; do port=$((port + 1)); done
+  fi
+  echo "$port" > "$file"
+  echo "$port"
 }
 
 # Where the cluster lives: var/pg, or, when root's `postgres` user cannot reach the checkout (a home
