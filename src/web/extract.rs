@@ -226,83 +226,92 @@ async fn load(req: HttpRequest, want_workspace: bool) -> Result<Loaded, AppError
 
 type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
-impl FromRequest for Visitor {
-    type Error = AppError;
-    type Future = Boxed<Self>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let loaded = load(req, false).await?;
-            Ok(Visitor {
-                session: loaded.session,
-                user: loaded.user,
-                chrome: loaded.chrome,
-                ip: loaded.ip,
-            })
-        })
-    }
+/// What each extractor demands of the loaded request.
+trait FromLoaded: Sized {
+    /// Whether the URL names a workspace (`/w/{slug}/...`) to load.
+    const IN_WORKSPACE: bool;
+    fn from_loaded(loaded: Loaded) -> Result<Self, AppError>;
 }
 
-impl FromRequest for SignedIn {
-    type Error = AppError;
-    type Future = Boxed<Self>;
+/// Implements `FromRequest` for an extractor through `load` and its `FromLoaded`.
+macro_rules! extractor {
+    ($($name:ty),+) => {$(
+        impl FromRequest for $name {
+            type Error = AppError;
+            type Future = Boxed<Self>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let loaded = load(req, false).await?;
-            let user = loaded.user.ok_or(AppError::Unauthorized)?;
-            Ok(SignedIn {
-                session: loaded.session,
-                user,
-                chrome: loaded.chrome,
-                ip: loaded.ip,
-            })
-        })
-    }
-}
-
-impl FromRequest for InWorkspace {
-    type Error = AppError;
-    type Future = Boxed<Self>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let loaded = load(req, true).await?;
-            let user = loaded.user.ok_or(AppError::Unauthorized)?;
-            let (workspace, role) = loaded.workspace.ok_or(AppError::NotFound)?;
-            Ok(InWorkspace {
-                session: loaded.session,
-                user,
-                workspace,
-                role,
-                chrome: loaded.chrome,
-                ip: loaded.ip,
-            })
-        })
-    }
-}
-
-impl FromRequest for SiteAdmin {
-    type Error = AppError;
-    type Future = Boxed<Self>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let loaded = load(req, false).await?;
-            let user = loaded.user.ok_or(AppError::Unauthorized)?;
-            if !user.is_admin {
-                return Err(AppError::NotFound);
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move { <$name>::from_loaded(load(req, <$name>::IN_WORKSPACE).await?) })
             }
-            Ok(SiteAdmin {
-                session: loaded.session,
-                user,
-                chrome: loaded.chrome,
-                ip: loaded.ip,
-            })
+        }
+    )+};
+}
+
+extractor!(Visitor, SignedIn, InWorkspace, SiteAdmin);
+
+impl FromLoaded for Visitor {
+    const IN_WORKSPACE: bool = false;
+
+    fn from_loaded(loaded: Loaded) -> Result<Self, AppError> {
+        Ok(Visitor {
+            session: loaded.session,
+            user: loaded.user,
+            chrome: loaded.chrome,
+            ip: loaded.ip,
+        })
+    }
+}
+
+impl FromLoaded for SignedIn {
+    const IN_WORKSPACE: bool = false;
+
+    fn from_loaded(loaded: Loaded) -> Result<Self, AppError> {
+        let user = loaded.user.ok_or(AppError::Unauthorized)?;
+        Ok(SignedIn {
+            session: loaded.session,
+            user,
+            chrome: loaded.chrome,
+            ip: loaded.ip,
+        })
+    }
+}
+
+impl FromLoaded for InWorkspace {
+    const IN_WORKSPACE: bool = true;
+
+    fn from_loaded(loaded: Loaded) -> Result<Self, AppError> {
+        let user = loaded.user.ok_or(AppError::Unauthorized)?;
+        let (workspace, role) = loaded.workspace.ok_or(AppError::NotFound)?;
+        Ok(InWorkspace {
+            session: loaded.session,
+            user,
+            workspace,
+            role,
+            chrome: loaded.chrome,
+            ip: loaded.ip,
+        })
+    }
+}
+
+impl FromLoaded for SiteAdmin {
+    const IN_WORKSPACE: bool = false;
+
+    fn from_loaded(loaded: Loaded) -> Result<Self, AppError> {
+        let SignedIn {
+            session,
+            user,
+            chrome,
+            ip,
+        } = SignedIn::from_loaded(loaded)?;
+        if !user.is_admin {
+            return Err(AppError::NotFound);
+        }
+        Ok(SiteAdmin {
+            session,
+            user,
+            chrome,
+            ip,
         })
     }
 }

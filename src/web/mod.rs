@@ -67,13 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("", get().to(admin::index))
                 .route("/", get().to(admin::index))
                 .route("/users", get().to(admin::users::index))
-                .route("/users/{id}/disable", post().to(admin::users::disable))
-                .route("/users/{id}/enable", post().to(admin::users::enable))
-                .route("/users/{id}/admin", post().to(admin::users::grant_admin))
-                .route(
-                    "/users/{id}/revoke-admin",
-                    post().to(admin::users::revoke_admin),
-                )
+                .route("/users/{id}/{change}", post().to(admin::users::change))
                 .route("/workspaces", get().to(admin::workspaces::index))
                 .route("/audit", get().to(admin::audit::index)),
         )

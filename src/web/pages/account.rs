@@ -45,7 +45,7 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     )
 }
 
-/// `POST /account/password:` ends every other session of the person, then starts a fresh one here.
+/// `POST /account/password`: ends every other session of the person, then starts a fresh one here.
 pub async fn update_password(
     signed_in: SignedIn,
     state: web::Data<AppState>,

@@ -143,7 +143,7 @@ pub async fn create(
     }
 }
 
-/// `POST /logout:` the session ends on the server, not only in the browser.
+/// `POST /logout`: the session ends on the server, not only in the browser.
 pub async fn destroy(
     visitor: Visitor,
     state: web::Data<AppState>,

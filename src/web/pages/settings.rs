@@ -102,7 +102,7 @@ pub async fn update(
     Ok(render::redirect(htmx.0, &chrome.ws_url("settings")))
 }
 
-/// `POST /w/{slug}/leave:` anyone but the last owner may leave.
+/// `POST /w/{slug}/leave`: anyone but the last owner may leave.
 pub async fn leave(
     member: InWorkspace,
     state: web::Data<AppState>,

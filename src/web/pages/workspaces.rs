@@ -107,7 +107,7 @@ pub async fn create(
     Ok(render::redirect(htmx.0, &format!("/w/{}/", workspace.slug)))
 }
 
-/// `POST /invitations/{id}/accept:` only the invited address can accept.
+/// `POST /invitations/{id}/accept`: only the invited address can accept.
 pub async fn accept_invitation(
     signed_in: SignedIn,
     state: web::Data<AppState>,

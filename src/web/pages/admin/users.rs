@@ -68,6 +68,16 @@ enum Change {
 }
 
 impl Change {
+    fn parse(path: &str) -> Option<Self> {
+        match path {
+            "disable" => Some(Change::Disable),
+            "enable" => Some(Change::Enable),
+            "admin" => Some(Change::GrantAdmin),
+            "revoke-admin" => Some(Change::RevokeAdmin),
+            _ => None,
+        }
+    }
+
     const fn action(self) -> &'static str {
         match self {
             Change::Disable => "admin.user_disabled",
@@ -124,78 +134,16 @@ async fn apply(
     Ok(render::redirect(htmx.0, &back_to))
 }
 
-/// `POST /admin/users/{id}/disable:` also ends every session of that person.
-pub async fn disable(
+/// `POST /admin/users/{id}/{change}` with `change` one of `disable` (which also ends every session of
+/// that person), `enable`, `admin`, `revoke-admin`.
+pub async fn change(
     admin: SiteAdmin,
     state: web::Data<AppState>,
     htmx: Htmx,
-    path: web::Path<i64>,
+    path: web::Path<(i64, String)>,
     back: web::Form<BackTo>,
 ) -> Result<HttpResponse, AppError> {
-    apply(
-        admin,
-        &state,
-        htmx,
-        path.into_inner(),
-        &back,
-        Change::Disable,
-    )
-    .await
-}
-
-/// `POST /admin/users/{id}/enable`
-pub async fn enable(
-    admin: SiteAdmin,
-    state: web::Data<AppState>,
-    htmx: Htmx,
-    path: web::Path<i64>,
-    back: web::Form<BackTo>,
-) -> Result<HttpResponse, AppError> {
-    apply(
-        admin,
-        &state,
-        htmx,
-        path.into_inner(),
-        &back,
-        Change::Enable,
-    )
-    .await
-}
-
-/// `POST /admin/users/{id}/admin`
-pub async fn grant_admin(
-    admin: SiteAdmin,
-    state: web::Data<AppState>,
-    htmx: Htmx,
-    path: web::Path<i64>,
-    back: web::Form<BackTo>,
-) -> Result<HttpResponse, AppError> {
-    apply(
-        admin,
-        &state,
-        htmx,
-        path.into_inner(),
-        &back,
-        Change::GrantAdmin,
-    )
-    .await
-}
-
-/// `POST /admin/users/{id}/revoke-admin`
-pub async fn revoke_admin(
-    admin: SiteAdmin,
-    state: web::Data<AppState>,
-    htmx: Htmx,
-    path: web::Path<i64>,
-    back: web::Form<BackTo>,
-) -> Result<HttpResponse, AppError> {
-    apply(
-        admin,
-        &state,
-        htmx,
-        path.into_inner(),
-        &back,
-        Change::RevokeAdmin,
-    )
-    .await
+    let (target, change) = path.into_inner();
+    let change = Change::parse(&change).ok_or(AppError::NotFound)?;
+    apply(admin, &state, htmx, target, &back, change).await
 }
