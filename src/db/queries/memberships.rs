@@ -68,6 +68,21 @@ pub fn owners(roles: &[(i64, Role)]) -> i64 {
     .unwrap_or(i64::MAX)
 }
 
+/// Whether the person with this email is a member of the workspace.
+pub fn has_member_with_email(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    email: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        memberships::table
+            .inner_join(users::table)
+            .filter(memberships::workspace_id.eq(workspace_id))
+            .filter(users::email.eq(email)),
+    ))
+    .get_result(conn)
+}
+
 pub fn add(
     conn: &mut PgConnection,
     workspace_id: i64,

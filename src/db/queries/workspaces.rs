@@ -67,6 +67,13 @@ pub fn find_for_member(
     }))
 }
 
+pub fn find(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Workspace> {
+    workspaces::table
+        .find(workspace_id)
+        .select(Workspace::as_select())
+        .first(conn)
+}
+
 /// Every workspace the person belongs to, by name.
 pub fn list_for_user(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(Workspace, Role)>> {
     let rows: Vec<(Workspace, Membership)> = workspaces::table
@@ -77,7 +84,10 @@ pub fn list_for_user(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(w, m)| (w.clone(), m.role()))
+        .map(|(w, m)| {
+            let role = m.role();
+            (w, role)
+        })
         .collect())
 }
 

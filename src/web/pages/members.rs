@@ -118,13 +118,8 @@ pub async fn invite(
     let invited_email = email.clone();
     let refusal = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
-            let already_member = queries::users::find_by_email(conn, email.as_str())?
-                .map(|user| {
-                    queries::memberships::list(conn, workspace_id)
-                        .map(|members| members.iter().any(|m| m.user_id == user.id))
-                })
-                .transpose()?
-                .unwrap_or(false);
+            let already_member =
+                queries::memberships::has_member_with_email(conn, workspace_id, email.as_str())?;
             if already_member {
                 return Ok(Some("errors.already_member"));
             }

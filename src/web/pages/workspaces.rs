@@ -138,12 +138,7 @@ pub async fn accept_invitation(
                 conn,
                 &event.with_details(serde_json::json!({ "role": invitation.role })),
             )?;
-            let workspaces = queries::workspaces::list_for_user(conn, user.id)?;
-            workspaces
-                .into_iter()
-                .map(|(w, _)| w)
-                .find(|w| w.id == invitation.workspace_id)
-                .ok_or(AppError::NotFound)
+            Ok(queries::workspaces::find(conn, invitation.workspace_id)?)
         })
     })
     .await?;
