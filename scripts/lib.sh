@@ -136,11 +136,18 @@ cluster_dir() {
 # Development secrets, made once and kept in var/dev.env (never committed).
 ensure_dev_secrets() {
   local env_file="$VAR/dev.env"
-  if [ ! -f "$env_file" ]; then
-    say "creating development secrets in var/dev.env"
+  (
     umask 077
-    printf 'VISTAFLOW_SESSION_KEY=%s\n' "$(head -c 64 /dev/urandom | base64 -w0)" > "$env_file"
-  fi
+    touch "$env_file"
+    if ! grep -q '^VISTAFLOW_SESSION_KEY=' "$env_file"; then
+      say "creating a development session key in var/dev.env"
+      printf 'VISTAFLOW_SESSION_KEY=%s\n' "$(head -c 64 /dev/urandom | base64 -w0)" >> "$env_file"
+    fi
+    if ! grep -q '^VISTAFLOW_SECRET_KEYS=' "$env_file"; then
+      say "creating a development secrets key in var/dev.env"
+      printf 'VISTAFLOW_SECRET_KEYS=dev1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >> "$env_file"
+    fi
+  )
   set -a
   # shellcheck disable=SC1090
   . "$env_file"

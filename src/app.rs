@@ -112,6 +112,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "VISTAFLOW_SESSION_KEY is unset: using a random key, sessions end when the app restarts"
         );
     }
+    if settings.secret_keys_are_ephemeral {
+        tracing::warn!(
+            "VISTAFLOW_SECRET_KEYS is unset: using a random key, stored secrets will not open after a restart"
+        );
+    }
     let pool = db::build_pool(settings.database_url(), settings.database_pool_size)?;
     let applied = db::migrate(&pool).await?;
     tracing::info!(applied, "database migrations applied");

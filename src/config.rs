@@ -2,9 +2,12 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
+
+use crate::crypto::Keyring;
 
 /// Where the app runs: development relaxes what a laptop cannot provide (https, a fixed session key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,10 @@ pub struct Settings {
     pub session_key: SecretSlice<u8>,
     /// True when no key was configured (development): sessions then end when the app restarts.
     pub session_key_is_ephemeral: bool,
+    /// The keys that seal stored secrets (platform cookies, tokens); the first one seals new ones.
+    pub secret_keys: Arc<Keyring>,
+    /// True when no keyring was configured (development): secrets stored now will not open after a restart.
+    pub secret_keys_are_ephemeral: bool,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     /// Believe `X-Forwarded-For` for the client address (only behind a proxy that sets it).
@@ -120,6 +127,21 @@ fn public_url(env: &mut Reader<'_>, production: bool, port: u16) -> String {
     }
 }
 
+/// `VISTAFLOW_SECRET_KEYS`: required in production; in development a random key is made per start.
+fn secret_keys(env: &mut Reader<'_>, production: bool) -> Keyring {
+    let Some(spec) = env.get("VISTAFLOW_SECRET_KEYS") else {
+        if production {
+            env.problems.push("VISTAFLOW_SECRET_KEYS is missing: expected id:base64key with a 32-byte key (head -c 32 /dev/urandom | base64)".into());
+        }
+        return Keyring::generate("ephemeral");
+    };
+    Keyring::parse(&spec).unwrap_or_else(|error| {
+        env.problems
+            .push(format!("VISTAFLOW_SECRET_KEYS is malformed: {error}"));
+        Keyring::generate("invalid")
+    })
+}
+
 /// `VISTAFLOW_SESSION_KEY`: required in production; in development a random key is made per start.
 fn session_key(env: &mut Reader<'_>, production: bool) -> Vec<u8> {
     match env.get("VISTAFLOW_SESSION_KEY") {
@@ -203,6 +225,8 @@ impl Settings {
         let public_url = public_url(&mut env, production, port);
         let session_key = session_key(&mut env, production);
         let session_key_is_ephemeral = env.get("VISTAFLOW_SESSION_KEY").is_none();
+        let secret_keys_are_ephemeral = env.get("VISTAFLOW_SECRET_KEYS").is_none();
+        let secret_keys = Arc::new(secret_keys(&mut env, production));
         let session_idle_minutes = env.ranged("SESSION_IDLE_MINUTES", 120, 5..=1440);
         let session_absolute_hours = env.ranged("SESSION_ABSOLUTE_HOURS", 24, 1..=720);
         let trust_forwarded_for = env.parsed("TRUST_FORWARDED_FOR", false, "true or false");
@@ -237,6 +261,8 @@ impl Settings {
             public_url,
             session_key: SecretSlice::from(session_key),
             session_key_is_ephemeral,
+            secret_keys,
+            secret_keys_are_ephemeral,
             session_idle_minutes,
             session_absolute_hours,
             trust_forwarded_for,
@@ -273,7 +299,12 @@ mod tests {
     fn production_names_every_missing_variable() {
         let error = settings(&[]).unwrap_err();
         let text = error.to_string();
-        for name in ["DATABASE_URL", "PUBLIC_URL", "VISTAFLOW_SESSION_KEY"] {
+        for name in [
+            "DATABASE_URL",
+            "PUBLIC_URL",
+            "VISTAFLOW_SESSION_KEY",
+            "VISTAFLOW_SECRET_KEYS",
+        ] {
             assert!(text.contains(name), "{name} not named in: {text}");
         }
     }
@@ -309,15 +340,19 @@ mod tests {
     #[test]
     fn secrets_never_print() {
         let key = base64::engine::general_purpose::STANDARD.encode([7_u8; 64]);
+        let secret_key = base64::engine::general_purpose::STANDARD.encode([8_u8; 32]);
         let settings = settings(&[
             ("DATABASE_URL", "postgres://vf:hunter2-secret@db/vf"),
             ("PUBLIC_URL", "https://app.example.com"),
             ("VISTAFLOW_SESSION_KEY", &key),
+            ("VISTAFLOW_SECRET_KEYS", &format!("k1:{secret_key}")),
         ])
         .unwrap();
         let printed = format!("{settings:?}");
         assert!(
-            !printed.contains("hunter2-secret") && !printed.contains(&key),
+            !printed.contains("hunter2-secret")
+                && !printed.contains(&key)
+                && !printed.contains(&secret_key),
             "{printed}"
         );
         assert!(settings.secure_cookies());
