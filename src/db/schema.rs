@@ -1,6 +1,18 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    account_secrets (account_id, purpose) {
+        account_id -> Int8,
+        workspace_id -> Int8,
+        purpose -> Text,
+        key_id -> Text,
+        nonce -> Bytea,
+        ciphertext -> Bytea,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_events (id) {
         id -> Int8,
         occurred_at -> Timestamptz,
@@ -44,6 +56,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    social_accounts (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        platform -> Text,
+        handle -> Text,
+        display_name -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        connected_via -> Text,
+        session_expires_at -> Nullable<Timestamptz>,
+        last_checked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         email -> Text,
@@ -79,19 +108,24 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(account_secrets -> social_accounts (account_id));
+diesel::joinable!(account_secrets -> workspaces (workspace_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
 diesel::joinable!(audit_events -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(social_accounts -> workspaces (workspace_id));
 diesel::joinable!(web_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    account_secrets,
     audit_events,
     invitations,
     login_throttles,
     memberships,
+    social_accounts,
     users,
     web_sessions,
     workspaces,

@@ -1,5 +1,6 @@
 //! Pure types and rules: values parsed from input, roles and their rules, throttling policy. No I/O here.
 
+pub mod account;
 pub mod cookies;
 pub mod email;
 pub mod names;

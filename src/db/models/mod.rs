@@ -4,6 +4,7 @@ pub mod audit_event;
 pub mod invitation;
 pub mod login_throttle;
 pub mod membership;
+pub mod social_account;
 pub mod user;
 pub mod workspace;
 
@@ -11,5 +12,6 @@ pub use audit_event::{AuditEvent, NewAuditEvent};
 pub use invitation::{Invitation, NewInvitation};
 pub use login_throttle::LoginThrottle;
 pub use membership::{Membership, NewMembership};
+pub use social_account::{AccountCheck, AccountSecret, NewSocialAccount, SocialAccount};
 pub use user::{NewUser, User};
 pub use workspace::{NewWorkspace, Workspace};

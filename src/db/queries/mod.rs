@@ -1,6 +1,7 @@
 //! Query functions grouped by aggregate. Each takes `&mut PgConnection` so callers can compose them in one
 //! transaction; every query on workspace data filters by the workspace id.
 
+pub mod accounts;
 pub mod audit;
 pub mod dashboard;
 pub mod invitations;

@@ -1,0 +1,2 @@
+DROP TABLE account_secrets;
+DROP TABLE social_accounts;

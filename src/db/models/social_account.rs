@@ -1,0 +1,80 @@
+//! A connected social account and its sealed credentials.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::crypto::Sealed;
+use crate::db::schema::{account_secrets, social_accounts};
+use crate::domain::account::{AccountStatus, Platform};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = social_accounts, check_for_backend(diesel::pg::Pg))]
+pub struct SocialAccount {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub platform: String,
+    pub handle: String,
+    pub display_name: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub connected_via: String,
+    pub session_expires_at: Option<DateTime<Utc>>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl SocialAccount {
+    /// The stored status; the column's CHECK constraint keeps it one of the known ones.
+    #[must_use]
+    pub fn status(&self) -> AccountStatus {
+        AccountStatus::parse(&self.status).unwrap_or(AccountStatus::Failing)
+    }
+
+    #[must_use]
+    pub fn platform(&self) -> Platform {
+        Platform::parse(&self.platform).unwrap_or(Platform::Tiktok)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = social_accounts)]
+pub struct NewSocialAccount<'a> {
+    pub workspace_id: i64,
+    pub platform: &'a str,
+    pub handle: &'a str,
+    pub display_name: Option<&'a str>,
+    pub status: &'a str,
+    pub connected_via: &'a str,
+    pub session_expires_at: Option<DateTime<Utc>>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+}
+
+/// What a check found, written back to the account.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = social_accounts, treat_none_as_null = true)]
+pub struct AccountCheck<'a> {
+    pub status: &'a str,
+    pub status_reason: Option<&'a str>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = account_secrets, check_for_backend(diesel::pg::Pg))]
+pub struct AccountSecret {
+    pub account_id: i64,
+    pub workspace_id: i64,
+    pub purpose: String,
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountSecret {
+    #[must_use]
+    pub fn sealed(&self) -> Sealed {
+        Sealed { key_id: self.key_id.clone(), nonce: self.nonce.clone(), ciphertext: self.ciphertext.clone() }
+    }
+}

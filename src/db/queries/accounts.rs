@@ -1,0 +1,93 @@
+//! Queries on connected social accounts and their sealed secrets, always within one workspace.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::crypto::{Purpose, Sealed};
+use crate::db::models::{AccountCheck, AccountSecret, NewSocialAccount, SocialAccount};
+use crate::db::schema::{account_secrets, social_accounts};
+
+pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::workspace_id.eq(workspace_id))
+        .order((social_accounts::platform.asc(), social_accounts::handle.asc()))
+        .select(SocialAccount::as_select())
+        .load(conn)
+}
+
+/// The workspace's account `id`; `None` when it is another workspace's (the caller answers 404).
+pub fn find(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResult<Option<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::workspace_id.eq(workspace_id))
+        .filter(social_accounts::id.eq(id))
+        .select(SocialAccount::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Inserts an account; `None` when the workspace already has this handle on this platform.
+pub fn insert(conn: &mut PgConnection, new: &NewSocialAccount<'_>) -> QueryResult<Option<SocialAccount>> {
+    // The unique index on (workspace, platform, lower(handle)) decides, race-free.
+    diesel::insert_into(social_accounts::table)
+        .values(new)
+        .on_conflict_do_nothing()
+        .returning(SocialAccount::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+pub fn record_check(conn: &mut PgConnection, workspace_id: i64, id: i64, check: &AccountCheck<'_>) -> QueryResult<usize> {
+    diesel::update(social_accounts::table.filter(social_accounts::workspace_id.eq(workspace_id)).filter(social_accounts::id.eq(id)))
+        .set(check)
+        .execute(conn)
+}
+
+pub fn set_session_expiry(conn: &mut PgConnection, workspace_id: i64, id: i64, expires: Option<DateTime<Utc>>) -> QueryResult<usize> {
+    diesel::update(social_accounts::table.filter(social_accounts::workspace_id.eq(workspace_id)).filter(social_accounts::id.eq(id)))
+        .set(social_accounts::session_expires_at.eq(expires))
+        .execute(conn)
+}
+
+/// Stores (or replaces) a sealed secret of the workspace's account.
+pub fn store_secret(conn: &mut PgConnection, workspace_id: i64, account_id: i64, purpose: Purpose, sealed: &Sealed) -> QueryResult<usize> {
+    let row = AccountSecret {
+        account_id,
+        workspace_id,
+        purpose: purpose.as_str().to_owned(),
+        key_id: sealed.key_id.clone(),
+        nonce: sealed.nonce.clone(),
+        ciphertext: sealed.ciphertext.clone(),
+        updated_at: Utc::now(),
+    };
+    diesel::insert_into(account_secrets::table)
+        .values(&row)
+        .on_conflict((account_secrets::account_id, account_secrets::purpose))
+        .do_update()
+        .set(&row)
+        .execute(conn)
+}
+
+pub fn secret(conn: &mut PgConnection, workspace_id: i64, account_id: i64, purpose: Purpose) -> QueryResult<Option<AccountSecret>> {
+    account_secrets::table
+        .filter(account_secrets::workspace_id.eq(workspace_id))
+        .filter(account_secrets::account_id.eq(account_id))
+        .filter(account_secrets::purpose.eq(purpose.as_str()))
+        .select(AccountSecret::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn delete_secrets(conn: &mut PgConnection, workspace_id: i64, account_id: i64) -> QueryResult<usize> {
+    diesel::delete(account_secrets::table.filter(account_secrets::workspace_id.eq(workspace_id)).filter(account_secrets::account_id.eq(account_id)))
+        .execute(conn)
+}
+
+/// Secrets sealed with another key than `current_key_id`, a batch at a time (for rotation).
+pub fn secrets_not_under(conn: &mut PgConnection, current_key_id: &str, limit: i64) -> QueryResult<Vec<AccountSecret>> {
+    account_secrets::table
+        .filter(account_secrets::key_id.ne(current_key_id))
+        .order((account_secrets::account_id.asc(), account_secrets::purpose.asc()))
+        .limit(limit)
+        .select(AccountSecret::as_select())
+        .load(conn)
+}
