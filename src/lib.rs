@@ -11,5 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod platforms;
+pub mod scrape;
 pub mod telemetry;
 pub mod web;

@@ -36,8 +36,15 @@ impl Handle {
     /// `errors.handle_invalid` for anything else.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let handle = input.trim().trim_start_matches('@');
-        let valid = (2..=30).contains(&handle.len()) && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
-        if valid { Ok(Self(handle.to_owned())) } else { Err(Invalid::new("errors.handle_invalid")) }
+        let valid = (2..=30).contains(&handle.len())
+            && handle
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+        if valid {
+            Ok(Self(handle.to_owned()))
+        } else {
+            Err(Invalid::new("errors.handle_invalid"))
+        }
     }
 
     #[must_use]
@@ -98,7 +105,10 @@ mod tests {
 
     #[test]
     fn a_handle_loses_its_at_sign_and_keeps_its_case() {
-        assert_eq!(Handle::parse(" @Studio.Nova_92 ").unwrap().as_str(), "Studio.Nova_92");
+        assert_eq!(
+            Handle::parse(" @Studio.Nova_92 ").unwrap().as_str(),
+            "Studio.Nova_92"
+        );
         assert_eq!(Handle::parse("nina").unwrap().to_string(), "@nina");
     }
 
@@ -114,7 +124,13 @@ mod tests {
         for platform in [Platform::Tiktok, Platform::Instagram] {
             assert_eq!(Platform::parse(platform.as_str()), Some(platform));
         }
-        for status in [AccountStatus::Active, AccountStatus::Expired, AccountStatus::Blocked, AccountStatus::Failing, AccountStatus::Disconnected] {
+        for status in [
+            AccountStatus::Active,
+            AccountStatus::Expired,
+            AccountStatus::Blocked,
+            AccountStatus::Failing,
+            AccountStatus::Disconnected,
+        ] {
             assert_eq!(AccountStatus::parse(status.as_str()), Some(status));
         }
     }

@@ -79,10 +79,11 @@ mod tests {
             "thimble", "orchard", "falcon", "juniper", "pebble", "zephyr", "marble", "cobalt",
             "tundra", "walnut", "ember", "lagoon",
         ];
-        let joined: String = words
-            .iter()
-            .enumerate()
-            .fold(String::new(), |acc, (i, w)| acc + w + &i.to_string());
+        let mut joined = String::new();
+        for (i, word) in words.iter().enumerate() {
+            joined.push_str(word);
+            joined.push_str(&i.to_string());
+        }
         let long: String = joined.chars().take(128).collect();
         assert_eq!(long.chars().count(), 128);
         assert!(NewPassword::parse(&long, &[]).is_ok());

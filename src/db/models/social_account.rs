@@ -55,7 +55,7 @@ pub struct NewSocialAccount<'a> {
 #[diesel(table_name = social_accounts, treat_none_as_null = true)]
 pub struct AccountCheck<'a> {
     pub status: &'a str,
-    pub status_reason: Option<&'a str>,
+    pub status_reason: Option<String>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
@@ -75,6 +75,10 @@ pub struct AccountSecret {
 impl AccountSecret {
     #[must_use]
     pub fn sealed(&self) -> Sealed {
-        Sealed { key_id: self.key_id.clone(), nonce: self.nonce.clone(), ciphertext: self.ciphertext.clone() }
+        Sealed {
+            key_id: self.key_id.clone(),
+            nonce: self.nonce.clone(),
+            ciphertext: self.ciphertext.clone(),
+        }
     }
 }

@@ -10,13 +10,20 @@ use crate::db::schema::{account_secrets, social_accounts};
 pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<SocialAccount>> {
     social_accounts::table
         .filter(social_accounts::workspace_id.eq(workspace_id))
-        .order((social_accounts::platform.asc(), social_accounts::handle.asc()))
+        .order((
+            social_accounts::platform.asc(),
+            social_accounts::handle.asc(),
+        ))
         .select(SocialAccount::as_select())
         .load(conn)
 }
 
 /// The workspace's account `id`; `None` when it is another workspace's (the caller answers 404).
-pub fn find(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResult<Option<SocialAccount>> {
+pub fn find(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    id: i64,
+) -> QueryResult<Option<SocialAccount>> {
     social_accounts::table
         .filter(social_accounts::workspace_id.eq(workspace_id))
         .filter(social_accounts::id.eq(id))
@@ -26,7 +33,10 @@ pub fn find(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResult<
 }
 
 /// Inserts an account; `None` when the workspace already has this handle on this platform.
-pub fn insert(conn: &mut PgConnection, new: &NewSocialAccount<'_>) -> QueryResult<Option<SocialAccount>> {
+pub fn insert(
+    conn: &mut PgConnection,
+    new: &NewSocialAccount<'_>,
+) -> QueryResult<Option<SocialAccount>> {
     // The unique index on (workspace, platform, lower(handle)) decides, race-free.
     diesel::insert_into(social_accounts::table)
         .values(new)
@@ -36,20 +46,44 @@ pub fn insert(conn: &mut PgConnection, new: &NewSocialAccount<'_>) -> QueryResul
         .optional()
 }
 
-pub fn record_check(conn: &mut PgConnection, workspace_id: i64, id: i64, check: &AccountCheck<'_>) -> QueryResult<usize> {
-    diesel::update(social_accounts::table.filter(social_accounts::workspace_id.eq(workspace_id)).filter(social_accounts::id.eq(id)))
-        .set(check)
-        .execute(conn)
+pub fn record_check(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    id: i64,
+    check: &AccountCheck<'_>,
+) -> QueryResult<usize> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(id)),
+    )
+    .set(check)
+    .execute(conn)
 }
 
-pub fn set_session_expiry(conn: &mut PgConnection, workspace_id: i64, id: i64, expires: Option<DateTime<Utc>>) -> QueryResult<usize> {
-    diesel::update(social_accounts::table.filter(social_accounts::workspace_id.eq(workspace_id)).filter(social_accounts::id.eq(id)))
-        .set(social_accounts::session_expires_at.eq(expires))
-        .execute(conn)
+pub fn set_session_expiry(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    id: i64,
+    expires: Option<DateTime<Utc>>,
+) -> QueryResult<usize> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(id)),
+    )
+    .set(social_accounts::session_expires_at.eq(expires))
+    .execute(conn)
 }
 
 /// Stores (or replaces) a sealed secret of the workspace's account.
-pub fn store_secret(conn: &mut PgConnection, workspace_id: i64, account_id: i64, purpose: Purpose, sealed: &Sealed) -> QueryResult<usize> {
+pub fn store_secret(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    account_id: i64,
+    purpose: Purpose,
+    sealed: &Sealed,
+) -> QueryResult<usize> {
     let row = AccountSecret {
         account_id,
         workspace_id,
@@ -67,7 +101,12 @@ pub fn store_secret(conn: &mut PgConnection, workspace_id: i64, account_id: i64,
         .execute(conn)
 }
 
-pub fn secret(conn: &mut PgConnection, workspace_id: i64, account_id: i64, purpose: Purpose) -> QueryResult<Option<AccountSecret>> {
+pub fn secret(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    account_id: i64,
+    purpose: Purpose,
+) -> QueryResult<Option<AccountSecret>> {
     account_secrets::table
         .filter(account_secrets::workspace_id.eq(workspace_id))
         .filter(account_secrets::account_id.eq(account_id))
@@ -77,16 +116,31 @@ pub fn secret(conn: &mut PgConnection, workspace_id: i64, account_id: i64, purpo
         .optional()
 }
 
-pub fn delete_secrets(conn: &mut PgConnection, workspace_id: i64, account_id: i64) -> QueryResult<usize> {
-    diesel::delete(account_secrets::table.filter(account_secrets::workspace_id.eq(workspace_id)).filter(account_secrets::account_id.eq(account_id)))
-        .execute(conn)
+pub fn delete_secrets(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    account_id: i64,
+) -> QueryResult<usize> {
+    diesel::delete(
+        account_secrets::table
+            .filter(account_secrets::workspace_id.eq(workspace_id))
+            .filter(account_secrets::account_id.eq(account_id)),
+    )
+    .execute(conn)
 }
 
 /// Secrets sealed with another key than `current_key_id`, a batch at a time (for rotation).
-pub fn secrets_not_under(conn: &mut PgConnection, current_key_id: &str, limit: i64) -> QueryResult<Vec<AccountSecret>> {
+pub fn secrets_not_under(
+    conn: &mut PgConnection,
+    current_key_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<AccountSecret>> {
     account_secrets::table
         .filter(account_secrets::key_id.ne(current_key_id))
-        .order((account_secrets::account_id.asc(), account_secrets::purpose.asc()))
+        .order((
+            account_secrets::account_id.asc(),
+            account_secrets::purpose.asc(),
+        ))
         .limit(limit)
         .select(AccountSecret::as_select())
         .load(conn)

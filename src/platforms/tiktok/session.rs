@@ -1,0 +1,66 @@
+//! Opening TikTok with a creator's cookies and reading what the page says about the session.
+
+use anyhow::Context as _;
+use thirtyfour::prelude::*;
+
+use super::page::{SessionState, classify};
+use crate::domain::cookies::CookieJar;
+use crate::scrape::BrowserPool;
+
+/// Puts the jar's cookies in the browser for `base_url`'s site, then opens `base_url`.
+///
+/// # Errors
+/// When the browser fails a step.
+pub async fn open_with_cookies(
+    driver: &WebDriver,
+    base_url: &str,
+    jar: &CookieJar,
+) -> anyhow::Result<()> {
+    let base = url::Url::parse(base_url).context("TIKTOK_BASE_URL is not a URL")?;
+    let host = base.host_str().unwrap_or_default().to_owned();
+    let https = base.scheme() == "https";
+    // Cookies can only be set for the site the browser is on: a small page of it first.
+    driver
+        .goto(base.join("/robots.txt")?.as_str())
+        .await
+        .context("opening the site")?;
+    for cookie in &jar.cookies {
+        let mut browser_cookie = Cookie::new(cookie.name.clone(), cookie.value.clone());
+        browser_cookie.path = Some(cookie.path.clone());
+        // A parent domain (`.tiktok.com` for www.tiktok.com) is kept; the host itself stays host-only.
+        if cookie.domain != host && host.parse::<std::net::IpAddr>().is_err() {
+            browser_cookie.domain = Some(format!(".{}", cookie.domain));
+        }
+        browser_cookie.secure = Some(cookie.secure && https);
+        browser_cookie.http_only = Some(cookie.http_only);
+        driver
+            .add_cookie(browser_cookie)
+            .await
+            .with_context(|| format!("setting the cookie {}", cookie.name))?;
+    }
+    driver
+        .goto(base.as_str())
+        .await
+        .context("opening the home page")?;
+    Ok(())
+}
+
+/// Checks a session: active (with the handle the page shows), expired, blocked, or unrecognised.
+///
+/// # Errors
+/// When the browser cannot be had or fails.
+pub async fn check(
+    pool: &BrowserPool,
+    base_url: &str,
+    jar: &CookieJar,
+) -> anyhow::Result<SessionState> {
+    let base_url = base_url.to_owned();
+    let jar = jar.clone();
+    pool.run(|driver| async move {
+        open_with_cookies(&driver, &base_url, &jar).await?;
+        let url = driver.current_url().await?;
+        let html = driver.source().await?;
+        Ok(classify(url.as_str(), &html))
+    })
+    .await
+}
