@@ -14,12 +14,15 @@ use secrecy::ExposeSecret as _;
 
 use crate::config::Settings;
 use crate::db::{self, DbPool};
+use crate::demo::{self, DemoNetwork};
+use crate::scrape::BrowserPool;
 use crate::web::{self as routes, errors, session_store::PgSessionStore};
 
 /// What every request handler can reach.
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
+    pub browsers: Arc<BrowserPool>,
 }
 
 /// The content security policy: everything from this origin, nothing inline.
@@ -37,16 +40,25 @@ impl Application {
     ///
     /// # Errors
     /// When the address cannot be bound.
-    pub fn build(settings: Settings, pool: DbPool) -> anyhow::Result<Self> {
+    pub fn build(
+        settings: Settings,
+        pool: DbPool,
+        browsers: Arc<BrowserPool>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind((settings.host, settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, settings, pool)?;
+        let server = serve(listener, settings, pool, browsers)?;
         Ok(Self { port, server })
     }
 }
 
-fn serve(listener: TcpListener, settings: Settings, pool: DbPool) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    settings: Settings,
+    pool: DbPool,
+    browsers: Arc<BrowserPool>,
+) -> anyhow::Result<Server> {
     let secure = settings.secure_cookies();
     let cookie_name = if secure {
         "__Host-vistaflow"
@@ -59,6 +71,7 @@ fn serve(listener: TcpListener, settings: Settings, pool: DbPool) -> anyhow::Res
     let state = web::Data::new(AppState {
         pool: pool.clone(),
         settings: Arc::new(settings),
+        browsers,
     });
 
     let server = HttpServer::new(move || {
@@ -107,21 +120,30 @@ fn serve(listener: TcpListener, settings: Settings, pool: DbPool) -> anyhow::Res
 /// # Errors
 /// When the database cannot be migrated or the address bound.
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    if settings.session_key_is_ephemeral {
+    for name in &settings.ephemeral_keys {
         tracing::warn!(
-            "VISTAFLOW_SESSION_KEY is unset: using a random key, sessions end when the app restarts"
-        );
-    }
-    if settings.secret_keys_are_ephemeral {
-        tracing::warn!(
-            "VISTAFLOW_SECRET_KEYS is unset: using a random key, stored secrets will not open after a restart"
+            "{name} is unset: using a random key for this run only (sessions and stored secrets will not survive a restart)"
         );
     }
     let pool = db::build_pool(settings.database_url(), settings.database_pool_size)?;
     let applied = db::migrate(&pool).await?;
     tracing::info!(applied, "database migrations applied");
     let public_url = settings.public_url.clone();
-    let app = Application::build(settings, pool)?;
+    let browsers = Arc::new(BrowserPool::new(settings.browser.clone()));
+    let demo = if settings.demo {
+        let listener = TcpListener::bind((settings.host, settings.demo_port))
+            .with_context(|| format!("binding the demo network to port {}", settings.demo_port))?;
+        tracing::info!(url = %settings.tiktok_base_url, "the demo network is on");
+        Some(demo::serve(listener, Arc::new(DemoNetwork::default()))?)
+    } else {
+        None
+    };
+    let app = Application::build(settings, pool, browsers.clone())?;
     tracing::info!(port = app.port, url = %public_url, "VistaFlow is listening");
-    app.server.await.context("running the server")
+    let outcome = match demo {
+        Some(demo) => tokio::try_join!(app.server, demo).map(|_| ()),
+        None => app.server.await,
+    };
+    browsers.shutdown();
+    outcome.context("running the server")
 }

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 use crate::crypto::Keyring;
+use crate::scrape::BrowserSettings;
 
 /// Where the app runs: development relaxes what a laptop cannot provide (https, a fixed session key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,16 +35,21 @@ pub struct Settings {
     pub public_url: String,
     /// 64 bytes that encrypt the session cookie.
     pub session_key: SecretSlice<u8>,
-    /// True when no key was configured (development): sessions then end when the app restarts.
-    pub session_key_is_ephemeral: bool,
     /// The keys that seal stored secrets (platform cookies, tokens); the first one seals new ones.
     pub secret_keys: Arc<Keyring>,
-    /// True when no keyring was configured (development): secrets stored now will not open after a restart.
-    pub secret_keys_are_ephemeral: bool,
+    /// The secret variables left unset in development, for which a random key is made at each start.
+    pub ephemeral_keys: Vec<&'static str>,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     /// Believe `X-Forwarded-For` for the client address (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Serve the demo network beside the app (`VISTAFLOW_DEMO=1`), on `demo_port`.
+    pub demo: bool,
+    pub demo_port: u16,
+    /// Where TikTok is: tiktok.com, or the demo network.
+    pub tiktok_base_url: String,
+    /// Browsers for reading platforms.
+    pub browser: BrowserSettings,
     pub log_format: LogFormat,
 }
 
@@ -104,6 +110,73 @@ impl Reader<'_> {
             ));
             default
         }
+    }
+}
+
+/// `DATABASE_URL`: required, a `postgres://` URL.
+fn database_url(env: &mut Reader<'_>) -> String {
+    const EXPECTED: &str = "expected postgres://user@host:port/database";
+    let Some(url) = env.get("DATABASE_URL") else {
+        env.problems
+            .push(format!("DATABASE_URL is missing: {EXPECTED}"));
+        return String::new();
+    };
+    if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+        env.problems
+            .push(format!("DATABASE_URL is malformed: {EXPECTED}"));
+    }
+    url
+}
+
+/// `VISTAFLOW_DEMO` (1 or true) and `DEMO_PORT` (default: the app's port + 1).
+fn demo_settings(env: &mut Reader<'_>, port: u16) -> (bool, u16) {
+    let demo = matches!(env.get("VISTAFLOW_DEMO").as_deref(), Some("1" | "true"));
+    (
+        demo,
+        env.parsed("DEMO_PORT", port.saturating_add(1), "a port number"),
+    )
+}
+
+/// An http(s) base URL without its trailing slash.
+fn base_url(env: &mut Reader<'_>, name: &str, default: String) -> String {
+    match env.get(name) {
+        Some(url)
+            if url::Url::parse(&url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) =>
+        {
+            url.trim_end_matches('/').to_owned()
+        }
+        Some(_) => {
+            env.problems.push(format!(
+                "{name} is malformed: expected http://... or https://..."
+            ));
+            default
+        }
+        None => default,
+    }
+}
+
+/// `WEBDRIVER_URL`, `CHROMEDRIVER`, `CHROMIUM_BINARY`, `BROWSER_SESSIONS`.
+fn browser_settings(env: &mut Reader<'_>) -> BrowserSettings {
+    let webdriver_url = env.get("WEBDRIVER_URL");
+    if webdriver_url
+        .as_deref()
+        .is_some_and(|u| url::Url::parse(u).is_err())
+    {
+        env.problems.push("WEBDRIVER_URL is malformed: expected http://host:port of a chromedriver or Selenium Grid".into());
+    }
+    let default_chromium = std::path::Path::new("/usr/bin/chromium")
+        .exists()
+        .then(|| "/usr/bin/chromium".to_owned());
+    BrowserSettings {
+        webdriver_url,
+        chromedriver: env
+            .get("CHROMEDRIVER")
+            .unwrap_or_else(|| "chromedriver".to_owned()),
+        chromium_binary: env.get("CHROMIUM_BINARY").or(default_chromium),
+        max_sessions: usize::try_from(env.ranged("BROWSER_SESSIONS", 2, 1..=32)).unwrap_or(2),
+        step_timeout: std::time::Duration::from_secs(20),
+        session_timeout: std::time::Duration::from_secs(90),
     }
 }
 
@@ -194,20 +267,7 @@ impl Settings {
         };
         let production = environment == Environment::Production;
 
-        let database_url = env.get("DATABASE_URL").unwrap_or_else(|| {
-            env.problems.push(
-                "DATABASE_URL is missing: expected postgres://user@host:port/database".into(),
-            );
-            String::new()
-        });
-        if !database_url.is_empty()
-            && !database_url.starts_with("postgres://")
-            && !database_url.starts_with("postgresql://")
-        {
-            env.problems.push(
-                "DATABASE_URL is malformed: expected postgres://user@host:port/database".into(),
-            );
-        }
+        let database_url = database_url(&mut env);
         let database_pool_size =
             usize::try_from(env.ranged("DATABASE_POOL_SIZE", 8, 1..=200)).unwrap_or(8);
         let default_host: IpAddr = if production {
@@ -224,12 +284,25 @@ impl Settings {
 
         let public_url = public_url(&mut env, production, port);
         let session_key = session_key(&mut env, production);
-        let session_key_is_ephemeral = env.get("VISTAFLOW_SESSION_KEY").is_none();
-        let secret_keys_are_ephemeral = env.get("VISTAFLOW_SECRET_KEYS").is_none();
+        let ephemeral_keys = ["VISTAFLOW_SESSION_KEY", "VISTAFLOW_SECRET_KEYS"]
+            .into_iter()
+            .filter(|name| env.get(name).is_none())
+            .collect();
         let secret_keys = Arc::new(secret_keys(&mut env, production));
         let session_idle_minutes = env.ranged("SESSION_IDLE_MINUTES", 120, 5..=1440);
         let session_absolute_hours = env.ranged("SESSION_ABSOLUTE_HOURS", 24, 1..=720);
         let trust_forwarded_for = env.parsed("TRUST_FORWARDED_FOR", false, "true or false");
+        let (demo, demo_port) = demo_settings(&mut env, port);
+        let tiktok_base_url = base_url(
+            &mut env,
+            "TIKTOK_BASE_URL",
+            if demo {
+                format!("http://127.0.0.1:{demo_port}")
+            } else {
+                "https://www.tiktok.com".to_owned()
+            },
+        );
+        let browser = browser_settings(&mut env);
         let log_format = match env.get("LOG_FORMAT").as_deref() {
             None => {
                 if production {
@@ -260,12 +333,15 @@ impl Settings {
             port,
             public_url,
             session_key: SecretSlice::from(session_key),
-            session_key_is_ephemeral,
             secret_keys,
-            secret_keys_are_ephemeral,
+            ephemeral_keys,
             session_idle_minutes,
             session_absolute_hours,
             trust_forwarded_for,
+            demo,
+            demo_port,
+            tiktok_base_url,
+            browser,
             log_format,
         })
     }

@@ -2,12 +2,14 @@
 
 rust_i18n::i18n!("src/locales", fallback = "en");
 
+pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;

@@ -186,9 +186,11 @@ impl BrowserPool {
         })?
     }
 
-    /// Stops the chromedriver this pool started (and the browsers it runs).
-    pub async fn shutdown(&self) {
-        if let Some(mut driver) = self.local.lock().await.take() {
+    /// Stops the chromedriver this pool started (and the browsers it runs), now.
+    pub fn shutdown(&self) {
+        if let Ok(mut local) = self.local.try_lock()
+            && let Some(mut driver) = local.take()
+        {
             driver.stop();
         }
     }

@@ -12,8 +12,8 @@ use actix_web::web::{self, get, post};
 
 use crate::error::AppError;
 use pages::{
-    account, admin, coming_soon, dashboard, health, home, language, login, members, register,
-    settings, workspaces,
+    account, accounts, admin, coming_soon, dashboard, health, home, language, login, members,
+    register, settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -44,7 +44,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/w/{slug}")
                 .route("", get().to(dashboard::show))
                 .route("/", get().to(dashboard::show))
-                .route("/accounts", get().to(coming_soon::accounts))
+                .route("/accounts", get().to(accounts::index))
+                .route("/accounts", post().to(accounts::connect))
+                .route("/accounts/{id}/check", post().to(accounts::check))
+                .route("/accounts/{id}/reconnect", post().to(accounts::reconnect))
+                .route("/accounts/{id}/disconnect", post().to(accounts::disconnect))
                 .route("/interactions", get().to(coming_soon::interactions))
                 .route("/leads", get().to(coming_soon::leads))
                 .route("/review", get().to(coming_soon::review))

@@ -12,6 +12,8 @@ use scraper::{Html, Selector};
 use sha2::{Digest as _, Sha256};
 use vistaflow::app::Application;
 use vistaflow::config::Settings;
+use vistaflow::demo::DemoNetwork;
+use vistaflow::scrape::BrowserPool;
 
 /// The database server the tests create their databases on (its `postgres` database).
 fn server_url() -> String {
@@ -137,6 +139,21 @@ impl Drop for TestDatabase {
 pub struct TestApp {
     pub address: String,
     pub db: TestDatabase,
+    pub browsers: Arc<BrowserPool>,
+    /// The demo network this app reads as TikTok, when started with one.
+    pub demo: Option<Demo>,
+}
+
+/// A demo network running beside a test app.
+pub struct Demo {
+    pub address: String,
+    pub network: Arc<DemoNetwork>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.browsers.shutdown();
+    }
 }
 
 impl TestApp {
@@ -168,10 +185,31 @@ impl TestApp {
             Settings::from_lookup(&move |name| vars.get(name).cloned()).expect("test settings");
         let pool = vistaflow::db::build_pool(settings.database_url(), settings.database_pool_size)
             .expect("pool");
-        let app = Application::build(settings, pool).expect("building the app");
+        let browsers = Arc::new(BrowserPool::new(settings.browser.clone()));
+        let app = Application::build(settings, pool, browsers.clone()).expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port);
         tokio::spawn(app.server);
-        Self { address, db }
+        Self {
+            address,
+            db,
+            browsers,
+            demo: None,
+        }
+    }
+
+    /// Starts the app with a demo network of its own as TikTok.
+    pub fn spawn_with_demo() -> Self {
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the demo network");
+        let demo_address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let network = Arc::new(DemoNetwork::default());
+        tokio::spawn(vistaflow::demo::serve(listener, network.clone()).expect("the demo network"));
+        let mut app = Self::spawn_with(&[("TIKTOK_BASE_URL", &demo_address)]);
+        app.demo = Some(Demo {
+            address: demo_address,
+            network,
+        });
+        app
     }
 
     /// A new person with an empty cookie jar.

@@ -11,4 +11,5 @@ mod health;
 mod journey;
 mod language;
 mod sessions;
+mod tiktok_accounts;
 mod workspaces;

@@ -76,6 +76,21 @@ pub fn set_session_expiry(
     .execute(conn)
 }
 
+pub fn set_display_name(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    id: i64,
+    display_name: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(id)),
+    )
+    .set(social_accounts::display_name.eq(display_name))
+    .execute(conn)
+}
+
 /// Stores (or replaces) a sealed secret of the workspace's account.
 pub fn store_secret(
     conn: &mut PgConnection,

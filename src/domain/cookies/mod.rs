@@ -3,9 +3,10 @@
 //! never repeat a cookie's value.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// The formats people paste cookies in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CookieFormat {
     /// `a=1; b=2`, as in a request's `Cookie` header.
     HeaderString,
@@ -33,7 +34,7 @@ impl CookieFormat {
     }
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cookie {
     pub name: String,
     pub value: String,
@@ -57,7 +58,7 @@ impl std::fmt::Debug for Cookie {
 }
 
 /// The cookies of one site, normalised, with what could be read of the session's expiry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CookieJar {
     pub format: CookieFormat,
     pub cookies: Vec<Cookie>,

@@ -25,11 +25,6 @@ fn page(member: InWorkspace, section: &'static str) -> Result<HttpResponse, AppE
     )
 }
 
-/// `GET /w/{slug}/accounts`
-pub async fn accounts(member: InWorkspace) -> Result<HttpResponse, AppError> {
-    page(member, "accounts")
-}
-
 /// `GET /w/{slug}/interactions`
 pub async fn interactions(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "interactions")

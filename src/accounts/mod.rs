@@ -1,0 +1,363 @@
+//! Connecting social accounts: a pasted session is checked in a real browser before anything is stored;
+//! its cookies are sealed with the keyring, bound to the workspace and the account; checks record what
+//! the platform's own page says.
+
+use chrono::Utc;
+use diesel::Connection as _;
+use secrecy::ExposeSecret as _;
+
+use crate::app::AppState;
+use crate::crypto::{Purpose, SecretContext};
+use crate::db::models::{AccountCheck, NewAuditEvent, NewSocialAccount, SocialAccount};
+use crate::db::{self, queries};
+use crate::domain::account::{AccountStatus, Handle, Platform};
+use crate::domain::cookies::{self, CookieImportError, CookieJar};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::platforms::tiktok::{self, SessionState};
+
+/// Why a session was not connected; each says what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Cookies(CookieImportError),
+    Expired,
+    Blocked,
+    Unrecognised,
+    AlreadyConnected(Handle),
+    WrongAccount { expected: String, found: Handle },
+    BrowserUnavailable,
+}
+
+impl Refusal {
+    /// The message shown on the form, in the person's language.
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Refusal::Cookies(error) => cookie_message(lang, error),
+            Refusal::Expired => lang.t("accounts.refused_expired").into_owned(),
+            Refusal::Blocked => lang.t("accounts.refused_blocked").into_owned(),
+            Refusal::Unrecognised => lang.t("accounts.refused_unrecognised").into_owned(),
+            Refusal::AlreadyConnected(handle) => {
+                lang.t_with("accounts.refused_duplicate", "handle", &handle.to_string())
+            }
+            Refusal::WrongAccount { expected, found } => lang
+                .t_with(
+                    "accounts.refused_wrong_account",
+                    "expected",
+                    &format!("@{expected}"),
+                )
+                .replace("%{found}", &found.to_string()),
+            Refusal::BrowserUnavailable => lang.t("accounts.refused_browser").into_owned(),
+        }
+    }
+}
+
+/// A cookie refusal in words, with its details filled in (never a cookie's value).
+#[must_use]
+pub fn cookie_message(lang: Lang, error: &CookieImportError) -> String {
+    let text = lang.t(error.key()).into_owned();
+    let fill =
+        |text: String, name: &str, value: String| text.replace(&format!("%{{{name}}}"), &value);
+    match error {
+        CookieImportError::HeaderPiece { position } => fill(text, "position", position.to_string()),
+        CookieImportError::NetscapeFields { line, found } => fill(
+            fill(text, "line", line.to_string()),
+            "found",
+            found.to_string(),
+        ),
+        CookieImportError::NetscapeExpiry { line } | CookieImportError::DevToolsRow { line } => {
+            fill(text, "line", line.to_string())
+        }
+        CookieImportError::InvalidJson { line, column } => fill(
+            fill(text, "line", line.to_string()),
+            "column",
+            column.to_string(),
+        ),
+        CookieImportError::JsonEntry { index, field } => fill(
+            fill(text, "index", index.to_string()),
+            "field",
+            (*field).to_owned(),
+        ),
+        CookieImportError::NoCookiesForSite { found, site } => {
+            fill(fill(text, "found", found.to_string()), "site", site.clone())
+        }
+        CookieImportError::NoSessionCookie { site } => fill(text, "site", site.clone()),
+        CookieImportError::Expired { expired, site } => fill(
+            fill(text, "date", expired.format("%Y-%m-%d").to_string()),
+            "site",
+            site.clone(),
+        ),
+        CookieImportError::Empty
+        | CookieImportError::Unrecognised
+        | CookieImportError::JsonNotCookies
+        | CookieImportError::Placeholder => text,
+    }
+}
+
+fn context(workspace_id: i64, account_id: i64) -> SecretContext {
+    SecretContext {
+        workspace_id,
+        account_id,
+        purpose: Purpose::TiktokSession,
+    }
+}
+
+fn site_host(state: &AppState) -> String {
+    url::Url::parse(&state.settings.tiktok_base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Reads pasted cookies and checks them in a browser.
+async fn read_and_check(
+    state: &AppState,
+    pasted: &str,
+) -> Result<(CookieJar, Handle, Option<String>), Refusal> {
+    let jar = cookies::parse(pasted, &site_host(state), Utc::now()).map_err(Refusal::Cookies)?;
+    let checked = tiktok::session::check(&state.browsers, &state.settings.tiktok_base_url, &jar)
+        .await
+        .map_err(|error| {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "a session check could not run"
+            );
+            Refusal::BrowserUnavailable
+        })?;
+    match checked {
+        SessionState::Active {
+            handle,
+            display_name,
+        } => Ok((jar, handle, display_name)),
+        SessionState::Expired => Err(Refusal::Expired),
+        SessionState::Blocked => Err(Refusal::Blocked),
+        SessionState::Unrecognised => Err(Refusal::Unrecognised),
+    }
+}
+
+/// Connects a TikTok account from pasted cookies; the handle comes from the account's own page.
+pub async fn connect_with_cookies(
+    state: &AppState,
+    workspace_id: i64,
+    actor: i64,
+    ip: &str,
+    pasted: &str,
+) -> Result<Result<SocialAccount, Refusal>, AppError> {
+    let (jar, handle, display_name) = match read_and_check(state, pasted).await {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let keyring = state.settings.secret_keys.clone();
+    let ip = ip.to_owned();
+    let plaintext = serde_json::to_vec(&jar).map_err(|e| AppError::Internal(e.into()))?;
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let now = Utc::now();
+            let new = NewSocialAccount {
+                workspace_id,
+                platform: Platform::Tiktok.as_str(),
+                handle: handle.as_str(),
+                display_name: display_name.as_deref(),
+                status: AccountStatus::Active.as_str(),
+                connected_via: "cookies",
+                session_expires_at: jar.session_expires,
+                last_checked_at: Some(now),
+            };
+            let Some(account) = queries::accounts::insert(conn, &new)? else {
+                return Ok(Err(Refusal::AlreadyConnected(handle.clone())));
+            };
+            let sealed = keyring.seal(&plaintext, &context(workspace_id, account.id));
+            queries::accounts::store_secret(conn, workspace_id, account.id, Purpose::TiktokSession, &sealed)?;
+            let event = NewAuditEvent::new("account.connected", Some(actor), Some(workspace_id), Some(&ip));
+            queries::audit::record(conn, &event.with_details(serde_json::json!({ "account_id": account.id, "handle": account.handle, "via": "cookies" })))?;
+            Ok(Ok(account))
+        })
+    })
+    .await
+}
+
+/// Replaces an account's session with pasted cookies, when they are that same account's.
+pub async fn reconnect_with_cookies(
+    state: &AppState,
+    account: &SocialAccount,
+    actor: i64,
+    ip: &str,
+    pasted: &str,
+) -> Result<Option<Refusal>, AppError> {
+    let (jar, handle, display_name) = match read_and_check(state, pasted).await {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Some(refusal)),
+    };
+    if !handle.as_str().eq_ignore_ascii_case(&account.handle) {
+        return Ok(Some(Refusal::WrongAccount {
+            expected: account.handle.clone(),
+            found: handle,
+        }));
+    }
+    let (workspace_id, account_id, ip) = (account.workspace_id, account.id, ip.to_owned());
+    let plaintext = serde_json::to_vec(&jar).map_err(|e| AppError::Internal(e.into()))?;
+    let sealed = state
+        .settings
+        .secret_keys
+        .seal(&plaintext, &context(workspace_id, account_id));
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            queries::accounts::store_secret(
+                conn,
+                workspace_id,
+                account_id,
+                Purpose::TiktokSession,
+                &sealed,
+            )?;
+            let check = AccountCheck {
+                status: AccountStatus::Active.as_str(),
+                status_reason: None,
+                last_checked_at: Some(Utc::now()),
+                updated_at: Utc::now(),
+            };
+            queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
+            queries::accounts::set_session_expiry(
+                conn,
+                workspace_id,
+                account_id,
+                jar.session_expires,
+            )?;
+            queries::accounts::set_display_name(
+                conn,
+                workspace_id,
+                account_id,
+                display_name.as_deref(),
+            )?;
+            let event = NewAuditEvent::new(
+                "account.reconnected",
+                Some(actor),
+                Some(workspace_id),
+                Some(&ip),
+            );
+            Ok(queries::audit::record(
+                conn,
+                &event.with_details(serde_json::json!({ "account_id": account_id })),
+            )?)
+        })
+    })
+    .await?;
+    Ok(None)
+}
+
+/// Checks a connected account's stored session now and records what the page says.
+pub async fn check_now(
+    state: &AppState,
+    account: &SocialAccount,
+) -> Result<AccountStatus, AppError> {
+    let (workspace_id, account_id) = (account.workspace_id, account.id);
+    let secret = db::run(&state.pool, move |conn| {
+        Ok(queries::accounts::secret(
+            conn,
+            workspace_id,
+            account_id,
+            Purpose::TiktokSession,
+        )?)
+    })
+    .await?;
+    let (status, reason) = match secret {
+        None => (
+            AccountStatus::Disconnected,
+            Some("accounts.reason_no_secret"),
+        ),
+        Some(secret) => match state
+            .settings
+            .secret_keys
+            .open(&secret.sealed(), &context(workspace_id, account_id))
+        {
+            Err(error) => {
+                tracing::warn!(account_id, %error, "a stored session could not be opened");
+                (
+                    AccountStatus::Failing,
+                    Some("accounts.reason_secret_unreadable"),
+                )
+            }
+            Ok(plaintext) => match serde_json::from_slice::<CookieJar>(plaintext.expose_secret()) {
+                Err(_) => (
+                    AccountStatus::Failing,
+                    Some("accounts.reason_secret_unreadable"),
+                ),
+                Ok(jar) => match tiktok::session::check(
+                    &state.browsers,
+                    &state.settings.tiktok_base_url,
+                    &jar,
+                )
+                .await
+                {
+                    Ok(SessionState::Active { .. }) => (AccountStatus::Active, None),
+                    Ok(SessionState::Expired) => {
+                        (AccountStatus::Expired, Some("accounts.reason_expired"))
+                    }
+                    Ok(SessionState::Blocked) => {
+                        (AccountStatus::Blocked, Some("accounts.reason_blocked"))
+                    }
+                    Ok(SessionState::Unrecognised) => {
+                        (AccountStatus::Failing, Some("accounts.reason_unrecognised"))
+                    }
+                    Err(error) => {
+                        tracing::warn!(
+                            account_id,
+                            error = format!("{error:#}"),
+                            "a session check could not run"
+                        );
+                        (AccountStatus::Failing, Some("accounts.reason_browser"))
+                    }
+                },
+            },
+        },
+    };
+    let check = AccountCheck {
+        status: status.as_str(),
+        status_reason: reason.map(str::to_owned),
+        last_checked_at: Some(Utc::now()),
+        updated_at: Utc::now(),
+    };
+    db::run(&state.pool, move |conn| {
+        Ok(queries::accounts::record_check(
+            conn,
+            workspace_id,
+            account_id,
+            &check,
+        )?)
+    })
+    .await?;
+    Ok(status)
+}
+
+/// Deletes the account's credentials and marks it disconnected (its history stays).
+pub async fn disconnect(
+    state: &AppState,
+    account: &SocialAccount,
+    actor: i64,
+    ip: &str,
+) -> Result<(), AppError> {
+    let (workspace_id, account_id, ip) = (account.workspace_id, account.id, ip.to_owned());
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            queries::accounts::delete_secrets(conn, workspace_id, account_id)?;
+            let check = AccountCheck {
+                status: AccountStatus::Disconnected.as_str(),
+                status_reason: None,
+                last_checked_at: None,
+                updated_at: Utc::now(),
+            };
+            queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
+            let event = NewAuditEvent::new(
+                "account.disconnected",
+                Some(actor),
+                Some(workspace_id),
+                Some(&ip),
+            );
+            queries::audit::record(
+                conn,
+                &event.with_details(serde_json::json!({ "account_id": account_id })),
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}

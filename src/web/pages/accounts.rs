@@ -1,0 +1,230 @@
+//! The Accounts page: connected accounts with their status, connecting by pasted cookies, check now,
+//! reconnect and disconnect. Owners and admins change accounts; members see them.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::{self, Refusal};
+use crate::app::AppState;
+use crate::db::models::SocialAccount;
+use crate::db::{self, queries};
+use crate::domain::account::AccountStatus;
+use crate::error::AppError;
+use crate::web::extract::{Htmx, InWorkspace};
+use crate::web::render::{self, Chrome, FlashKind};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CookiesForm {
+    pub cookies: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/accounts/index.html")]
+pub struct AccountsPage {
+    ctx: Chrome,
+    accounts: Vec<SocialAccount>,
+    can_manage: bool,
+    /// The error of the connect form, if it was just refused.
+    connect_error: Option<String>,
+    /// The account whose reconnect form was refused, with the message.
+    reconnect_error: Option<(i64, String)>,
+    demo_login_url: Option<String>,
+}
+
+impl AccountsPage {
+    fn status_name(&self, account: &SocialAccount) -> String {
+        self.ctx
+            .t_in("accounts.status", account.status().as_str())
+            .into_owned()
+    }
+
+    fn is_active(account: &SocialAccount) -> bool {
+        account.status() == AccountStatus::Active
+    }
+}
+
+async fn page(
+    state: &AppState,
+    member: InWorkspace,
+    connect_error: Option<String>,
+    reconnect_error: Option<(i64, String)>,
+) -> Result<AccountsPage, AppError> {
+    let workspace_id = member.workspace.id;
+    let accounts = db::run(&state.pool, move |conn| {
+        Ok(queries::accounts::list(conn, workspace_id)?)
+    })
+    .await?;
+    let demo_login_url = state
+        .settings
+        .demo
+        .then(|| format!("{}/login", state.settings.tiktok_base_url));
+    Ok(AccountsPage {
+        ctx: member.chrome,
+        accounts,
+        can_manage: member.role.manages_members(),
+        connect_error,
+        reconnect_error,
+        demo_login_url,
+    })
+}
+
+/// The workspace's account `id`, or 404.
+async fn account(
+    state: &AppState,
+    member: &InWorkspace,
+    id: i64,
+) -> Result<SocialAccount, AppError> {
+    let workspace_id = member.workspace.id;
+    db::run(&state.pool, move |conn| {
+        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+fn refused_status(refusal: &Refusal) -> StatusCode {
+    if *refusal == Refusal::BrowserUnavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// `GET /w/{slug}/accounts`
+pub async fn index(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    render::html(StatusCode::OK, &page(&state, member, None, None).await?)
+}
+
+/// `POST /w/{slug}/accounts`: connect a TikTok account from pasted cookies.
+pub async fn connect(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    form: web::Form<CookiesForm>,
+) -> Result<HttpResponse, AppError> {
+    if !member.role.manages_members() {
+        return Err(AppError::Forbidden);
+    }
+    match accounts::connect_with_cookies(
+        &state,
+        member.workspace.id,
+        member.user.id,
+        &member.ip,
+        &form.cookies,
+    )
+    .await?
+    {
+        Ok(account) => {
+            render::flash(
+                &member.session,
+                FlashKind::Success,
+                member.chrome.t_with(
+                    "accounts.connected",
+                    "handle",
+                    &format!("@{}", account.handle),
+                ),
+            );
+            Ok(render::redirect(htmx.0, &member.chrome.ws_url("accounts")))
+        }
+        Err(refusal) => {
+            let message = refusal.message(member.chrome.lang);
+            render::html(
+                refused_status(&refusal),
+                &page(&state, member, Some(message), None).await?,
+            )
+        }
+    }
+}
+
+/// `POST /w/{slug}/accounts/{id}/check`
+pub async fn check(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let account = account(&state, &member, path.into_inner().1).await?;
+    let status = accounts::check_now(&state, &account).await?;
+    let (kind, key) = if status == AccountStatus::Active {
+        (FlashKind::Success, "accounts.check_active")
+    } else {
+        (FlashKind::Error, "accounts.check_not_active")
+    };
+    let text = member
+        .chrome
+        .t_with(key, "handle", &format!("@{}", account.handle))
+        .replace(
+            "%{status}",
+            &member.chrome.t_in("accounts.status", status.as_str()),
+        );
+    render::flash(&member.session, kind, text);
+    Ok(render::redirect(htmx.0, &member.chrome.ws_url("accounts")))
+}
+
+/// `POST /w/{slug}/accounts/{id}/reconnect`: new cookies for the same account.
+pub async fn reconnect(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+    form: web::Form<CookiesForm>,
+) -> Result<HttpResponse, AppError> {
+    if !member.role.manages_members() {
+        return Err(AppError::Forbidden);
+    }
+    let account = account(&state, &member, path.into_inner().1).await?;
+    if let Some(refusal) = accounts::reconnect_with_cookies(
+        &state,
+        &account,
+        member.user.id,
+        &member.ip,
+        &form.cookies,
+    )
+    .await?
+    {
+        let message = refusal.message(member.chrome.lang);
+        return render::html(
+            refused_status(&refusal),
+            &page(&state, member, None, Some((account.id, message))).await?,
+        );
+    }
+    render::flash(
+        &member.session,
+        FlashKind::Success,
+        member.chrome.t_with(
+            "accounts.reconnected",
+            "handle",
+            &format!("@{}", account.handle),
+        ),
+    );
+    Ok(render::redirect(htmx.0, &member.chrome.ws_url("accounts")))
+}
+
+/// `POST /w/{slug}/accounts/{id}/disconnect`: deletes the credentials; the history stays.
+pub async fn disconnect(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    if !member.role.manages_members() {
+        return Err(AppError::Forbidden);
+    }
+    let account = account(&state, &member, path.into_inner().1).await?;
+    accounts::disconnect(&state, &account, member.user.id, &member.ip).await?;
+    render::flash(
+        &member.session,
+        FlashKind::Success,
+        member.chrome.t_with(
+            "accounts.disconnected",
+            "handle",
+            &format!("@{}", account.handle),
+        ),
+    );
+    Ok(render::redirect(htmx.0, &member.chrome.ws_url("accounts")))
+}

@@ -1,0 +1,359 @@
+//! Connecting TikTok accounts against the demo network, checked in real Chromium through chromedriver.
+
+use crate::harness::{Browser, TestApp};
+
+/// Logs in to the demo network as `handle` and returns the cookies it set, as a Cookie header.
+async fn demo_cookies(app: &TestApp, handle: &str) -> String {
+    let demo = app.demo.as_ref().expect("an app with a demo network");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{}/login/demo", demo.address))
+        .form(&[("handle", handle)])
+        .send()
+        .await
+        .unwrap();
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn session_id(cookies: &str) -> String {
+    cookies
+        .split("; ")
+        .find_map(|c| c.strip_prefix("sessionid="))
+        .unwrap()
+        .to_owned()
+}
+
+async fn owner(app: &TestApp) -> Browser {
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await
+}
+
+#[tokio::test]
+async fn pasted_cookies_connect_an_active_account_named_by_the_handle_its_page_shows() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let cookies = demo_cookies(&app, "studio.nova.demo").await;
+
+    let page = nina
+        .post("/w/studio-nova/accounts", &[("cookies", &cookies)])
+        .await;
+
+    assert_eq!(page.path(), "/w/studio-nova/accounts", "{}", page.body);
+    assert_eq!(
+        page.text(".flash-success"),
+        "@studio.nova.demo is connected."
+    );
+    assert_eq!(page.texts("#accounts .handle"), vec!["@studio.nova.demo"]);
+    assert_eq!(page.text("#accounts .status"), "Active");
+    assert_eq!(
+        page.text("#accounts td:nth-child(2) small"),
+        "Studio Nova 🎧"
+    );
+}
+
+#[tokio::test]
+async fn a_cookies_txt_paste_works_as_well_as_a_header() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let cookies = demo_cookies(&app, "lina.beats.demo").await;
+    let netscape: String = std::iter::once("# Netscape HTTP Cookie File".to_owned())
+        .chain(cookies.split("; ").map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap();
+            format!("127.0.0.1\tFALSE\t/\tFALSE\t1900000000\t{name}\t{value}")
+        }))
+        .collect::<Vec<_>>()
+        .join("\n");
+
+    let page = nina
+        .post("/w/studio-nova/accounts", &[("cookies", &netscape)])
+        .await;
+
+    assert_eq!(page.texts("#accounts .handle"), vec!["@lina.beats.demo"]);
+}
+
+#[tokio::test]
+async fn expired_cookies_are_refused_with_what_to_do_and_nothing_is_stored() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let cookies = demo_cookies(&app, "studio.nova.demo").await;
+    app.demo.as_ref().unwrap().network.expire(None);
+
+    let page = nina
+        .post("/w/studio-nova/accounts", &[("cookies", &cookies)])
+        .await;
+
+    assert_eq!(page.status, 422);
+    assert!(
+        page.text("#f-cookies-error")
+            .starts_with("TikTok answered with its login page: this session has expired.")
+    );
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 0);
+    assert_eq!(app.number("SELECT count(*) FROM account_secrets"), 0);
+}
+
+#[tokio::test]
+async fn a_captcha_is_reported_as_blocked_and_never_solved() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let cookies = demo_cookies(&app, "studio.nova.demo").await;
+    app.demo
+        .as_ref()
+        .unwrap()
+        .network
+        .set_captcha("studio.nova.demo", true);
+
+    let page = nina
+        .post("/w/studio-nova/accounts", &[("cookies", &cookies)])
+        .await;
+
+    assert_eq!(page.status, 422);
+    assert!(
+        page.text("#f-cookies-error")
+            .contains("VistaFlow never solves captchas")
+    );
+}
+
+#[tokio::test]
+async fn check_now_notices_an_expired_session_keeps_the_account_and_reconnect_revives_it() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    nina.post(
+        "/w/studio-nova/accounts",
+        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+    )
+    .await;
+    let id = app.number("SELECT id FROM social_accounts");
+    app.demo
+        .as_ref()
+        .unwrap()
+        .network
+        .expire(Some("studio.nova.demo"));
+
+    let checked = nina
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    assert_eq!(checked.text("#accounts .status"), "Expired");
+    assert_eq!(
+        checked.text("#accounts .reason"),
+        "TikTok logged this session out: reconnect it with fresh cookies."
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM account_secrets"),
+        1,
+        "nothing is lost"
+    );
+
+    let wrong = nina
+        .post(
+            &format!("/w/studio-nova/accounts/{id}/reconnect"),
+            &[("cookies", &demo_cookies(&app, "lina.beats.demo").await)],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(
+        wrong.text("#reconnect-error"),
+        "These cookies are the session of @lina.beats.demo, not of @studio.nova.demo."
+    );
+
+    let revived = nina
+        .post(
+            &format!("/w/studio-nova/accounts/{id}/reconnect"),
+            &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+        )
+        .await;
+    assert_eq!(
+        revived.text(".flash-success"),
+        "@studio.nova.demo is reconnected."
+    );
+    assert_eq!(revived.text("#accounts .status"), "Active");
+}
+
+#[tokio::test]
+async fn the_same_handle_twice_in_one_workspace_is_refused() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    nina.post(
+        "/w/studio-nova/accounts",
+        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+    )
+    .await;
+
+    let again = nina
+        .post(
+            "/w/studio-nova/accounts",
+            &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+        )
+        .await;
+
+    assert_eq!(again.status, 422);
+    assert!(
+        again
+            .text("#f-cookies-error")
+            .starts_with("@studio.nova.demo is already connected in this workspace.")
+    );
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 1);
+}
+
+#[tokio::test]
+async fn cookies_are_stored_sealed_and_never_shown_again() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let cookies = demo_cookies(&app, "studio.nova.demo").await;
+    let secret = session_id(&cookies);
+
+    let page = nina
+        .post("/w/studio-nova/accounts", &[("cookies", &cookies)])
+        .await;
+
+    assert!(
+        !page.body.contains(&secret),
+        "the session id is in the page"
+    );
+    assert_eq!(app.number(&format!("SELECT count(*) FROM account_secrets WHERE position('{secret}'::bytea in ciphertext) > 0")), 0);
+    assert_eq!(
+        app.number("SELECT count(*) FROM account_secrets WHERE length(nonce) = 24"),
+        1
+    );
+    let audit = app.number(&format!(
+        "SELECT count(*) FROM audit_events WHERE details::text LIKE '%{secret}%'"
+    ));
+    assert_eq!(audit, 0, "the session id is in the audit trail");
+}
+
+#[tokio::test]
+async fn disconnecting_deletes_the_stored_session_and_keeps_the_account_listed() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    nina.post(
+        "/w/studio-nova/accounts",
+        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+    )
+    .await;
+    let id = app.number("SELECT id FROM social_accounts");
+
+    let page = nina
+        .post(&format!("/w/studio-nova/accounts/{id}/disconnect"), &[])
+        .await;
+
+    assert_eq!(
+        page.text(".flash-success"),
+        "@studio.nova.demo is disconnected and its session deleted."
+    );
+    assert_eq!(page.text("#accounts .status"), "Disconnected");
+    assert_eq!(app.number("SELECT count(*) FROM account_secrets"), 0);
+}
+
+#[tokio::test]
+async fn bad_cookie_pastes_get_a_precise_message_on_the_form() {
+    let app = TestApp::spawn();
+    let nina = owner(&app).await;
+
+    let netscape = nina
+        .post(
+            "/w/studio-nova/accounts",
+            &[(
+                "cookies",
+                ".tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\n",
+            )],
+        )
+        .await;
+    let no_session = nina
+        .post(
+            "/w/studio-nova/accounts",
+            &[("cookies", "tt_csrf_token=abc; ttwid=xyz")],
+        )
+        .await;
+    let empty = nina
+        .post("/w/studio-nova/accounts", &[("cookies", " ")])
+        .await;
+
+    assert_eq!(netscape.status, 422);
+    assert_eq!(
+        netscape.text("#f-cookies-error"),
+        "This looks like a cookies.txt file, but line 1 has 6 fields instead of 7."
+    );
+    assert_eq!(
+        no_session.text("#f-cookies-error"),
+        "No sessionid cookie found: copy the cookies while logged in to tiktok.com."
+    );
+    assert_eq!(empty.text("#f-cookies-error"), "Paste your cookies first.");
+}
+
+#[tokio::test]
+async fn a_member_of_another_workspace_gets_404_on_every_account_url() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    nina.post(
+        "/w/studio-nova/accounts",
+        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+    )
+    .await;
+    let id = app.number("SELECT id FROM social_accounts");
+    let intruder = app
+        .registered("Ivan", "ivan@example.com", "Ivan Studio")
+        .await;
+
+    assert_eq!(intruder.get("/w/studio-nova/accounts").await.status, 404);
+    for action in ["check", "reconnect", "disconnect"] {
+        let page = intruder
+            .post(
+                &format!("/w/studio-nova/accounts/{id}/{action}"),
+                &[("cookies", "sessionid=abcdefgh1234")],
+            )
+            .await;
+        assert_eq!(page.status, 404, "{action}");
+    }
+    for action in ["check", "reconnect", "disconnect"] {
+        let own_workspace = intruder
+            .post(
+                &format!("/w/ivan-studio/accounts/{id}/{action}"),
+                &[("cookies", "sessionid=abcdefgh1234")],
+            )
+            .await;
+        assert_eq!(
+            own_workspace.status, 404,
+            "{action} through another workspace's URL"
+        );
+    }
+    assert_eq!(app.number("SELECT count(*) FROM account_secrets"), 1);
+}
+
+#[tokio::test]
+async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    nina.post(
+        "/w/studio-nova/invitations",
+        &[("email", "max@example.com"), ("role", "member")],
+    )
+    .await;
+    let max = app.registered("Max", "max@example.com", "Max Own").await;
+    let invitations = max.get("/workspaces").await;
+    max.post(
+        &invitations.attr(".invitation form", "action").unwrap(),
+        &[],
+    )
+    .await;
+
+    let page = max.get("/w/studio-nova/accounts").await;
+    let refused = max
+        .post(
+            "/w/studio-nova/accounts",
+            &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+        )
+        .await;
+
+    assert_eq!(page.status, 200);
+    assert!(!page.has("#f-cookies"));
+    assert_eq!(refused.status, 403);
+}
