@@ -12,6 +12,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use secrecy::ExposeSecret as _;
 
+use crate::accounts::qr::QrLogins;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::demo::{self, DemoNetwork};
@@ -23,6 +24,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
     pub browsers: Arc<BrowserPool>,
+    /// QR logins under way in this process.
+    pub qr_logins: QrLogins,
 }
 
 /// The content security policy: everything from this origin, nothing inline.
@@ -72,6 +75,7 @@ fn serve(
         pool: pool.clone(),
         settings: Arc::new(settings),
         browsers,
+        qr_logins: QrLogins::default(),
     });
 
     let server = HttpServer::new(move || {

@@ -2,6 +2,8 @@
 //! its cookies are sealed with the keyring, bound to the workspace and the account; checks record what
 //! the platform's own page says.
 
+pub mod qr;
+
 use chrono::Utc;
 use diesel::Connection as _;
 use secrecy::ExposeSecret as _;
@@ -143,25 +145,79 @@ pub async fn connect_with_cookies(
     ip: &str,
     pasted: &str,
 ) -> Result<Result<SocialAccount, Refusal>, AppError> {
-    let (jar, handle, display_name) = match read_and_check(state, pasted).await {
-        Ok(checked) => checked,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
+    match read_and_check(state, pasted).await {
+        Ok((jar, handle, display_name)) => {
+            let checked = CheckedSession {
+                jar,
+                handle,
+                display_name,
+            };
+            store_new_account(
+                state,
+                workspace_id,
+                actor,
+                ip,
+                checked,
+                ConnectedVia::Cookies,
+            )
+            .await
+        }
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// A session the platform's own page vouched for.
+pub struct CheckedSession {
+    pub jar: CookieJar,
+    pub handle: Handle,
+    pub display_name: Option<String>,
+}
+
+/// How an account's session reached VistaFlow.
+#[derive(Debug, Clone, Copy)]
+pub enum ConnectedVia {
+    Cookies,
+    Qr,
+}
+
+impl ConnectedVia {
+    const fn as_str(self) -> &'static str {
+        match self {
+            ConnectedVia::Cookies => "cookies",
+            ConnectedVia::Qr => "qr",
+        }
+    }
+}
+
+/// Stores a new account with its sealed session, in one transaction; refused when the handle is
+/// already connected in the workspace.
+pub async fn store_new_account(
+    state: &AppState,
+    workspace_id: i64,
+    actor: i64,
+    ip: &str,
+    checked: CheckedSession,
+    via: ConnectedVia,
+) -> Result<Result<SocialAccount, Refusal>, AppError> {
+    let CheckedSession {
+        jar,
+        handle,
+        display_name,
+    } = checked;
     let keyring = state.settings.secret_keys.clone();
     let ip = ip.to_owned();
     let plaintext = serde_json::to_vec(&jar).map_err(|e| AppError::Internal(e.into()))?;
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
-            let now = Utc::now();
             let new = NewSocialAccount {
                 workspace_id,
                 platform: Platform::Tiktok.as_str(),
                 handle: handle.as_str(),
                 display_name: display_name.as_deref(),
                 status: AccountStatus::Active.as_str(),
-                connected_via: "cookies",
+                connected_via: via.as_str(),
                 session_expires_at: jar.session_expires,
-                last_checked_at: Some(now),
+                last_checked_at: Some(Utc::now()),
             };
             let Some(account) = queries::accounts::insert(conn, &new)? else {
                 return Ok(Err(Refusal::AlreadyConnected(handle.clone())));
@@ -169,7 +225,8 @@ pub async fn connect_with_cookies(
             let sealed = keyring.seal(&plaintext, &context(workspace_id, account.id));
             queries::accounts::store_secret(conn, workspace_id, account.id, Purpose::TiktokSession, &sealed)?;
             let event = NewAuditEvent::new("account.connected", Some(actor), Some(workspace_id), Some(&ip));
-            queries::audit::record(conn, &event.with_details(serde_json::json!({ "account_id": account.id, "handle": account.handle, "via": "cookies" })))?;
+            let details = serde_json::json!({ "account_id": account.id, "handle": account.handle, "via": via.as_str() });
+            queries::audit::record(conn, &event.with_details(details))?;
             Ok(Ok(account))
         })
     })

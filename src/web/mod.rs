@@ -12,8 +12,8 @@ use actix_web::web::{self, get, post};
 
 use crate::error::AppError;
 use pages::{
-    account, accounts, admin, coming_soon, dashboard, health, home, language, login, members,
-    register, settings, workspaces,
+    account, account_qr, accounts, admin, coming_soon, dashboard, health, home, language, login,
+    members, register, settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -46,6 +46,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/", get().to(dashboard::show))
                 .route("/accounts", get().to(accounts::index))
                 .route("/accounts", post().to(accounts::connect))
+                .route("/accounts/qr", post().to(account_qr::start))
+                .route("/accounts/qr/{id}", get().to(account_qr::show))
+                .route("/accounts/qr/{id}/image", get().to(account_qr::image))
+                .route("/accounts/qr/{id}/cancel", post().to(account_qr::cancel))
                 .route("/accounts/{id}/check", post().to(accounts::check))
                 .route("/accounts/{id}/reconnect", post().to(accounts::reconnect))
                 .route("/accounts/{id}/disconnect", post().to(accounts::disconnect))

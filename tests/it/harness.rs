@@ -204,7 +204,8 @@ impl TestApp {
         let demo_address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let network = Arc::new(DemoNetwork::default());
         tokio::spawn(vistaflow::demo::serve(listener, network.clone()).expect("the demo network"));
-        let mut app = Self::spawn_with(&[("TIKTOK_BASE_URL", &demo_address)]);
+        let mut app =
+            Self::spawn_with(&[("TIKTOK_BASE_URL", &demo_address), ("VISTAFLOW_DEMO", "1")]);
         app.demo = Some(Demo {
             address: demo_address,
             network,

@@ -357,3 +357,118 @@ async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
     assert!(!page.has("#f-cookies"));
     assert_eq!(refused.status, 403);
 }
+
+#[tokio::test]
+async fn a_qr_login_shows_the_code_follows_the_scan_and_connects_the_account() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+
+    let started = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    assert!(
+        started.path().starts_with("/w/studio-nova/accounts/qr/"),
+        "{}",
+        started.path()
+    );
+    let qr_page = started.path();
+    let mut page = started;
+    for _ in 0..100 {
+        if page.has("#qr-image") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = nina.get(&qr_page).await;
+    }
+    let anonymous = reqwest::get(format!(
+        "{}{}",
+        app.address,
+        page.attr("#qr-image", "src").unwrap()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        anonymous.url().path(),
+        "/login",
+        "the image needs the creator's session"
+    );
+    let image = nina.get(&page.attr("#qr-image", "src").unwrap()).await;
+    assert_eq!(image.status, 200);
+    assert!(
+        page.text("#qr-countdown")
+            .starts_with("This code expires in")
+    );
+
+    // The creator scans with the (demo) phone and approves.
+    let phone = page
+        .attr("#qr-phone-link", "href")
+        .expect("the demo phone link");
+    let approve = phone.replace("/scan", "/approve");
+    reqwest::Client::new()
+        .post(approve)
+        .form(&[("handle", "lina.beats.demo")])
+        .send()
+        .await
+        .unwrap();
+
+    let mut last = String::new();
+    for _ in 0..100 {
+        let followed = nina.get(&qr_page).await;
+        if followed.path() == "/w/studio-nova/accounts" {
+            assert_eq!(
+                followed.text(".flash-success"),
+                "@lina.beats.demo is connected."
+            );
+            assert_eq!(
+                followed.texts("#accounts .handle"),
+                vec!["@lina.beats.demo"]
+            );
+            assert_eq!(
+                app.number("SELECT count(*) FROM social_accounts WHERE connected_via = 'qr'"),
+                1
+            );
+            return;
+        }
+        last = followed.body;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the QR login never connected; last page:\n{last}");
+}
+
+#[tokio::test]
+async fn a_cancelled_qr_login_stores_nothing() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let started = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    let id = started.path().rsplit('/').next().unwrap().to_owned();
+
+    let cancelled = nina
+        .post(&format!("/w/studio-nova/accounts/qr/{id}/cancel"), &[])
+        .await;
+
+    assert_eq!(
+        cancelled.text(".flash-success"),
+        "The QR login was cancelled."
+    );
+    let mut status = String::new();
+    for _ in 0..50 {
+        status = nina
+            .get(&format!("/w/studio-nova/accounts/qr/{id}"))
+            .await
+            .text("#qr-status");
+        if status.contains("cancelled") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, "The QR login was cancelled.");
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 0);
+    let intruder = app
+        .registered("Ivan", "ivan@example.com", "Ivan Studio")
+        .await;
+    assert_eq!(
+        intruder
+            .get(&format!("/w/ivan-studio/accounts/qr/{id}"))
+            .await
+            .status,
+        404
+    );
+}

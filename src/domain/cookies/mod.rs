@@ -74,6 +74,18 @@ impl CookieJar {
         self.cookies.iter().find(|c| c.name == name)
     }
 
+    /// A jar of cookies read from a browser, with the session's expiry from `sid_guard` or the session
+    /// cookie itself.
+    #[must_use]
+    pub fn from_browser(cookies: Vec<Cookie>) -> Self {
+        let session_expires = session_expiry(&cookies);
+        Self {
+            format: CookieFormat::HeaderString,
+            cookies,
+            session_expires,
+        }
+    }
+
     /// The jar as a `Cookie` header value (`a=1; b=2`).
     #[must_use]
     pub fn to_header_string(&self) -> String {
@@ -186,11 +198,7 @@ pub fn parse(
     if is_placeholder(&session.value) {
         return Err(CookieImportError::Placeholder);
     }
-    let session_expires = cookies
-        .iter()
-        .find(|c| c.name == "sid_guard")
-        .and_then(|c| sid_guard_expiry(&c.value))
-        .or(session.expires);
+    let session_expires = session_expiry(&cookies);
     if let Some(expired) = session_expires.filter(|at| *at <= now) {
         return Err(CookieImportError::Expired { expired, site });
     }
@@ -233,6 +241,20 @@ fn is_placeholder(value: &str) -> bool {
         .iter()
         .any(|w| lower.contains(w))
         || first.is_some_and(|f| lower.chars().all(|c| c == f))
+}
+
+/// When the session ends: from `sid_guard` when present, else the session cookie's own expiry.
+fn session_expiry(cookies: &[Cookie]) -> Option<DateTime<Utc>> {
+    let guard = cookies
+        .iter()
+        .find(|c| c.name == "sid_guard")
+        .and_then(|c| sid_guard_expiry(&c.value));
+    guard.or_else(|| {
+        SESSION_COOKIES
+            .iter()
+            .find_map(|name| cookies.iter().find(|c| c.name == *name))
+            .and_then(|c| c.expires)
+    })
 }
 
 /// `sid_guard` is `sid|issued_unix|max_age_seconds|expiry text`, usually percent-encoded.

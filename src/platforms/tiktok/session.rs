@@ -64,3 +64,33 @@ pub async fn check(
     })
     .await
 }
+
+/// The browser's cookies for the site it is on, as domain cookies.
+///
+/// # Errors
+/// When the browser fails.
+pub async fn read_cookies(
+    driver: &WebDriver,
+    host: &str,
+) -> anyhow::Result<Vec<crate::domain::cookies::Cookie>> {
+    let cookies = driver
+        .get_all_cookies()
+        .await
+        .context("reading the browser's cookies")?;
+    Ok(cookies
+        .into_iter()
+        .map(|c| crate::domain::cookies::Cookie {
+            domain: c
+                .domain
+                .map_or_else(|| host.to_owned(), |d| d.trim_start_matches('.').to_owned()),
+            path: c.path.unwrap_or_else(|| "/".to_owned()),
+            secure: c.secure.unwrap_or(false),
+            http_only: c.http_only.unwrap_or(false),
+            expires: c
+                .expiry
+                .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0)),
+            name: c.name,
+            value: c.value,
+        })
+        .collect())
+}

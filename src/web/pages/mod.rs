@@ -1,6 +1,7 @@
 //! One module per page; each function is one action (`show`, `create`, `update_password`...).
 
 pub mod account;
+pub mod account_qr;
 pub mod accounts;
 pub mod admin;
 pub mod coming_soon;

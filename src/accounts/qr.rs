@@ -1,0 +1,258 @@
+//! Connecting by QR code: a browser session opens the platform's QR login page, the creator scans the
+//! code with their phone, and once that browser is logged in its cookies are captured, checked and
+//! sealed. A login lives at most five minutes, can be cancelled, and its browser session always ends.
+//! Logins are kept in this process's memory: with several instances, the load balancer must send a
+//! creator's polling to the instance that started the login (sticky sessions).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use thirtyfour::prelude::*;
+
+use super::{CheckedSession, ConnectedVia, Refusal, store_new_account};
+use crate::app::AppState;
+use crate::domain::cookies::{CookieJar, SESSION_COOKIES};
+use crate::platforms::tiktok::{self, SessionState};
+
+/// How long a QR login waits for its scan.
+pub const LIFETIME: Duration = Duration::from_mins(5);
+
+/// Where a QR login stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QrStatus {
+    /// The browser is opening the login page.
+    Starting,
+    /// The QR code is on screen, waiting for the phone.
+    Waiting,
+    /// Logged in, checked and stored.
+    Connected {
+        handle: String,
+    },
+    /// It ended without an account; the key says why.
+    Failed {
+        reason: &'static str,
+    },
+    Expired,
+    Cancelled,
+}
+
+impl QrStatus {
+    #[must_use]
+    pub fn is_over(&self) -> bool {
+        !matches!(self, QrStatus::Starting | QrStatus::Waiting)
+    }
+}
+
+#[derive(Debug)]
+struct Progress {
+    status: QrStatus,
+    image: Option<Vec<u8>>,
+    /// On the demo network only: the address of the demo phone that scans this code.
+    phone_link: Option<String>,
+}
+
+/// One QR login, owned by a workspace.
+#[derive(Debug)]
+pub struct QrLogin {
+    pub id: String,
+    pub workspace_id: i64,
+    pub started_at: DateTime<Utc>,
+    progress: Mutex<Progress>,
+    cancelled: AtomicBool,
+}
+
+impl QrLogin {
+    fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
+        self.progress
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    #[must_use]
+    pub fn status(&self) -> QrStatus {
+        self.progress().status.clone()
+    }
+
+    #[must_use]
+    pub fn image(&self) -> Option<Vec<u8>> {
+        self.progress().image.clone()
+    }
+
+    #[must_use]
+    pub fn phone_link(&self) -> Option<String> {
+        self.progress().phone_link.clone()
+    }
+
+    /// Whole seconds before the code expires.
+    #[must_use]
+    pub fn seconds_left(&self) -> i64 {
+        let lifetime = i64::try_from(LIFETIME.as_secs()).unwrap_or(300);
+        (lifetime - (Utc::now() - self.started_at).num_seconds()).max(0)
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    fn set(&self, status: QrStatus) {
+        self.progress().status = status;
+    }
+}
+
+/// The QR logins under way in this process.
+#[derive(Debug, Default)]
+pub struct QrLogins {
+    logins: Mutex<HashMap<String, Arc<QrLogin>>>,
+}
+
+impl QrLogins {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<QrLogin>>> {
+        self.logins
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The workspace's login `id` (another workspace's is not found).
+    #[must_use]
+    pub fn find(&self, workspace_id: i64, id: &str) -> Option<Arc<QrLogin>> {
+        self.map()
+            .get(id)
+            .filter(|login| login.workspace_id == workspace_id)
+            .cloned()
+    }
+
+    fn insert(&self, login: Arc<QrLogin>) {
+        let mut map = self.map();
+        // Logins that ended more than a lifetime ago are forgotten.
+        map.retain(|_, l| {
+            !(l.status().is_over() && Utc::now() - l.started_at > chrono::Duration::seconds(600))
+        });
+        map.insert(login.id.clone(), login);
+    }
+}
+
+/// Starts a QR login for the workspace; its browser work runs in the background.
+#[must_use]
+pub fn start(state: Arc<AppState>, workspace_id: i64, actor: i64, ip: String) -> Arc<QrLogin> {
+    let login = Arc::new(QrLogin {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        workspace_id,
+        started_at: Utc::now(),
+        progress: Mutex::new(Progress {
+            status: QrStatus::Starting,
+            image: None,
+            phone_link: None,
+        }),
+        cancelled: AtomicBool::new(false),
+    });
+    state.qr_logins.insert(login.clone());
+    let running = login.clone();
+    actix_web::rt::spawn(async move {
+        let outcome = state
+            .browsers
+            .run(|driver| watch(&state, &running, driver))
+            .await;
+        let status = match outcome {
+            Ok(None) if running.cancelled.load(Ordering::Relaxed) => QrStatus::Cancelled,
+            Ok(None) => QrStatus::Expired,
+            Ok(Some(checked)) => {
+                match store_new_account(&state, workspace_id, actor, &ip, checked, ConnectedVia::Qr)
+                    .await
+                {
+                    Ok(Ok(account)) => QrStatus::Connected {
+                        handle: account.handle,
+                    },
+                    Ok(Err(Refusal::AlreadyConnected(_))) => QrStatus::Failed {
+                        reason: "accounts.qr_failed_duplicate",
+                    },
+                    Ok(Err(_)) | Err(_) => QrStatus::Failed {
+                        reason: "accounts.qr_failed",
+                    },
+                }
+            }
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), "a QR login failed");
+                QrStatus::Failed {
+                    reason: "accounts.qr_failed_browser",
+                }
+            }
+        };
+        running.set(status);
+    });
+    login
+}
+
+/// Shows the QR code, then waits for the browser to be logged in; `None` when cancelled or expired.
+async fn watch(
+    state: &AppState,
+    login: &QrLogin,
+    driver: WebDriver,
+) -> anyhow::Result<Option<CheckedSession>> {
+    let base = url::Url::parse(&state.settings.tiktok_base_url).context("TIKTOK_BASE_URL")?;
+    let host = base.host_str().unwrap_or_default().to_owned();
+    driver
+        .goto(base.join("/login")?.as_str())
+        .await
+        .context("opening the login page")?;
+    let code = driver
+        .query(By::Css("[data-e2e='qr-code']"))
+        .first()
+        .await
+        .context("finding the QR code")?;
+    let image = code
+        .screenshot_as_png()
+        .await
+        .context("capturing the QR code")?;
+    let phone_link = if state.settings.demo {
+        driver
+            .find(By::Css("[data-e2e='qr-phone-link']"))
+            .await
+            .ok()
+            .map(|link| async move { link.prop("href").await.ok().flatten() })
+    } else {
+        None
+    };
+    let phone_link = match phone_link {
+        Some(read) => read.await,
+        None => None,
+    };
+    {
+        let mut progress = login.progress();
+        progress.image = Some(image);
+        progress.phone_link = phone_link;
+        progress.status = QrStatus::Waiting;
+    }
+    while login.seconds_left() > 0 && !login.cancelled.load(Ordering::Relaxed) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let cookies = tiktok::session::read_cookies(&driver, &host).await?;
+        if !cookies
+            .iter()
+            .any(|c| SESSION_COOKIES.contains(&c.name.as_str()))
+        {
+            continue;
+        }
+        // Logged in: read the account's own page to name it.
+        driver.goto(base.as_str()).await?;
+        let page = tiktok::classify(
+            driver.current_url().await?.as_str(),
+            &driver.source().await?,
+        );
+        let cookies = tiktok::session::read_cookies(&driver, &host).await?;
+        return match page {
+            SessionState::Active {
+                handle,
+                display_name,
+            } => Ok(Some(CheckedSession {
+                jar: CookieJar::from_browser(cookies),
+                handle,
+                display_name,
+            })),
+            other => anyhow::bail!("after the scan the page was {other:?}"),
+        };
+    }
+    Ok(None)
+}
