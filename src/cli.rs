@@ -27,6 +27,9 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Re-encrypt every stored secret under the current (first) key of VISTAFLOW_SECRET_KEYS, so older
+    /// keys can then be removed.
+    RotateSecrets,
     /// Create a site admin, or make an existing person one. The password is read from standard input
     /// (asked for without echo on a terminal), never from the command line.
     CreateAdmin {
@@ -47,6 +50,68 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let applied = db::migrate(&pool).await?;
     println!("{applied} migration(s) applied");
     Ok(())
+}
+
+/// Runs `rotate-secrets`: each secret not under the current key is opened with its own key and sealed
+/// again under the current one, one transaction per secret.
+///
+/// # Errors
+/// When the database fails, or some secret could not be opened (it is then left as it was, and named).
+pub async fn rotate_secrets(settings: &Settings) -> anyhow::Result<()> {
+    use crate::crypto::{Purpose, SecretContext};
+    let pool = db::build_pool(settings.database_url(), 1)?;
+    db::migrate(&pool).await?;
+    let keyring = settings.secret_keys.clone();
+    let current = keyring.current_id().to_owned();
+    let (resealed, failed) = db::run(&pool, move |conn| {
+        let mut resealed = 0;
+        let mut failed = Vec::new();
+        for secret in queries::accounts::secrets_not_under(conn, &current)? {
+            let Some(purpose) = Purpose::parse(&secret.purpose) else {
+                failed.push(format!(
+                    "account {}: unknown purpose {:?}",
+                    secret.account_id, secret.purpose
+                ));
+                continue;
+            };
+            let context = SecretContext {
+                workspace_id: secret.workspace_id,
+                account_id: secret.account_id,
+                purpose,
+            };
+            match keyring.reseal(&secret.sealed(), &context) {
+                Ok(Some(sealed)) => {
+                    queries::accounts::store_secret(
+                        conn,
+                        secret.workspace_id,
+                        secret.account_id,
+                        purpose,
+                        &sealed,
+                    )?;
+                    resealed += 1;
+                }
+                Ok(None) => {}
+                Err(error) => failed.push(format!("account {}: {error}", secret.account_id)),
+            }
+        }
+        Ok((resealed, failed))
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{resealed} secret(s) re-encrypted under key {:?}",
+        settings.secret_keys.current_id()
+    );
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for line in &failed {
+        eprintln!("  not re-encrypted: {line}");
+    }
+    anyhow::bail!(
+        "{} secret(s) could not be opened; keep their keys in VISTAFLOW_SECRET_KEYS until they are reconnected",
+        failed.len()
+    )
 }
 
 fn read_password() -> anyhow::Result<String> {

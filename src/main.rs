@@ -18,6 +18,7 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => vistaflow::app::run(settings).await,
         Command::Migrate => cli::migrate(&settings).await,
+        Command::RotateSecrets => cli::rotate_secrets(&settings).await,
         Command::CreateAdmin { email, name } => cli::create_admin(&settings, &email, name).await,
     };
     match outcome {

@@ -24,6 +24,13 @@ impl Purpose {
             Purpose::InstagramToken => "instagram_token",
         }
     }
+
+    #[must_use]
+    pub fn parse(input: &str) -> Option<Self> {
+        [Purpose::TiktokSession, Purpose::InstagramToken]
+            .into_iter()
+            .find(|p| p.as_str() == input)
+    }
 }
 
 /// The owner and purpose a ciphertext is bound to: opened anywhere else, it fails.

@@ -119,3 +119,87 @@ fn create_admin_refuses_a_common_password() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("too common"));
 }
+
+#[test]
+fn rotate_secrets_reseals_everything_under_the_new_key_so_the_old_one_can_go() {
+    use base64::Engine as _;
+    use secrecy::ExposeSecret as _;
+    use vistaflow::crypto::{Keyring, Purpose, SecretContext};
+
+    let db = TestDatabase::migrated();
+    let key = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 32]);
+    let old = Keyring::parse(&format!("old:{}", key(1))).unwrap();
+    let mut conn = db.connect();
+    {
+        use diesel::RunQueryDsl as _;
+        diesel::sql_query("INSERT INTO workspaces (slug, name) VALUES ('studio', 'Studio')")
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query(
+            "INSERT INTO social_accounts (workspace_id, platform, handle, status, connected_via) \
+             SELECT id, 'tiktok', 'nina', 'active', 'cookies' FROM workspaces",
+        )
+        .execute(&mut conn)
+        .unwrap();
+    }
+    let ids = |conn: &mut diesel::PgConnection| -> (i64, i64) {
+        use diesel::prelude::*;
+        use vistaflow::db::schema::social_accounts::dsl::*;
+        social_accounts
+            .select((workspace_id, id))
+            .first(conn)
+            .unwrap()
+    };
+    let (workspace_id, account_id) = ids(&mut conn);
+    let context = SecretContext {
+        workspace_id,
+        account_id,
+        purpose: Purpose::TiktokSession,
+    };
+    vistaflow::db::queries::accounts::store_secret(
+        &mut conn,
+        workspace_id,
+        account_id,
+        Purpose::TiktokSession,
+        &old.seal(b"sessionid=abc", &context),
+    )
+    .unwrap();
+
+    let output = Command::new(BINARY)
+        .arg("rotate-secrets")
+        .env("APP_ENV", "development")
+        .env("DATABASE_URL", &db.url)
+        .env(
+            "VISTAFLOW_SECRET_KEYS",
+            format!("new:{},old:{}", key(2), key(1)),
+        )
+        .output()
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("1 secret(s) re-encrypted under key \"new\"")
+    );
+    let stored = vistaflow::db::queries::accounts::secret(
+        &mut conn,
+        workspace_id,
+        account_id,
+        Purpose::TiktokSession,
+    )
+    .unwrap()
+    .unwrap();
+    let new_only = Keyring::parse(&format!("new:{}", key(2))).unwrap();
+    assert_eq!(stored.key_id, "new");
+    assert_eq!(
+        new_only
+            .open(&stored.sealed(), &context)
+            .unwrap()
+            .expose_secret(),
+        b"sessionid=abc"
+    );
+}

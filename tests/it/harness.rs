@@ -135,6 +135,48 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Everything the app logs during the tests, at the production default levels.
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+#[derive(Clone, Copy)]
+struct LogCapture;
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        *self
+    }
+}
+
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::new(vistaflow::telemetry::DEFAULT_FILTER);
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(LogCapture)
+            .try_init();
+    });
+}
+
+/// The log lines written so far by every app of this test run.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
 /// The running app.
 pub struct TestApp {
     pub address: String,
@@ -168,6 +210,7 @@ impl TestApp {
     }
 
     pub fn spawn_on(db: TestDatabase, overrides: &[(&str, &str)]) -> Self {
+        capture_logs();
         let mut vars: HashMap<String, String> = [
             ("APP_ENV", "development"),
             ("HOST", "127.0.0.1"),

@@ -1,6 +1,6 @@
 //! Connecting TikTok accounts against the demo network, checked in real Chromium through chromedriver.
 
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, TestApp, logs};
 
 /// Logs in to the demo network as `handle` and returns the cookies it set, as a Cookie header.
 async fn demo_cookies(app: &TestApp, handle: &str) -> String {
@@ -471,4 +471,30 @@ async fn a_cancelled_qr_login_stores_nothing() {
             .status,
         404
     );
+}
+
+#[tokio::test]
+async fn no_session_cookie_reaches_the_logs() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let cookies = demo_cookies(&app, "studio.nova.demo").await;
+    let secret = session_id(&cookies);
+
+    nina.post("/w/studio-nova/accounts", &[("cookies", &cookies)])
+        .await;
+    let id = app.number("SELECT id FROM social_accounts");
+    nina.post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+    nina.post(
+        "/w/studio-nova/accounts",
+        &[("cookies", &format!("sessionid={secret}; broken"))],
+    )
+    .await;
+
+    let written = logs();
+    assert!(
+        written.contains("POST /w/studio-nova/accounts"),
+        "the logs are captured"
+    );
+    assert!(!written.contains(&secret), "a session id was logged");
 }

@@ -144,11 +144,10 @@ pub fn delete_secrets(
     .execute(conn)
 }
 
-/// Secrets sealed with another key than `current_key_id`, a batch at a time (for rotation).
+/// Every secret sealed with another key than `current_key_id` (for rotation).
 pub fn secrets_not_under(
     conn: &mut PgConnection,
     current_key_id: &str,
-    limit: i64,
 ) -> QueryResult<Vec<AccountSecret>> {
     account_secrets::table
         .filter(account_secrets::key_id.ne(current_key_id))
@@ -156,7 +155,6 @@ pub fn secrets_not_under(
             account_secrets::account_id.asc(),
             account_secrets::purpose.asc(),
         ))
-        .limit(limit)
         .select(AccountSecret::as_select())
         .load(conn)
 }
