@@ -89,6 +89,8 @@ impl BrowserPool {
                 return Ok(driver.url.clone());
             }
             tracing::warn!("chromedriver exited; starting it again");
+            // Its browsers may have outlived it: they are in its process group.
+            driver.stop();
         }
         let port = free_port()?;
         let child = Command::new(&self.settings.chromedriver)
@@ -184,6 +186,15 @@ impl BrowserPool {
                 self.settings.session_timeout
             )
         })?
+    }
+
+    /// The process id of the chromedriver this pool started, if it runs one (for health pages and tests).
+    pub async fn local_driver_pid(&self) -> Option<u32> {
+        self.local
+            .lock()
+            .await
+            .as_ref()
+            .map(|driver| driver.child.id())
     }
 
     /// Stops the chromedriver this pool started (and the browsers it runs), now.
