@@ -3,6 +3,7 @@
 //! and can show a captcha. The TikTok connector reads it exactly as it reads TikTok. This module holds
 //! the demo site's own route table; it runs on its own port, like a separate site.
 
+pub mod activity;
 mod pages;
 mod state;
 
@@ -13,7 +14,7 @@ use actix_web::dev::Server;
 use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
-pub use state::{DEMO_CREATORS, DemoCreator, DemoNetwork};
+pub use state::{DEFAULT_SEED, DEMO_CREATORS, DemoCreator, DemoNetwork};
 
 /// Starts the demo site on `listener`.
 ///
@@ -30,6 +31,8 @@ pub fn serve(listener: TcpListener, network: Arc<DemoNetwork>) -> std::io::Resul
             .route("/login", get().to(pages::login))
             .route("/login/demo", post().to(pages::login_as_demo_creator))
             .route("/cookies", get().to(pages::cookies))
+            .route("/activity-rows", get().to(pages::activity_rows))
+            .route("/messages", get().to(pages::messages))
             .route("/qr/{token}.svg", get().to(pages::qr_image))
             .route("/qr/{token}/scan", get().to(pages::qr_scan))
             .route("/qr/{token}/approve", post().to(pages::qr_approve))
@@ -38,6 +41,7 @@ pub fn serve(listener: TcpListener, network: Arc<DemoNetwork>) -> std::io::Resul
             .route("/__demo", get().to(pages::control))
             .route("/__demo/expire", post().to(pages::expire))
             .route("/__demo/captcha", post().to(pages::captcha))
+            .route("/__demo/language", post().to(pages::language))
     })
     .workers(1)
     .listen(listener)?

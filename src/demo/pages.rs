@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::activity::{Kind, row_text};
 use super::state::{DEMO_CREATORS, DemoCreator, DemoNetwork, IssuedSession, SESSION_SECONDS};
 
 type Network = web::Data<DemoNetwork>;
@@ -52,11 +53,76 @@ pub async fn robots() -> HttpResponse {
         .body("User-agent: *\nDisallow: /\n")
 }
 
+/// One row of the Activity panel.
+pub struct ActivityRow {
+    handle: String,
+    nickname: String,
+    text: String,
+}
+
+/// How many rows the panel shows before it is scrolled (TikTok loads more as the list scrolls).
+const FIRST_ROWS: usize = 30;
+
+fn activity(
+    network: &DemoNetwork,
+    creator: DemoCreator,
+    offset: usize,
+    limit: usize,
+) -> Vec<ActivityRow> {
+    let Some(simulation) = network.simulation(creator.handle) else {
+        return Vec::new();
+    };
+    let now = chrono::Utc::now();
+    simulation
+        .events_until(now)
+        .into_iter()
+        .filter(|e| e.kind != Kind::Message)
+        .skip(offset)
+        .take(limit)
+        .map(|event| {
+            let person = &simulation.people[event.person];
+            ActivityRow {
+                handle: person.handle.clone(),
+                nickname: person.nickname.clone(),
+                text: row_text(&event, now, network.french()),
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "demo/home.html")]
 struct HomePage {
     creator: DemoCreator,
     app_context: String,
+    french: bool,
+    rows: Vec<ActivityRow>,
+}
+
+#[derive(Template)]
+#[template(path = "demo/_rows.html")]
+struct RowsFragment {
+    rows: Vec<ActivityRow>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RowsQuery {
+    pub offset: usize,
+}
+
+/// `GET /activity-rows?offset=N`: the next rows of the Activity panel, as the list scrolls.
+pub async fn activity_rows(
+    req: HttpRequest,
+    network: Network,
+    query: web::Query<RowsQuery>,
+) -> HttpResponse {
+    let Some(creator) = owner(&req, &network) else {
+        return HttpResponse::Unauthorized().finish();
+    };
+    html(&RowsFragment {
+        rows: activity(&network, creator, query.offset, FIRST_ROWS),
+    })
 }
 
 #[derive(Template)]
@@ -76,12 +142,15 @@ pub async fn home(req: HttpRequest, network: Network) -> HttpResponse {
         return html(&CaptchaPage);
     }
     let app_context = serde_json::json!({
-        "__DEFAULT_SCOPE__": { "webapp.app-context": { "language": "en", "region": "FR", "user": { "uniqueId": creator.handle, "nickname": creator.nickname } } }
+        "__DEFAULT_SCOPE__": { "webapp.app-context": { "language": if network.french() { "fr" } else { "en" }, "region": "FR", "user": { "uniqueId": creator.handle, "nickname": creator.nickname } } }
     })
     .to_string();
+    let french = network.french();
     html(&HomePage {
         creator,
         app_context,
+        french,
+        rows: activity(&network, creator, 0, FIRST_ROWS),
     })
 }
 
@@ -253,6 +322,7 @@ pub async fn qr_complete(network: Network, path: web::Path<String>) -> HttpRespo
 struct ControlPage {
     sessions: Vec<(String, usize)>,
     captcha: Vec<String>,
+    french: bool,
 }
 
 /// `GET /__demo`: expire sessions or show a captcha, to try how VistaFlow reacts.
@@ -265,6 +335,7 @@ pub async fn control(network: Network) -> HttpResponse {
     html(&ControlPage {
         sessions: network.active_sessions(),
         captcha,
+        french: network.french(),
     })
 }
 
@@ -278,5 +349,95 @@ pub async fn expire(network: Network, form: web::Form<HandleForm>) -> HttpRespon
 /// `POST /__demo/captcha` (`handle`, `on` = `1` to show it)
 pub async fn captcha(network: Network, form: web::Form<HandleForm>) -> HttpResponse {
     network.set_captcha(creator(&form.handle).handle, form.on == "1");
+    see_other("/__demo")
+}
+
+/// A conversation in the Messages page's list.
+pub struct Conversation {
+    handle: String,
+    nickname: String,
+    last: String,
+}
+
+/// A message of the open conversation, under its day divider.
+pub struct ChatMessage {
+    divider: String,
+    time: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "demo/messages.html")]
+struct MessagesPage {
+    conversations: Vec<Conversation>,
+    open: Option<Conversation>,
+    messages: Vec<ChatMessage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MessagesQuery {
+    pub u: String,
+}
+
+/// `GET /messages`: the conversations, and the one named by `?u=handle`.
+pub async fn messages(
+    req: HttpRequest,
+    network: Network,
+    query: web::Query<MessagesQuery>,
+) -> HttpResponse {
+    let Some(creator) = owner(&req, &network) else {
+        return see_other("/login?redirect_url=%2Fmessages");
+    };
+    let Some(simulation) = network.simulation(creator.handle) else {
+        return see_other("/");
+    };
+    let events: Vec<_> = simulation
+        .events_until(chrono::Utc::now())
+        .into_iter()
+        .filter(|e| e.kind == Kind::Message)
+        .collect();
+    let mut conversations: Vec<Conversation> = Vec::new();
+    for event in &events {
+        let person = &simulation.people[event.person];
+        if conversations.iter().all(|c| c.handle != person.handle) {
+            conversations.push(Conversation {
+                handle: person.handle.clone(),
+                nickname: person.nickname.clone(),
+                last: event.text.clone().unwrap_or_default(),
+            });
+        }
+    }
+    let open = conversations
+        .iter()
+        .find(|c| c.handle == query.u)
+        .map(|c| Conversation {
+            handle: c.handle.clone(),
+            nickname: c.nickname.clone(),
+            last: c.last.clone(),
+        });
+    let mut messages: Vec<ChatMessage> = events
+        .iter()
+        .filter(|e| {
+            open.as_ref()
+                .is_some_and(|o| simulation.people[e.person].handle == o.handle)
+        })
+        .map(|e| ChatMessage {
+            divider: e.at.format("%B %-d, %Y %H:%M").to_string(),
+            time: e.at.format("%H:%M").to_string(),
+            text: e.text.clone().unwrap_or_default(),
+        })
+        .collect();
+    messages.reverse();
+    html(&MessagesPage {
+        conversations,
+        open,
+        messages,
+    })
+}
+
+/// `POST /__demo/language` (`on` = `1` for French)
+pub async fn language(network: Network, form: web::Form<HandleForm>) -> HttpResponse {
+    network.set_french(form.on == "1");
     see_other("/__demo")
 }

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::activity::Simulation;
+
 /// A creator account on the demo network.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoCreator {
@@ -52,10 +54,22 @@ struct State {
 }
 
 /// The demo network. Its state lives in memory: it is a simulation for one machine, not a data store.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DemoNetwork {
     state: Mutex<State>,
+    /// One simulated audience per demo creator, from the network's seed and start.
+    simulations: Vec<Simulation>,
+    french: std::sync::atomic::AtomicBool,
 }
+
+impl Default for DemoNetwork {
+    fn default() -> Self {
+        Self::new(DEFAULT_SEED, Utc::now())
+    }
+}
+
+/// The seed of `DemoNetwork::default()`.
+pub const DEFAULT_SEED: u64 = 2026;
 
 /// A session the demo network issued, with the cookies a browser gets.
 #[derive(Debug, Clone)]
@@ -100,6 +114,38 @@ fn random_hex(bytes: usize) -> String {
 }
 
 impl DemoNetwork {
+    /// A network whose history derives from `seed` and starts at `epoch`.
+    #[must_use]
+    pub fn new(seed: u64, epoch: DateTime<Utc>) -> Self {
+        let simulations = (0..DEMO_CREATORS.len())
+            .map(|i| Simulation::new(seed ^ (i as u64 + 1).wrapping_mul(0x1000_0001), epoch))
+            .collect();
+        Self {
+            state: Mutex::default(),
+            simulations,
+            french: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The audience of `handle`'s account.
+    #[must_use]
+    pub fn simulation(&self, handle: &str) -> Option<&Simulation> {
+        DEMO_CREATORS
+            .iter()
+            .position(|c| c.handle == handle)
+            .map(|i| &self.simulations[i])
+    }
+
+    /// Whether the site speaks French (the Activity panel's texts follow).
+    #[must_use]
+    pub fn french(&self) -> bool {
+        self.french.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn set_french(&self, on: bool) {
+        self.french.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state
             .lock()
