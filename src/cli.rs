@@ -27,6 +27,12 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Measurements against local peers (`session-check`: the time of a TikTok session check against
+    /// the built-in demo network, and the memory of one browser session).
+    Bench {
+        #[command(subcommand)]
+        which: Bench,
+    },
     /// Re-encrypt every stored secret under the current (first) key of VISTAFLOW_SECRET_KEYS, so older
     /// keys can then be removed.
     RotateSecrets,
@@ -38,6 +44,15 @@ pub enum Command {
         /// The name shown to others (defaults to the part of the email before @).
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Bench {
+    /// Session checks through the browser pool against the demo network.
+    SessionCheck {
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
     },
 }
 

@@ -5,6 +5,7 @@ rust_i18n::i18n!("src/locales", fallback = "en");
 pub mod accounts;
 pub mod app;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crypto;

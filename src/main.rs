@@ -19,6 +19,9 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => vistaflow::app::run(settings).await,
         Command::Migrate => cli::migrate(&settings).await,
         Command::RotateSecrets => cli::rotate_secrets(&settings).await,
+        Command::Bench {
+            which: cli::Bench::SessionCheck { runs },
+        } => vistaflow::bench::session_check(&settings, runs).await,
         Command::CreateAdmin { email, name } => cli::create_admin(&settings, &email, name).await,
     };
     match outcome {
