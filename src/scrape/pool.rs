@@ -48,7 +48,8 @@ pub struct BrowserPool {
     local: Mutex<Option<LocalDriver>>,
 }
 
-const CHROMIUM_ARGS: [&str; 10] = [
+/// The flags every headless Chromium gets: no sandbox (containers), no background traffic of its own.
+pub const CHROMIUM_ARGS: [&str; 10] = [
     "--headless=new",
     "--no-sandbox",
     "--disable-gpu",

@@ -50,18 +50,7 @@ impl Chrome {
             uuid::Uuid::new_v4().simple()
         ));
         let mut caps = DesiredCapabilities::chrome();
-        for arg in [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-            "--window-size=1280,900",
-        ] {
+        for arg in vistaflow::scrape::pool::CHROMIUM_ARGS {
             caps.add_arg(arg).expect("a chrome argument");
         }
         caps.add_arg(&format!("--user-data-dir={}", profile.display()))
