@@ -124,7 +124,7 @@ impl Chrome {
         );
     }
 
-    async fn element(&self, css: &str) -> WebElement {
+    pub async fn element(&self, css: &str) -> WebElement {
         match self.driver.query(By::Css(css)).first().await {
             Ok(element) => element,
             Err(error) => {
