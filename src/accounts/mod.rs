@@ -241,10 +241,38 @@ pub async fn reconnect_with_cookies(
     ip: &str,
     pasted: &str,
 ) -> Result<Option<Refusal>, AppError> {
-    let (jar, handle, display_name) = match read_and_check(state, pasted).await {
-        Ok(checked) => checked,
-        Err(refusal) => return Ok(Some(refusal)),
-    };
+    match read_and_check(state, pasted).await {
+        Ok((jar, handle, display_name)) => {
+            replace_session(
+                state,
+                account,
+                actor,
+                ip,
+                CheckedSession {
+                    jar,
+                    handle,
+                    display_name,
+                },
+            )
+            .await
+        }
+        Err(refusal) => Ok(Some(refusal)),
+    }
+}
+
+/// Gives an account a new session, when the session is that same account's (the page's handle decides).
+pub async fn replace_session(
+    state: &AppState,
+    account: &SocialAccount,
+    actor: i64,
+    ip: &str,
+    checked: CheckedSession,
+) -> Result<Option<Refusal>, AppError> {
+    let CheckedSession {
+        jar,
+        handle,
+        display_name,
+    } = checked;
     if !handle.as_str().eq_ignore_ascii_case(&account.handle) {
         return Ok(Some(Refusal::WrongAccount {
             expected: account.handle.clone(),
@@ -291,10 +319,11 @@ pub async fn reconnect_with_cookies(
                 Some(workspace_id),
                 Some(&ip),
             );
-            Ok(queries::audit::record(
+            queries::audit::record(
                 conn,
                 &event.with_details(serde_json::json!({ "account_id": account_id })),
-            )?)
+            )?;
+            Ok(())
         })
     })
     .await?;

@@ -13,8 +13,9 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use thirtyfour::prelude::*;
 
-use super::{CheckedSession, ConnectedVia, Refusal, store_new_account};
+use super::{CheckedSession, ConnectedVia, Refusal, replace_session, store_new_account};
 use crate::app::AppState;
+use crate::db::models::SocialAccount;
 use crate::domain::cookies::{CookieJar, SESSION_COOKIES};
 use crate::platforms::tiktok::{self, SessionState};
 
@@ -135,9 +136,16 @@ impl QrLogins {
     }
 }
 
-/// Starts a QR login for the workspace; its browser work runs in the background.
+/// Starts a QR login for the workspace, for a new account or to reconnect `reconnecting` (then only
+/// that same account's scan is accepted); its browser work runs in the background.
 #[must_use]
-pub fn start(state: Arc<AppState>, workspace_id: i64, actor: i64, ip: String) -> Arc<QrLogin> {
+pub fn start(
+    state: Arc<AppState>,
+    workspace_id: i64,
+    actor: i64,
+    ip: String,
+    reconnecting: Option<SocialAccount>,
+) -> Arc<QrLogin> {
     let login = Arc::new(QrLogin {
         id: uuid::Uuid::new_v4().simple().to_string(),
         workspace_id,
@@ -160,14 +168,29 @@ pub fn start(state: Arc<AppState>, workspace_id: i64, actor: i64, ip: String) ->
             Ok(None) if running.cancelled.load(Ordering::Relaxed) => QrStatus::Cancelled,
             Ok(None) => QrStatus::Expired,
             Ok(Some(checked)) => {
-                match store_new_account(&state, workspace_id, actor, &ip, checked, ConnectedVia::Qr)
+                let handle = checked.handle.as_str().to_owned();
+                let stored = match &reconnecting {
+                    Some(account) => replace_session(&state, account, actor, &ip, checked)
+                        .await
+                        .map(|refused| refused.map_or(Ok(()), Err)),
+                    None => store_new_account(
+                        &state,
+                        workspace_id,
+                        actor,
+                        &ip,
+                        checked,
+                        ConnectedVia::Qr,
+                    )
                     .await
-                {
-                    Ok(Ok(account)) => QrStatus::Connected {
-                        handle: account.handle,
-                    },
+                    .map(|stored| stored.map(|_| ())),
+                };
+                match stored {
+                    Ok(Ok(())) => QrStatus::Connected { handle },
                     Ok(Err(Refusal::AlreadyConnected(_))) => QrStatus::Failed {
                         reason: "accounts.qr_failed_duplicate",
+                    },
+                    Ok(Err(Refusal::WrongAccount { .. })) => QrStatus::Failed {
+                        reason: "accounts.qr_failed_wrong_account",
                     },
                     Ok(Err(_)) | Err(_) => QrStatus::Failed {
                         reason: "accounts.qr_failed",

@@ -51,6 +51,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/accounts/qr/{id}/image", get().to(account_qr::image))
                 .route("/accounts/qr/{id}/cancel", post().to(account_qr::cancel))
                 .route("/accounts/{id}/check", post().to(accounts::check))
+                .route(
+                    "/accounts/{id}/reconnect-qr",
+                    post().to(account_qr::reconnect),
+                )
                 .route("/accounts/{id}/reconnect", post().to(accounts::reconnect))
                 .route("/accounts/{id}/disconnect", post().to(accounts::disconnect))
                 .route("/interactions", get().to(coming_soon::interactions))

@@ -498,3 +498,75 @@ async fn no_session_cookie_reaches_the_logs() {
     );
     assert!(!written.contains(&secret), "a session id was logged");
 }
+
+/// Follows a QR login page until it leaves for the Accounts page or shows a failure.
+async fn follow_qr(
+    browser: &Browser,
+    started: crate::harness::Page,
+    approve_as: &str,
+) -> crate::harness::Page {
+    let qr_page = started.path();
+    let mut page = started;
+    for _ in 0..100 {
+        if page.has("#qr-phone-link") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = browser.get(&qr_page).await;
+    }
+    let phone = page
+        .attr("#qr-phone-link", "href")
+        .expect("the demo phone link");
+    reqwest::Client::new()
+        .post(phone.replace("/scan", "/approve"))
+        .form(&[("handle", approve_as)])
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        let followed = browser.get(&qr_page).await;
+        if followed.path() != qr_page || followed.has("#qr-failure") {
+            return followed;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the QR login never ended");
+}
+
+#[tokio::test]
+async fn an_expired_account_is_reconnected_by_qr_only_with_its_own_scan() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    nina.post(
+        "/w/studio-nova/accounts",
+        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
+    )
+    .await;
+    let id = app.number("SELECT id FROM social_accounts");
+    app.demo.as_ref().unwrap().network.expire(None);
+    nina.post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    let wrong = follow_qr(
+        &nina,
+        nina.post(&format!("/w/studio-nova/accounts/{id}/reconnect-qr"), &[])
+            .await,
+        "lina.beats.demo",
+    )
+    .await;
+    assert_eq!(
+        wrong.text("#qr-failure"),
+        "The phone logged in to another TikTok account than the one being reconnected."
+    );
+
+    let right = follow_qr(
+        &nina,
+        nina.post(&format!("/w/studio-nova/accounts/{id}/reconnect-qr"), &[])
+            .await,
+        "studio.nova.demo",
+    )
+    .await;
+    assert_eq!(right.path(), "/w/studio-nova/accounts");
+    assert_eq!(right.text("#accounts .status"), "Active");
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 1);
+}

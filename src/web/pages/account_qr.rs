@@ -7,6 +7,7 @@ use askama::Template;
 
 use crate::accounts::qr::{self, QrLogin, QrStatus};
 use crate::app::AppState;
+use crate::db::{self, queries};
 use crate::error::AppError;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
@@ -66,6 +67,35 @@ pub async fn start(
         member.workspace.id,
         member.user.id,
         member.ip.clone(),
+        None,
+    );
+    Ok(render::redirect(
+        htmx.0,
+        &member.chrome.ws_url(&format!("accounts/qr/{}", login.id)),
+    ))
+}
+
+/// `POST /w/{slug}/accounts/{id}/reconnect-qr`: a QR login that only this account's scan completes.
+pub async fn reconnect(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    if !member.role.manages_members() {
+        return Err(AppError::Forbidden);
+    }
+    let (workspace_id, id) = (member.workspace.id, path.1);
+    let account = db::run(&state.pool, move |conn| {
+        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let login = qr::start(
+        state.into_inner(),
+        workspace_id,
+        member.user.id,
+        member.ip.clone(),
+        Some(account),
     );
     Ok(render::redirect(
         htmx.0,
