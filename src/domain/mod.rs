@@ -5,6 +5,7 @@ pub mod cookies;
 pub mod email;
 pub mod names;
 pub mod password;
+pub mod platform_time;
 pub mod role;
 pub mod throttle;
 
