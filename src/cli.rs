@@ -33,6 +33,17 @@ pub enum Command {
         #[command(subcommand)]
         which: Bench,
     },
+    /// Print, one JSON line each, the rows the selector profile finds in a page saved from a browser
+    /// (`tiktok-activity` or `tiktok-messages`); needs no database. `TIKTOK_SELECTOR_PROFILE` picks
+    /// another profile than the built-in one.
+    Extract {
+        #[arg(value_enum)]
+        page: PageKind,
+        file: std::path::PathBuf,
+        /// The moment the page was read (RFC 3339); relative times count back from it. Default: now.
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// Re-encrypt every stored secret under the current (first) key of VISTAFLOW_SECRET_KEYS, so older
     /// keys can then be removed.
     RotateSecrets,
@@ -45,6 +56,37 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PageKind {
+    TiktokActivity,
+    TiktokMessages,
+}
+
+/// Runs `extract`: no configuration needed beyond an optional selector profile.
+///
+/// # Errors
+/// When the file or the profile cannot be read, or `--now` is not RFC 3339.
+pub fn extract(page: PageKind, file: &std::path::Path, now: Option<&str>) -> anyhow::Result<()> {
+    use crate::platforms::tiktok::extract::{self, Profile};
+    let now = match now {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .with_context(|| format!("--now {text:?} is not an RFC 3339 time"))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let html =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let profile = Profile::from_env()?;
+    let rows = match page {
+        PageKind::TiktokActivity => extract::activity(&html, &profile, now),
+        PageKind::TiktokMessages => extract::messages(&html, &profile, now),
+    };
+    for row in rows {
+        println!("{}", serde_json::to_string(&row)?);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,16 @@ use vistaflow::config::Settings;
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Reading a saved page needs no configuration at all.
+    if let Some(Command::Extract { page, file, now }) = &cli.command {
+        return match cli::extract(*page, file, now.as_deref()) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("vistaflow: {error:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
@@ -19,6 +29,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => vistaflow::app::run(settings).await,
         Command::Migrate => cli::migrate(&settings).await,
         Command::RotateSecrets => cli::rotate_secrets(&settings).await,
+        Command::Extract { page, file, now } => cli::extract(page, &file, now.as_deref()),
         Command::Bench {
             which: cli::Bench::SessionCheck { runs },
         } => vistaflow::bench::session_check(&settings, runs).await,

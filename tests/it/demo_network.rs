@@ -174,3 +174,62 @@ async fn the_activity_list_loads_more_rows_when_scrolled_in_a_real_browser() {
     assert_eq!(after, 60);
     chrome.quit().await;
 }
+
+#[tokio::test]
+async fn the_extract_command_reads_every_row_of_the_demo_activity_in_both_languages() {
+    let app = TestApp::spawn_with_demo();
+    let demo = app.demo.as_ref().unwrap();
+    let client = logged_in_client(&demo.address).await;
+    let dir = std::env::temp_dir().join(format!(
+        "vistaflow-extract-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    for french in [false, true] {
+        demo.network.set_french(french);
+        let html = client
+            .get(&demo.address)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let file = dir.join(format!("activity-{french}.html"));
+        std::fs::write(&file, &html).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vistaflow"))
+            .args(["extract", "tiktok-activity"])
+            .arg(&file)
+            .env_clear()
+            .output()
+            .unwrap();
+
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 30, "french: {french}");
+        for row in &rows {
+            assert_ne!(row["kind"], "unknown", "{row}");
+            assert!(
+                row["handle"].as_str().is_some_and(|h| !h.is_empty()),
+                "{row}"
+            );
+            assert!(
+                row["occurred_at"].is_string() && row["precision"].is_string(),
+                "{row}"
+            );
+        }
+        assert!(
+            rows.iter()
+                .any(|r| r["kind"] == "comment" && r["text"].is_string())
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

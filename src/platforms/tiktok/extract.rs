@@ -1,0 +1,431 @@
+//! Reading TikTok's Activity and Messages pages from their HTML, in one parse, with the selector profile.
+//! Rows the profile does not recognise are kept as `unknown` (with their raw text), never dropped.
+
+use std::sync::LazyLock;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use scraper::{ElementRef, Html, Selector};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::platform_time::{self, Precision};
+
+const DEFAULT_PROFILE: &str = include_str!("profile.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Profile {
+    pub version: u32,
+    pub activity: ActivityProfile,
+    pub messages: MessagesProfile,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ActivityProfile {
+    pub row: String,
+    pub item: String,
+    pub title: String,
+    pub content: String,
+    pub patterns: Vec<Pattern>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Pattern {
+    pub kind: Kind,
+    pub starts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MessagesProfile {
+    pub conversation: String,
+    pub nickname: String,
+    pub handle: String,
+    pub message: String,
+    pub message_text: String,
+    pub message_time: String,
+    pub divider: String,
+}
+
+/// What a row says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Like,
+    Comment,
+    Follow,
+    Share,
+    Mention,
+    CommentLike,
+    Message,
+    Unknown,
+}
+
+/// One row read from a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub kind: Kind,
+    pub handle: Option<String>,
+    pub display_name: Option<String>,
+    pub text: Option<String>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub precision: Option<&'static str>,
+    /// The row's whole text, kept for unknown rows so they can be looked at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+}
+
+static BUILT_IN: LazyLock<Profile> = LazyLock::new(|| {
+    toml::from_str(DEFAULT_PROFILE).expect("the built-in selector profile parses")
+});
+
+impl Profile {
+    /// The profile shipped with the app.
+    #[must_use]
+    pub fn built_in() -> Profile {
+        BUILT_IN.clone()
+    }
+
+    /// The profile at `TIKTOK_SELECTOR_PROFILE` when set, else the built-in one.
+    ///
+    /// # Errors
+    /// When the file cannot be read or parsed, or a selector is invalid.
+    pub fn from_env() -> anyhow::Result<Profile> {
+        let Ok(path) = std::env::var("TIKTOK_SELECTOR_PROFILE") else {
+            return Ok(Self::built_in());
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the selector profile {path}"))?;
+        let profile: Profile = toml::from_str(&text)
+            .with_context(|| format!("parsing the selector profile {path}"))?;
+        profile.check()?;
+        Ok(profile)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        let a = &self.activity;
+        let m = &self.messages;
+        for css in [
+            &a.row,
+            &a.item,
+            &a.title,
+            &a.content,
+            &m.conversation,
+            &m.nickname,
+            &m.handle,
+            &m.message,
+            &m.message_text,
+            &m.message_time,
+            &m.divider,
+        ] {
+            Selector::parse(css).map_err(|e| anyhow::anyhow!("invalid selector {css:?}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+fn selector(css: &str) -> Option<Selector> {
+    Selector::parse(css).ok()
+}
+
+fn text_of(element: ElementRef<'_>) -> String {
+    element
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The handle of a profile link (`/@handle`, `https://www.tiktok.com/@handle?lang=fr`).
+fn handle_from_href(href: &str) -> Option<String> {
+    let after = href.split("/@").nth(1)?;
+    let handle: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '_')
+        .collect();
+    (!handle.is_empty()).then_some(handle)
+}
+
+/// Splits a trailing time off a row's text: the longest ending of up to six words ("il y a 2 sem.") that reads as a time.
+fn split_time(text: &str, now: DateTime<Utc>) -> (String, Option<(DateTime<Utc>, Precision)>) {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for take in (1..=6.min(words.len())).rev() {
+        let (head, tail) = words.split_at(words.len() - take);
+        if let Some(time) = platform_time::parse(&tail.join(" "), now) {
+            return (head.join(" "), Some((time.at, time.precision)));
+        }
+    }
+    (text.to_owned(), None)
+}
+
+fn row(
+    kind: Kind,
+    handle: Option<String>,
+    display_name: Option<String>,
+    text: Option<String>,
+    time: Option<(DateTime<Utc>, Precision)>,
+    raw: Option<String>,
+) -> Row {
+    Row {
+        kind,
+        handle,
+        display_name,
+        text,
+        occurred_at: time.map(|t| t.0),
+        precision: time.map(|t| t.1.as_str()),
+        raw,
+    }
+}
+
+/// The Activity panel's rows, top to bottom.
+#[must_use]
+pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
+    let document = Html::parse_document(html);
+    let p = &profile.activity;
+    let (Some(rows), Some(item), Some(title), Some(content)) = (
+        selector(&p.row),
+        selector(&p.item),
+        selector(&p.title),
+        selector(&p.content),
+    ) else {
+        return Vec::new();
+    };
+    document
+        .select(&rows)
+        .filter_map(|li| li.select(&item).next().or(Some(li)))
+        .map(|item_element| {
+            let link = item_element.select(&title).next();
+            let handle = link
+                .and_then(|a| a.value().attr("href"))
+                .and_then(handle_from_href);
+            let display_name = link.map(text_of).filter(|t| !t.is_empty());
+            let body = item_element
+                .select(&content)
+                .next()
+                .map(text_of)
+                .unwrap_or_default();
+            let lower = body.to_lowercase();
+            let matched = p.patterns.iter().find_map(|pattern| {
+                pattern
+                    .starts
+                    .iter()
+                    .find(|start| lower.starts_with(&start.to_lowercase()))
+                    .map(|start| (pattern.kind, start.chars().count()))
+            });
+            let Some((kind, prefix_chars)) = matched else {
+                let (_, time) = split_time(&body, now);
+                return row(
+                    Kind::Unknown,
+                    handle,
+                    display_name,
+                    None,
+                    time,
+                    Some(text_of(item_element)),
+                );
+            };
+            let rest: String = body.chars().skip(prefix_chars).collect();
+            let (message, time) = split_time(rest.trim_start_matches([':', '.', ' ']).trim(), now);
+            let message = message.trim().trim_end_matches('.').trim().to_owned();
+            let text = (!message.is_empty() && matches!(kind, Kind::Comment | Kind::Mention))
+                .then_some(message);
+            row(kind, handle, display_name, text, time, None)
+        })
+        .collect()
+}
+
+/// The messages of the open conversation, oldest first.
+#[must_use]
+pub fn messages(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
+    let document = Html::parse_document(html);
+    let m = &profile.messages;
+    let first_text = |css: &str| {
+        selector(css)
+            .and_then(|s| document.select(&s).next().map(text_of))
+            .filter(|t| !t.is_empty())
+    };
+    let handle = first_text(&m.handle).map(|h| h.trim_start_matches('@').to_owned());
+    let nickname = first_text(&m.nickname);
+    let (Some(message), Some(message_text), Some(message_time), Some(divider)) = (
+        selector(&m.message),
+        selector(&m.message_text),
+        selector(&m.message_time),
+        selector(&m.divider),
+    ) else {
+        return Vec::new();
+    };
+    // Walk the thread in order, so each message takes the date of the divider above it.
+    let mut rows = Vec::new();
+    let mut day: Option<(DateTime<Utc>, Precision)> = None;
+    let thread_root = document.root_element();
+    for element in thread_root.descendants().filter_map(ElementRef::wrap) {
+        if divider.matches(&element) {
+            day = platform_time::parse(&text_of(element), now).map(|t| (t.at, t.precision));
+        } else if message.matches(&element) {
+            let text = element
+                .select(&message_text)
+                .next()
+                .map(text_of)
+                .filter(|t| !t.is_empty());
+            let clock = element
+                .select(&message_time)
+                .next()
+                .and_then(|s| platform_time::parse(&text_of(s), now))
+                .map(|t| (t.at, t.precision));
+            rows.push(row(
+                Kind::Message,
+                handle.clone(),
+                nickname.clone(),
+                text,
+                day.or(clock),
+                None,
+            ));
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone as _};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 10, 14, 30, 0).unwrap()
+    }
+
+    fn panel(rows: &str) -> String {
+        format!(
+            r#"<div data-e2e="inbox-notifications"><div data-e2e="inbox-list"><ul>{rows}</ul></div></div>"#
+        )
+    }
+
+    fn item(href: &str, name: &str, content: &str) -> String {
+        format!(
+            r#"<li><div data-e2e="inbox-list-item"><a data-e2e="inbox-title" href="{href}">{name}</a><p data-e2e="inbox-content">{content}</p></div></li>"#
+        )
+    }
+
+    #[test]
+    fn english_rows_are_read_with_kind_handle_text_and_time() {
+        let html = panel(
+            &[
+                item(
+                    "/@nina.beats",
+                    "Nina 🎧",
+                    "commented: how much for this beat? 4m ago",
+                ),
+                item("/@malik.prod", "Malik", "started following you. 24s ago"),
+                item(
+                    "https://www.tiktok.com/@lea.music?lang=en",
+                    "",
+                    "liked your video. 2h ago",
+                ),
+                item("/@omar", "Omar", "liked your comment 3d ago"),
+                item(
+                    "/@jade",
+                    "Jade",
+                    "mentioned you in a comment: @studio listen to this 2w ago",
+                ),
+                item("/@theo", "Theo", "shared your video. 2024-12-23"),
+            ]
+            .concat(),
+        );
+
+        let rows = activity(&html, &Profile::built_in(), now());
+
+        let kinds: Vec<Kind> = rows.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Comment,
+                Kind::Follow,
+                Kind::Like,
+                Kind::CommentLike,
+                Kind::Mention,
+                Kind::Share
+            ]
+        );
+        assert_eq!(rows[0].handle.as_deref(), Some("nina.beats"));
+        assert_eq!(rows[0].display_name.as_deref(), Some("Nina 🎧"));
+        assert_eq!(rows[0].text.as_deref(), Some("how much for this beat?"));
+        assert_eq!(rows[0].occurred_at, Some(now() - Duration::minutes(4)));
+        assert_eq!(rows[0].precision, Some("minute"));
+        assert_eq!(
+            rows[2].handle.as_deref(),
+            Some("lea.music"),
+            "the handle comes from the link"
+        );
+        assert_eq!(rows[2].display_name, None, "an empty display name is none");
+        assert_eq!(rows[4].text.as_deref(), Some("@studio listen to this"));
+        assert_eq!(rows[4].precision, Some("week"));
+        assert_eq!(rows[5].precision, Some("day"));
+    }
+
+    #[test]
+    fn french_rows_are_read_too() {
+        let html = panel(
+            &[
+                item(
+                    "/@kenza",
+                    "Kenza",
+                    "a commenté : c'est combien ? il y a 4 min",
+                ),
+                item("/@yanis", "Yanis", "a commencé à vous suivre. il y a 3 j"),
+                item("/@ines", "Inès", "a aimé votre vidéo. hier"),
+            ]
+            .concat(),
+        );
+
+        let rows = activity(&html, &Profile::built_in(), now());
+
+        assert_eq!(
+            rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            [Kind::Comment, Kind::Follow, Kind::Like]
+        );
+        assert_eq!(rows[0].text.as_deref(), Some("c'est combien ?"));
+        assert_eq!(rows[0].occurred_at, Some(now() - Duration::minutes(4)));
+        assert_eq!(rows[2].precision, Some("day"));
+    }
+
+    #[test]
+    fn an_unknown_row_is_kept_with_its_raw_text() {
+        let html = panel(&item("/@ghost", "Ghost", "sent you a sticker 🦄 5m ago"));
+
+        let rows = activity(&html, &Profile::built_in(), now());
+
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].kind, Kind::Unknown);
+        assert_eq!(
+            rows[0].raw.as_deref(),
+            Some("Ghost sent you a sticker 🦄 5m ago")
+        );
+        assert_eq!(rows[0].occurred_at, Some(now() - Duration::minutes(5)));
+    }
+
+    #[test]
+    fn a_thread_gives_messages_with_the_date_of_their_divider() {
+        let html = r#"<div data-e2e="chat-thread"><p data-e2e="chat-nickname">Nina</p><p data-e2e="chat-uniqueid">@nina.beats</p>
+            <div class="divider">January 4, 2026 00:02</div><div data-e2e="chat-item"><p>Hi! price for a beat?</p><span>00:02</span></div>
+            <div data-e2e="chat-item"><p>06 12 34 56 78</p><span>00:03</span></div></div>"#;
+
+        let rows = messages(html, &Profile::built_in(), now());
+
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows.iter()
+                .all(|r| r.kind == Kind::Message && r.handle.as_deref() == Some("nina.beats"))
+        );
+        assert_eq!(rows[0].text.as_deref(), Some("Hi! price for a beat?"));
+        assert_eq!(
+            rows[0].occurred_at,
+            Utc.with_ymd_and_hms(2026, 1, 4, 0, 2, 0).single()
+        );
+    }
+
+    #[test]
+    fn the_built_in_profile_is_valid() {
+        let profile = Profile::built_in();
+        assert_eq!(profile.version, 1);
+        assert!(profile.check().is_ok());
+    }
+}
