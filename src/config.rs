@@ -293,6 +293,9 @@ impl Settings {
         let session_absolute_hours = env.ranged("SESSION_ABSOLUTE_HOURS", 24, 1..=720);
         let trust_forwarded_for = env.parsed("TRUST_FORWARDED_FOR", false, "true or false");
         let (demo, demo_port) = demo_settings(&mut env, port);
+        if demo && production {
+            env.problems.push("VISTAFLOW_DEMO must not be on in production: the demo network is a simulation for trying VistaFlow locally".into());
+        }
         let tiktok_base_url = base_url(
             &mut env,
             "TIKTOK_BASE_URL",
@@ -411,6 +414,17 @@ mod tests {
         .unwrap();
         assert_eq!(settings.public_url, "http://127.0.0.1:8080");
         assert!(!settings.secure_cookies());
+    }
+
+    #[test]
+    fn the_demo_network_is_refused_in_production() {
+        let error = settings(&[("VISTAFLOW_DEMO", "1")]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("VISTAFLOW_DEMO must not be on in production"),
+            "{error}"
+        );
     }
 
     #[test]
