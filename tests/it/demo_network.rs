@@ -21,6 +21,10 @@ async fn logged_in_client(address: &str) -> reqwest::Client {
     client
 }
 
+async fn page(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 fn select(html: &str, css: &str) -> Vec<String> {
     let document = Html::parse_document(html);
     let selector = Selector::parse(css).unwrap();
@@ -36,23 +40,9 @@ async fn the_activity_panel_has_tiktoks_structure_in_english_and_french() {
     let demo = app.demo.as_ref().unwrap();
     let client = logged_in_client(&demo.address).await;
 
-    let english = client
-        .get(&demo.address)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let english = page(&client, &demo.address).await;
     demo.network.set_french(true);
-    let french = client
-        .get(&demo.address)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let french = page(&client, &demo.address).await;
 
     let rows = select(
         &english,
@@ -188,14 +178,7 @@ async fn the_extract_command_reads_every_row_of_the_demo_activity_in_both_langua
 
     for french in [false, true] {
         demo.network.set_french(french);
-        let html = client
-            .get(&demo.address)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page(&client, &demo.address).await;
         let file = dir.join(format!("activity-{french}.html"));
         std::fs::write(&file, &html).unwrap();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_vistaflow"))

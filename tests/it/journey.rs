@@ -2,6 +2,18 @@
 //! switch to French, log out and back in.
 
 use crate::chrome::Chrome;
+
+/// Registers Nina with her workspace Studio Nova through the form.
+async fn register(chrome: &Chrome, register_url: &str) {
+    chrome.driver.goto(register_url).await.unwrap();
+    chrome.fill("#f-display_name", "Nina Beats").await;
+    chrome.fill("#f-email", "nina@example.com").await;
+    chrome.fill("#f-password", PASSWORD).await;
+    chrome.fill("#f-workspace_name", "Studio Nova").await;
+    chrome
+        .click("form[action='/register'] button[type=submit]")
+        .await;
+}
 use crate::harness::{PASSWORD, TestApp};
 
 #[tokio::test]
@@ -10,14 +22,7 @@ async fn a_creator_goes_through_the_whole_first_visit_in_a_real_browser() {
     let chrome = Chrome::start().await;
     let url = |path: &str| format!("{}{path}", app.address);
 
-    chrome.driver.goto(url("/register")).await.unwrap();
-    chrome.fill("#f-display_name", "Nina Beats").await;
-    chrome.fill("#f-email", "nina@example.com").await;
-    chrome.fill("#f-password", PASSWORD).await;
-    chrome.fill("#f-workspace_name", "Studio Nova").await;
-    chrome
-        .click("form[action='/register'] button[type=submit]")
-        .await;
+    register(&chrome, &url("/register")).await;
     chrome.wait_for_path("/w/studio-nova/").await;
     chrome.wait_for_text("h1", "Dashboard").await;
 
@@ -77,14 +82,7 @@ async fn a_creator_connects_demo_accounts_by_qr_code_and_by_pasting_cookies_in_a
     let demo = app.demo.as_ref().unwrap().address.clone();
     let chrome = Chrome::start().await;
     let url = |path: &str| format!("{}{path}", app.address);
-    chrome.driver.goto(url("/register")).await.unwrap();
-    chrome.fill("#f-display_name", "Nina Beats").await;
-    chrome.fill("#f-email", "nina@example.com").await;
-    chrome.fill("#f-password", PASSWORD).await;
-    chrome.fill("#f-workspace_name", "Studio Nova").await;
-    chrome
-        .click("form[action='/register'] button[type=submit]")
-        .await;
+    register(&chrome, &url("/register")).await;
     chrome.wait_for_path("/w/studio-nova/").await;
 
     // By QR code: the page shows the code and follows the scan by itself (htmx polling).

@@ -369,68 +369,37 @@ async fn a_qr_login_shows_the_code_follows_the_scan_and_connects_the_account() {
         "{}",
         started.path()
     );
-    let qr_page = started.path();
-    let mut page = started;
-    for _ in 0..100 {
-        if page.has("#qr-image") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        page = nina.get(&qr_page).await;
-    }
-    let anonymous = reqwest::get(format!(
-        "{}{}",
-        app.address,
-        page.attr("#qr-image", "src").unwrap()
-    ))
-    .await
-    .unwrap();
+    let code = wait_for_code(&nina, started).await;
+    let image_url = code.attr("#qr-image", "src").expect("the QR image");
+    let anonymous = reqwest::get(format!("{}{image_url}", app.address))
+        .await
+        .unwrap();
     assert_eq!(
         anonymous.url().path(),
         "/login",
         "the image needs the creator's session"
     );
-    let image = nina.get(&page.attr("#qr-image", "src").unwrap()).await;
-    assert_eq!(image.status, 200);
+    assert_eq!(nina.get(&image_url).await.status, 200);
     assert!(
-        page.text("#qr-countdown")
+        code.text("#qr-countdown")
             .starts_with("This code expires in")
     );
 
-    // The creator scans with the (demo) phone and approves.
-    let phone = page
-        .attr("#qr-phone-link", "href")
-        .expect("the demo phone link");
-    let approve = phone.replace("/scan", "/approve");
-    reqwest::Client::new()
-        .post(approve)
-        .form(&[("handle", "lina.beats.demo")])
-        .send()
-        .await
-        .unwrap();
+    let connected = approve_and_follow(&nina, &code, "lina.beats.demo").await;
 
-    let mut last = String::new();
-    for _ in 0..100 {
-        let followed = nina.get(&qr_page).await;
-        if followed.path() == "/w/studio-nova/accounts" {
-            assert_eq!(
-                followed.text(".flash-success"),
-                "@lina.beats.demo is connected."
-            );
-            assert_eq!(
-                followed.texts("#accounts .handle"),
-                vec!["@lina.beats.demo"]
-            );
-            assert_eq!(
-                app.number("SELECT count(*) FROM social_accounts WHERE connected_via = 'qr'"),
-                1
-            );
-            return;
-        }
-        last = followed.body;
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    panic!("the QR login never connected; last page:\n{last}");
+    assert_eq!(connected.path(), "/w/studio-nova/accounts");
+    assert_eq!(
+        connected.text(".flash-success"),
+        "@lina.beats.demo is connected."
+    );
+    assert_eq!(
+        connected.texts("#accounts .handle"),
+        vec!["@lina.beats.demo"]
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM social_accounts WHERE connected_via = 'qr'"),
+        1
+    );
 }
 
 #[tokio::test]
@@ -499,22 +468,29 @@ async fn no_session_cookie_reaches_the_logs() {
     assert!(!written.contains(&secret), "a session id was logged");
 }
 
-/// Follows a QR login page until it leaves for the Accounts page or shows a failure.
-async fn follow_qr(
-    browser: &Browser,
-    started: crate::harness::Page,
-    approve_as: &str,
-) -> crate::harness::Page {
+/// Reloads a QR login page until its code (and the demo phone's link) is on it.
+async fn wait_for_code(browser: &Browser, started: crate::harness::Page) -> crate::harness::Page {
     let qr_page = started.path();
     let mut page = started;
     for _ in 0..100 {
         if page.has("#qr-phone-link") {
-            break;
+            return page;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         page = browser.get(&qr_page).await;
     }
-    let phone = page
+    panic!("the QR code never appeared");
+}
+
+/// Approves the code on the demo phone as `approve_as`, then follows the QR page until it leaves for the
+/// Accounts page or shows a failure.
+async fn approve_and_follow(
+    browser: &Browser,
+    code_page: &crate::harness::Page,
+    approve_as: &str,
+) -> crate::harness::Page {
+    let qr_page = code_page.path();
+    let phone = code_page
         .attr("#qr-phone-link", "href")
         .expect("the demo phone link");
     reqwest::Client::new()
@@ -531,6 +507,16 @@ async fn follow_qr(
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     panic!("the QR login never ended");
+}
+
+/// A whole QR login: the code, the scan as `approve_as`, and where it ends.
+async fn follow_qr(
+    browser: &Browser,
+    started: crate::harness::Page,
+    approve_as: &str,
+) -> crate::harness::Page {
+    let code = wait_for_code(browser, started).await;
+    approve_and_follow(browser, &code, approve_as).await
 }
 
 #[tokio::test]

@@ -7,7 +7,6 @@ use askama::Template;
 
 use crate::accounts::qr::{self, QrLogin, QrStatus};
 use crate::app::AppState;
-use crate::db::{self, queries};
 use crate::error::AppError;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
@@ -85,11 +84,8 @@ pub async fn reconnect(
     if !member.role.manages_members() {
         return Err(AppError::Forbidden);
     }
-    let (workspace_id, id) = (member.workspace.id, path.1);
-    let account = db::run(&state.pool, move |conn| {
-        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
-    })
-    .await?;
+    let account = super::accounts::account(&state, &member, path.1).await?;
+    let workspace_id = account.workspace_id;
     let login = qr::start(
         state.into_inner(),
         workspace_id,

@@ -72,7 +72,7 @@ async fn page(
 }
 
 /// The workspace's account `id`, or 404.
-async fn account(
+pub(super) async fn account(
     state: &AppState,
     member: &InWorkspace,
     id: i64,
