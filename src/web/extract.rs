@@ -100,6 +100,17 @@ pub struct InWorkspace {
     pub ip: String,
 }
 
+impl InWorkspace {
+    /// Owners and admins may change the workspace's team, settings and accounts; members get 403.
+    pub fn require_manager(&self) -> Result<(), AppError> {
+        if self.role.manages_members() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
 /// A logged-in site admin. Anyone else gets 404: the admin pages do not exist for them.
 pub struct SiteAdmin {
     pub session: Session,

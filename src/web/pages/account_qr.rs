@@ -58,9 +58,7 @@ pub async fn start(
     state: web::Data<AppState>,
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     let login = qr::start(
         state.into_inner(),
         member.workspace.id,
@@ -81,9 +79,7 @@ pub async fn reconnect(
     htmx: Htmx,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     let account = super::accounts::account(&state, &member, path.1).await?;
     let workspace_id = account.workspace_id;
     let login = qr::start(

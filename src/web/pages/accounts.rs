@@ -107,9 +107,7 @@ pub async fn connect(
     htmx: Htmx,
     form: web::Form<CookiesForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     match accounts::connect_with_cookies(
         &state,
         member.workspace.id,
@@ -174,9 +172,7 @@ pub async fn reconnect(
     path: web::Path<(String, i64)>,
     form: web::Form<CookiesForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     let account = account(&state, &member, path.into_inner().1).await?;
     if let Some(refusal) = accounts::reconnect_with_cookies(
         &state,
@@ -212,9 +208,7 @@ pub async fn disconnect(
     htmx: Htmx,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     let account = account(&state, &member, path.into_inner().1).await?;
     accounts::disconnect(&state, &account, member.user.id, &member.ip).await?;
     render::flash(

@@ -98,9 +98,7 @@ pub async fn invite(
     htmx: Htmx,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     let form = form.into_inner();
     let mut errors = FormErrors::default();
     let email = errors.check("email", EmailAddress::parse(&form.email));
@@ -170,9 +168,7 @@ pub async fn revoke_invitation(
     htmx: Htmx,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
+    member.require_manager()?;
     let (_, id) = path.into_inner();
     let (workspace_id, actor, ip) = (member.workspace.id, member.user.id, member.ip.clone());
     db::run(&state.pool, move |conn| {

@@ -56,17 +56,15 @@ pub async fn update(
     htmx: Htmx,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
+    member.require_manager()?;
     let InWorkspace {
         session,
         user,
         workspace,
-        role,
         chrome,
         ip,
+        ..
     } = member;
-    if !role.manages_members() {
-        return Err(AppError::Forbidden);
-    }
     let form = form.into_inner();
     let mut errors = FormErrors::default();
     let name = errors.check("name", WorkspaceName::parse(&form.name));
