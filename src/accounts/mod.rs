@@ -96,6 +96,19 @@ pub fn cookie_message(lang: Lang, error: &CookieImportError) -> String {
     }
 }
 
+/// Records what happened to an account in the audit trail (its details never hold a secret).
+fn audit(
+    conn: &mut diesel::PgConnection,
+    action: &str,
+    actor: i64,
+    workspace_id: i64,
+    ip: &str,
+    details: serde_json::Value,
+) -> diesel::QueryResult<usize> {
+    let event = NewAuditEvent::new(action, Some(actor), Some(workspace_id), Some(ip));
+    queries::audit::record(conn, &event.with_details(details))
+}
+
 fn context(workspace_id: i64, account_id: i64) -> SecretContext {
     SecretContext {
         workspace_id,
@@ -224,9 +237,8 @@ pub async fn store_new_account(
             };
             let sealed = keyring.seal(&plaintext, &context(workspace_id, account.id));
             queries::accounts::store_secret(conn, workspace_id, account.id, Purpose::TiktokSession, &sealed)?;
-            let event = NewAuditEvent::new("account.connected", Some(actor), Some(workspace_id), Some(&ip));
             let details = serde_json::json!({ "account_id": account.id, "handle": account.handle, "via": via.as_str() });
-            queries::audit::record(conn, &event.with_details(details))?;
+            audit(conn, "account.connected", actor, workspace_id, &ip, details)?;
             Ok(Ok(account))
         })
     })
@@ -294,12 +306,7 @@ pub async fn replace_session(
                 Purpose::TiktokSession,
                 &sealed,
             )?;
-            let check = AccountCheck {
-                status: AccountStatus::Active.as_str(),
-                status_reason: None,
-                last_checked_at: Some(Utc::now()),
-                updated_at: Utc::now(),
-            };
+            let check = AccountCheck::new(AccountStatus::Active, None, Some(Utc::now()));
             queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
             queries::accounts::set_session_expiry(
                 conn,
@@ -313,15 +320,13 @@ pub async fn replace_session(
                 account_id,
                 display_name.as_deref(),
             )?;
-            let event = NewAuditEvent::new(
-                "account.reconnected",
-                Some(actor),
-                Some(workspace_id),
-                Some(&ip),
-            );
-            queries::audit::record(
+            audit(
                 conn,
-                &event.with_details(serde_json::json!({ "account_id": account_id })),
+                "account.reconnected",
+                actor,
+                workspace_id,
+                &ip,
+                serde_json::json!({ "account_id": account_id }),
             )?;
             Ok(())
         })
@@ -396,12 +401,7 @@ pub async fn check_now(
             },
         },
     };
-    let check = AccountCheck {
-        status: status.as_str(),
-        status_reason: reason.map(str::to_owned),
-        last_checked_at: Some(Utc::now()),
-        updated_at: Utc::now(),
-    };
+    let check = AccountCheck::new(status, reason, Some(Utc::now()));
     db::run(&state.pool, move |conn| {
         Ok(queries::accounts::record_check(
             conn,
@@ -425,22 +425,15 @@ pub async fn disconnect(
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::accounts::delete_secrets(conn, workspace_id, account_id)?;
-            let check = AccountCheck {
-                status: AccountStatus::Disconnected.as_str(),
-                status_reason: None,
-                last_checked_at: None,
-                updated_at: Utc::now(),
-            };
+            let check = AccountCheck::new(AccountStatus::Disconnected, None, None);
             queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
-            let event = NewAuditEvent::new(
-                "account.disconnected",
-                Some(actor),
-                Some(workspace_id),
-                Some(&ip),
-            );
-            queries::audit::record(
+            audit(
                 conn,
-                &event.with_details(serde_json::json!({ "account_id": account_id })),
+                "account.disconnected",
+                actor,
+                workspace_id,
+                &ip,
+                serde_json::json!({ "account_id": account_id }),
             )?;
             Ok(())
         })

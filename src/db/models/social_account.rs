@@ -60,6 +60,23 @@ pub struct AccountCheck<'a> {
     pub updated_at: DateTime<Utc>,
 }
 
+impl AccountCheck<'static> {
+    /// The outcome of a check at `checked_at` (none when nothing was checked), stamped now.
+    #[must_use]
+    pub fn new(
+        status: AccountStatus,
+        reason: Option<&str>,
+        checked_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        Self {
+            status: status.as_str(),
+            status_reason: reason.map(str::to_owned),
+            last_checked_at: checked_at,
+            updated_at: Utc::now(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = account_secrets, check_for_backend(diesel::pg::Pg))]
 pub struct AccountSecret {
