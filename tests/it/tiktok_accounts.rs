@@ -32,6 +32,23 @@ fn session_id(cookies: &str) -> String {
         .to_owned()
 }
 
+/// Nina, owner of Studio Nova, with the demo creator's account connected by pasted cookies.
+async fn connected(app: &TestApp) -> (Browser, i64) {
+    let nina = owner(app).await;
+    let page = nina
+        .post(
+            "/w/studio-nova/accounts",
+            &[("cookies", &demo_cookies(app, "studio.nova.demo").await)],
+        )
+        .await;
+    assert_eq!(
+        page.texts("#accounts .handle"),
+        vec!["@studio.nova.demo"],
+        "the arrangement connected the account"
+    );
+    (nina, app.number("SELECT id FROM social_accounts"))
+}
+
 async fn owner(app: &TestApp) -> Browser {
     app.registered("Nina", "nina@example.com", "Studio Nova")
         .await
@@ -125,13 +142,7 @@ async fn a_captcha_is_reported_as_blocked_and_never_solved() {
 #[tokio::test]
 async fn check_now_notices_an_expired_session_keeps_the_account_and_reconnect_revives_it() {
     let app = TestApp::spawn_with_demo();
-    let nina = owner(&app).await;
-    nina.post(
-        "/w/studio-nova/accounts",
-        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
-    )
-    .await;
-    let id = app.number("SELECT id FROM social_accounts");
+    let (nina, id) = connected(&app).await;
     app.demo
         .as_ref()
         .unwrap()
@@ -233,13 +244,7 @@ async fn cookies_are_stored_sealed_and_never_shown_again() {
 #[tokio::test]
 async fn disconnecting_deletes_the_stored_session_and_keeps_the_account_listed() {
     let app = TestApp::spawn_with_demo();
-    let nina = owner(&app).await;
-    nina.post(
-        "/w/studio-nova/accounts",
-        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
-    )
-    .await;
-    let id = app.number("SELECT id FROM social_accounts");
+    let (nina, id) = connected(&app).await;
 
     let page = nina
         .post(&format!("/w/studio-nova/accounts/{id}/disconnect"), &[])
@@ -292,13 +297,7 @@ async fn bad_cookie_pastes_get_a_precise_message_on_the_form() {
 #[tokio::test]
 async fn a_member_of_another_workspace_gets_404_on_every_account_url() {
     let app = TestApp::spawn_with_demo();
-    let nina = owner(&app).await;
-    nina.post(
-        "/w/studio-nova/accounts",
-        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
-    )
-    .await;
-    let id = app.number("SELECT id FROM social_accounts");
+    let (_owner, id) = connected(&app).await;
     let intruder = app
         .registered("Ivan", "ivan@example.com", "Ivan Studio")
         .await;
@@ -522,13 +521,7 @@ async fn follow_qr(
 #[tokio::test]
 async fn an_expired_account_is_reconnected_by_qr_only_with_its_own_scan() {
     let app = TestApp::spawn_with_demo();
-    let nina = owner(&app).await;
-    nina.post(
-        "/w/studio-nova/accounts",
-        &[("cookies", &demo_cookies(&app, "studio.nova.demo").await)],
-    )
-    .await;
-    let id = app.number("SELECT id FROM social_accounts");
+    let (nina, id) = connected(&app).await;
     app.demo.as_ref().unwrap().network.expire(None);
     nina.post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
         .await;
