@@ -16,6 +16,7 @@ use crate::accounts::qr::QrLogins;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::demo::{self, DemoNetwork};
+use crate::jobs;
 use crate::scrape::BrowserPool;
 use crate::web::{self as routes, errors, session_store::PgSessionStore};
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub browsers: Arc<BrowserPool>,
     /// QR logins under way in this process.
     pub qr_logins: QrLogins,
+    /// Held while this process's collection tick runs (a slow tick is not run twice at once).
+    pub collecting: tokio::sync::Mutex<()>,
 }
 
 /// The content security policy: everything from this origin, nothing inline.
@@ -36,6 +39,8 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 pub struct Application {
     pub port: u16,
     pub server: Server,
+    /// The state the handlers share, for the scheduler (and the tests) to use too.
+    pub state: web::Data<AppState>,
 }
 
 impl Application {
@@ -51,32 +56,38 @@ impl Application {
         let listener = TcpListener::bind((settings.host, settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, settings, pool, browsers)?;
-        Ok(Self { port, server })
+        let session_key = Key::try_from(settings.session_key.expose_secret())
+            .context("VISTAFLOW_SESSION_KEY must hold at least 64 bytes")?;
+        let state = web::Data::new(AppState {
+            pool,
+            settings: Arc::new(settings),
+            browsers,
+            qr_logins: QrLogins::default(),
+            collecting: tokio::sync::Mutex::new(()),
+        });
+        let server = serve(listener, state.clone(), session_key)?;
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
     }
 }
 
 fn serve(
     listener: TcpListener,
-    settings: Settings,
-    pool: DbPool,
-    browsers: Arc<BrowserPool>,
+    state: web::Data<AppState>,
+    session_key: Key,
 ) -> anyhow::Result<Server> {
+    let settings = &state.settings;
+    let pool = state.pool.clone();
     let secure = settings.secure_cookies();
     let cookie_name = if secure {
         "__Host-vistaflow"
     } else {
         "vistaflow"
     };
-    let session_key = Key::try_from(settings.session_key.expose_secret())
-        .context("VISTAFLOW_SESSION_KEY must hold at least 64 bytes")?;
     let absolute = actix_web::cookie::time::Duration::hours(settings.session_absolute_hours);
-    let state = web::Data::new(AppState {
-        pool: pool.clone(),
-        settings: Arc::new(settings),
-        browsers,
-        qr_logins: QrLogins::default(),
-    });
 
     let server = HttpServer::new(move || {
         let sessions =
@@ -144,10 +155,21 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     };
     let app = Application::build(settings, pool, browsers.clone())?;
     tracing::info!(port = app.port, url = %public_url, "VistaFlow is listening");
+    let scheduler = app.state.settings.sync.scheduler.then(|| {
+        let state = app.state.clone();
+        actix_web::rt::spawn(async move {
+            if let Err(error) = jobs::run(state).await {
+                tracing::error!("{error:#}");
+            }
+        })
+    });
     let outcome = match demo {
         Some(demo) => tokio::try_join!(app.server, demo).map(|_| ()),
         None => app.server.await,
     };
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
+    }
     browsers.shutdown();
     outcome.context("running the server")
 }

@@ -50,7 +50,19 @@ pub struct Settings {
     pub tiktok_base_url: String,
     /// Browsers for reading platforms.
     pub browser: BrowserSettings,
+    pub sync: SyncSettings,
     pub log_format: LogFormat,
+}
+
+/// How collection is scheduled.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncSettings {
+    /// Run the scheduler in this process (`SCHEDULER=off` leaves it to other instances).
+    pub scheduler: bool,
+    /// No account is read more often than this, whatever its own interval says.
+    pub min_interval_minutes: i64,
+    /// How many accounts one instance reads at once.
+    pub concurrency: usize,
 }
 
 /// All the variables that are missing or malformed, each with what is expected.
@@ -180,6 +192,23 @@ fn browser_settings(env: &mut Reader<'_>) -> BrowserSettings {
     }
 }
 
+/// `SCHEDULER`, `SYNC_MIN_INTERVAL_MINUTES`, `SYNC_CONCURRENCY`.
+fn sync_settings(env: &mut Reader<'_>) -> SyncSettings {
+    SyncSettings {
+        scheduler: match env.get("SCHEDULER").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(_) => {
+                env.problems
+                    .push("SCHEDULER is malformed: expected on or off".into());
+                true
+            }
+        },
+        min_interval_minutes: env.ranged("SYNC_MIN_INTERVAL_MINUTES", 1, 1..=1440),
+        concurrency: usize::try_from(env.ranged("SYNC_CONCURRENCY", 2, 1..=32)).unwrap_or(2),
+    }
+}
+
 /// `PUBLIC_URL`: required in production; in development it defaults to the local address.
 fn public_url(env: &mut Reader<'_>, production: bool, port: u16) -> String {
     match env.get("PUBLIC_URL") {
@@ -306,6 +335,7 @@ impl Settings {
             },
         );
         let browser = browser_settings(&mut env);
+        let sync = sync_settings(&mut env);
         let log_format = match env.get("LOG_FORMAT").as_deref() {
             None => {
                 if production {
@@ -345,6 +375,7 @@ impl Settings {
             demo_port,
             tiktok_base_url,
             browser,
+            sync,
             log_format,
         })
     }

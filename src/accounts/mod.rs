@@ -109,7 +109,8 @@ fn audit(
     queries::audit::record(conn, &event.with_details(details))
 }
 
-fn context(workspace_id: i64, account_id: i64) -> SecretContext {
+#[must_use]
+pub fn context(workspace_id: i64, account_id: i64) -> SecretContext {
     SecretContext {
         workspace_id,
         account_id,

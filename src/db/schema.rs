@@ -25,6 +25,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    interactions (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        account_id -> Int8,
+        lead_id -> Int8,
+        platform -> Text,
+        kind -> Text,
+        actor_handle -> Text,
+        actor_display_name -> Nullable<Text>,
+        text -> Nullable<Text>,
+        post_ref -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        occurred_from -> Timestamptz,
+        occurred_to -> Timestamptz,
+        precision -> Text,
+        identity -> Bytea,
+        fingerprint -> Bytea,
+        collected_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     invitations (id) {
         id -> Int8,
         workspace_id -> Int8,
@@ -33,6 +55,29 @@ diesel::table! {
         invited_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        platform -> Text,
+        handle -> Text,
+        display_name -> Nullable<Text>,
+        status -> Text,
+        first_seen_at -> Timestamptz,
+        last_interaction_at -> Timestamptz,
+        interactions_count -> Int4,
+        likes_count -> Int4,
+        comments_count -> Int4,
+        follows_count -> Int4,
+        shares_count -> Int4,
+        mentions_count -> Int4,
+        comment_likes_count -> Int4,
+        messages_count -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -69,6 +114,39 @@ diesel::table! {
         last_checked_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        sync_interval_minutes -> Int4,
+        next_sync_at -> Timestamptz,
+        last_synced_at -> Nullable<Timestamptz>,
+        consecutive_failures -> Int4,
+    }
+}
+
+diesel::table! {
+    suppressions (workspace_id, platform, handle) {
+        workspace_id -> Int8,
+        platform -> Text,
+        handle -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sync_runs (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        account_id -> Int8,
+        trigger -> Text,
+        status -> Text,
+        phase -> Text,
+        started_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        rows_read -> Int4,
+        new_interactions -> Int4,
+        unknown_rows -> Int4,
+        page_reads -> Int4,
+        round_trips -> Int4,
+        error_key -> Nullable<Text>,
+        error_detail -> Nullable<Text>,
     }
 }
 
@@ -112,20 +190,31 @@ diesel::joinable!(account_secrets -> social_accounts (account_id));
 diesel::joinable!(account_secrets -> workspaces (workspace_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
 diesel::joinable!(audit_events -> workspaces (workspace_id));
+diesel::joinable!(interactions -> leads (lead_id));
+diesel::joinable!(interactions -> social_accounts (account_id));
+diesel::joinable!(interactions -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
+diesel::joinable!(leads -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(social_accounts -> workspaces (workspace_id));
+diesel::joinable!(suppressions -> workspaces (workspace_id));
+diesel::joinable!(sync_runs -> social_accounts (account_id));
+diesel::joinable!(sync_runs -> workspaces (workspace_id));
 diesel::joinable!(web_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_secrets,
     audit_events,
+    interactions,
     invitations,
+    leads,
     login_throttles,
     memberships,
     social_accounts,
+    suppressions,
+    sync_runs,
     users,
     web_sessions,
     workspaces,

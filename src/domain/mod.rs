@@ -3,6 +3,7 @@
 pub mod account;
 pub mod cookies;
 pub mod email;
+pub mod interaction;
 pub mod names;
 pub mod password;
 pub mod platform_time;

@@ -26,16 +26,35 @@ impl Precision {
         }
     }
 
-    /// The time rounded down to this precision (for fingerprints that survive re-reads).
     #[must_use]
-    pub fn truncate(self, at: DateTime<Utc>) -> DateTime<Utc> {
-        let seconds = match self {
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Precision::Second,
+            Precision::Minute,
+            Precision::Hour,
+            Precision::Day,
+            Precision::Week,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == text)
+    }
+
+    /// How long one step of this precision is.
+    #[must_use]
+    pub const fn step(self) -> Duration {
+        Duration::seconds(match self {
             Precision::Second => 1,
             Precision::Minute => 60,
             Precision::Hour => 3_600,
             Precision::Day => 86_400,
             Precision::Week => 604_800,
-        };
+        })
+    }
+
+    /// The time rounded down to this precision (for fingerprints that survive re-reads).
+    #[must_use]
+    pub fn truncate(self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let seconds = self.step().num_seconds();
         DateTime::from_timestamp(at.timestamp().div_euclid(seconds) * seconds, 0).unwrap_or(at)
     }
 }
@@ -45,6 +64,26 @@ impl Precision {
 pub struct PlatformTime {
     pub at: DateTime<Utc>,
     pub precision: Precision,
+    /// Whether the text counted back from the read ("4m ago", floored: the event is up to one step
+    /// older) rather than naming a moment ("4-25", "22:38": the event is up to one step later).
+    pub counted_back: bool,
+}
+
+impl PlatformTime {
+    /// The interval the event happened in, `(from, to]`, never after `now`.
+    #[must_use]
+    pub fn window(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let step = self.precision.step();
+        if self.counted_back {
+            (self.at - step, self.at)
+        } else {
+            let second = Duration::seconds(1);
+            (
+                self.at - second,
+                (self.at + step - second).min(now).max(self.at),
+            )
+        }
+    }
 }
 
 const MONTHS_EN: [&str; 12] = [
@@ -131,7 +170,7 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
     // A time read from a page is never after the read itself.
     Some(PlatformTime {
         at: found.at.min(now),
-        precision: found.precision,
+        ..found
     })
 }
 
@@ -140,6 +179,7 @@ fn read(lower: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
         Some(PlatformTime {
             at: now - Duration::seconds(seconds),
             precision,
+            counted_back: true,
         })
     };
     if matches!(
@@ -160,10 +200,12 @@ fn read(lower: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
                 Some(time) => Some(PlatformTime {
                     at: at_date(date, time),
                     precision: Precision::Minute,
+                    counted_back: false,
                 }),
                 None if rest.trim().is_empty() => Some(PlatformTime {
                     at: at_date(date, NaiveTime::MIN),
                     precision: Precision::Day,
+                    counted_back: false,
                 }),
                 None => None,
             };
@@ -190,6 +232,7 @@ fn read(lower: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
         return Some(PlatformTime {
             at,
             precision: Precision::Minute,
+            counted_back: false,
         });
     }
     // "2024-12-23", "2023-1-5", "4-25" (this year, or last year when that date is still to come).
@@ -216,6 +259,7 @@ fn read(lower: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
         return Some(PlatformTime {
             at: at_date(date, NaiveTime::MIN),
             precision: Precision::Day,
+            counted_back: false,
         });
     }
     month_date(lower)
@@ -238,10 +282,12 @@ fn month_date(lower: &str) -> Option<PlatformTime> {
         [] => Some(PlatformTime {
             at: at_date(date, NaiveTime::MIN),
             precision: Precision::Day,
+            counted_back: false,
         }),
         [time] => Some(PlatformTime {
             at: at_date(date, clock(time)?),
             precision: Precision::Minute,
+            counted_back: false,
         }),
         _ => None,
     }
@@ -322,6 +368,31 @@ mod tests {
         let t = at(2026, 3, 10, 14, 37) + Duration::seconds(42);
         assert_eq!(Precision::Minute.truncate(t), at(2026, 3, 10, 14, 37));
         assert_eq!(Precision::Day.truncate(t), at(2026, 3, 10, 0, 0));
+    }
+
+    #[test]
+    fn a_window_covers_what_the_text_allows_and_neighbouring_texts_do_not_overlap() {
+        let four = parse("4m ago", now()).unwrap();
+        let five = parse("5m ago", now()).unwrap();
+        assert_eq!(
+            four.window(now()),
+            (now() - Duration::minutes(5), now() - Duration::minutes(4))
+        );
+        let (a, b) = (four.window(now()), five.window(now()));
+        assert!(
+            !(a.0 < b.1 && b.0 < a.1),
+            "4m and 5m ago are different minutes"
+        );
+        let day = parse("2-25", now()).unwrap();
+        assert_eq!(
+            day.window(now()),
+            (
+                at(2026, 2, 25, 0, 0) - Duration::seconds(1),
+                at(2026, 2, 26, 0, 0) - Duration::seconds(1)
+            )
+        );
+        let today = parse("09:15", now()).unwrap().window(now());
+        assert!(today.1 <= now());
     }
 
     proptest! {

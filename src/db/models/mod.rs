@@ -1,17 +1,21 @@
 //! Row types, one module per table: `Foo` (read), `NewFoo` (insert), `FooChanges` (update).
 
 pub mod audit_event;
+pub mod interaction;
 pub mod invitation;
 pub mod login_throttle;
 pub mod membership;
 pub mod social_account;
+pub mod sync_run;
 pub mod user;
 pub mod workspace;
 
 pub use audit_event::{AuditEvent, NewAuditEvent};
+pub use interaction::{Interaction, Lead, NewInteraction, NewLead};
 pub use invitation::{Invitation, NewInvitation};
 pub use login_throttle::LoginThrottle;
 pub use membership::{Membership, NewMembership};
 pub use social_account::{AccountCheck, AccountSecret, NewSocialAccount, SocialAccount};
+pub use sync_run::{SyncOutcome, SyncRun};
 pub use user::{NewUser, User};
 pub use workspace::{NewWorkspace, Workspace};

@@ -22,6 +22,10 @@ pub struct SocialAccount {
     pub last_checked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub sync_interval_minutes: i32,
+    pub next_sync_at: DateTime<Utc>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub consecutive_failures: i32,
 }
 
 impl SocialAccount {

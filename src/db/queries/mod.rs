@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;
+pub mod interactions;
 pub mod invitations;
 pub mod memberships;
 pub mod sessions;
+pub mod syncs;
 pub mod throttles;
 pub mod users;
 pub mod workspaces;

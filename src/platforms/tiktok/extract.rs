@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Html, Selector};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::platform_time::{self, Precision};
+use crate::domain::interaction;
+use crate::domain::platform_time::{self, PlatformTime};
 
 const DEFAULT_PROFILE: &str = include_str!("profile.toml");
 
@@ -21,10 +22,16 @@ pub struct Profile {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ActivityProfile {
+    /// What opens the panel, and the list that scrolls.
+    pub opener: String,
+    pub list: String,
     pub row: String,
     pub item: String,
     pub title: String,
     pub content: String,
+    /// A link to the post the row is about, when the row shows one.
+    #[serde(default)]
+    pub post: Option<String>,
     pub patterns: Vec<Pattern>,
 }
 
@@ -37,6 +44,9 @@ pub struct Pattern {
 #[derive(Debug, Clone, Deserialize)]
 pub struct MessagesProfile {
     pub conversation: String,
+    /// Inside a conversation row: the name shown, and the last message's preview.
+    pub conversation_name: String,
+    pub conversation_preview: String,
     pub nickname: String,
     pub handle: String,
     pub message: String,
@@ -68,9 +78,33 @@ pub struct Row {
     pub text: Option<String>,
     pub occurred_at: Option<DateTime<Utc>>,
     pub precision: Option<&'static str>,
+    /// The post the row is about (its link's path), when the page shows one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<String>,
     /// The row's whole text, kept for unknown rows so they can be looked at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    /// The time as read, with what it allows (for storage).
+    #[serde(skip)]
+    pub time: Option<PlatformTime>,
+}
+
+impl Kind {
+    /// The interaction this row records; `None` for a row the profile does not know.
+    #[must_use]
+    pub fn interaction(self) -> Option<interaction::Kind> {
+        use interaction::Kind as I;
+        Some(match self {
+            Kind::Like => I::Like,
+            Kind::Comment => I::Comment,
+            Kind::Follow => I::Follow,
+            Kind::Share => I::Share,
+            Kind::Mention => I::Mention,
+            Kind::CommentLike => I::CommentLike,
+            Kind::Message => I::Message,
+            Kind::Unknown => return None,
+        })
+    }
 }
 
 static BUILT_IN: LazyLock<Profile> = LazyLock::new(|| {
@@ -104,11 +138,15 @@ impl Profile {
         let a = &self.activity;
         let m = &self.messages;
         for css in [
+            &a.opener,
+            &a.list,
             &a.row,
             &a.item,
             &a.title,
             &a.content,
             &m.conversation,
+            &m.conversation_name,
+            &m.conversation_preview,
             &m.nickname,
             &m.handle,
             &m.message,
@@ -147,33 +185,41 @@ fn handle_from_href(href: &str) -> Option<String> {
 }
 
 /// Splits a trailing time off a row's text: the longest ending of up to six words ("il y a 2 sem.") that reads as a time.
-fn split_time(text: &str, now: DateTime<Utc>) -> (String, Option<(DateTime<Utc>, Precision)>) {
+fn split_time(text: &str, now: DateTime<Utc>) -> (String, Option<PlatformTime>) {
     let words: Vec<&str> = text.split_whitespace().collect();
     for take in (1..=6.min(words.len())).rev() {
         let (head, tail) = words.split_at(words.len() - take);
         if let Some(time) = platform_time::parse(&tail.join(" "), now) {
-            return (head.join(" "), Some((time.at, time.precision)));
+            return (head.join(" "), Some(time));
         }
     }
     (text.to_owned(), None)
 }
 
-fn row(
+/// What a row's parts say, before the time fields are derived.
+struct Parts {
     kind: Kind,
     handle: Option<String>,
     display_name: Option<String>,
     text: Option<String>,
-    time: Option<(DateTime<Utc>, Precision)>,
+    post: Option<String>,
+    time: Option<PlatformTime>,
     raw: Option<String>,
-) -> Row {
-    Row {
-        kind,
-        handle,
-        display_name,
-        text,
-        occurred_at: time.map(|t| t.0),
-        precision: time.map(|t| t.1.as_str()),
-        raw,
+}
+
+impl From<Parts> for Row {
+    fn from(parts: Parts) -> Self {
+        Row {
+            kind: parts.kind,
+            handle: parts.handle,
+            display_name: parts.display_name,
+            text: parts.text,
+            occurred_at: parts.time.map(|t| t.at),
+            precision: parts.time.map(|t| t.precision.as_str()),
+            post: parts.post,
+            raw: parts.raw,
+            time: parts.time,
+        }
     }
 }
 
@@ -190,6 +236,7 @@ pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
     ) else {
         return Vec::new();
     };
+    let post_link = p.post.as_deref().and_then(selector);
     document
         .select(&rows)
         .filter_map(|li| li.select(&item).next().or(Some(li)))
@@ -199,6 +246,11 @@ pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
                 .and_then(|a| a.value().attr("href"))
                 .and_then(handle_from_href);
             let display_name = link.map(text_of).filter(|t| !t.is_empty());
+            let post = post_link
+                .as_ref()
+                .and_then(|s| item_element.select(s).next())
+                .and_then(|a| a.value().attr("href"))
+                .map(post_path);
             let body = item_element
                 .select(&content)
                 .next()
@@ -214,21 +266,98 @@ pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
             });
             let Some((kind, prefix_chars)) = matched else {
                 let (_, time) = split_time(&body, now);
-                return row(
-                    Kind::Unknown,
+                return Parts {
+                    kind: Kind::Unknown,
                     handle,
                     display_name,
-                    None,
+                    text: None,
+                    post,
                     time,
-                    Some(text_of(item_element)),
-                );
+                    raw: Some(text_of(item_element)),
+                }
+                .into();
             };
             let rest: String = body.chars().skip(prefix_chars).collect();
             let (message, time) = split_time(rest.trim_start_matches([':', '.', ' ']).trim(), now);
             let message = message.trim().trim_end_matches('.').trim().to_owned();
             let text = (!message.is_empty() && matches!(kind, Kind::Comment | Kind::Mention))
                 .then_some(message);
-            row(kind, handle, display_name, text, time, None)
+            Parts {
+                kind,
+                handle,
+                display_name,
+                text,
+                post,
+                time,
+                raw: None,
+            }
+            .into()
+        })
+        .collect()
+}
+
+/// A message's clock ("00:03") on the date of the divider above it; the divider's own time, or the clock
+/// alone, when one of them is missing.
+fn message_time_under(
+    divider: Option<PlatformTime>,
+    clock: &str,
+    now: DateTime<Utc>,
+) -> Option<PlatformTime> {
+    let clock_time = chrono::NaiveTime::parse_from_str(clock.trim(), "%H:%M").ok();
+    match (divider, clock_time) {
+        (Some(day), Some(time)) => {
+            let at = day.at.date_naive().and_time(time).and_utc();
+            Some(PlatformTime {
+                at: at.min(now),
+                precision: platform_time::Precision::Minute,
+                counted_back: false,
+            })
+        }
+        (Some(day), None) => Some(day),
+        (None, _) => platform_time::parse(clock, now),
+    }
+}
+
+/// A post link as a path (`/@creator/video/123`), whatever host it names.
+fn post_path(href: &str) -> String {
+    url::Url::parse(href).map_or_else(|_| href.to_owned(), |u| u.path().to_owned())
+}
+
+/// A conversation in the Messages list: who (as the list names them), their last message, and the link
+/// that opens it when the list gives one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conversation {
+    pub name: String,
+    pub preview: String,
+    pub href: Option<String>,
+}
+
+/// The conversations of the Messages page, in the list's order (most recent first).
+#[must_use]
+pub fn conversations(html: &str, profile: &Profile) -> Vec<Conversation> {
+    let document = Html::parse_document(html);
+    let m = &profile.messages;
+    let (Some(row), Some(name), Some(preview)) = (
+        selector(&m.conversation),
+        selector(&m.conversation_name),
+        selector(&m.conversation_preview),
+    ) else {
+        return Vec::new();
+    };
+    document
+        .select(&row)
+        .map(|element| Conversation {
+            name: element
+                .select(&name)
+                .next()
+                .map(text_of)
+                .unwrap_or_default(),
+            preview: element
+                .select(&preview)
+                .next()
+                .map(text_of)
+                .unwrap_or_default(),
+            href: element.value().attr("href").map(str::to_owned),
         })
         .collect()
 }
@@ -255,30 +384,34 @@ pub fn messages(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
     };
     // Walk the thread in order, so each message takes the date of the divider above it.
     let mut rows = Vec::new();
-    let mut day: Option<(DateTime<Utc>, Precision)> = None;
+    let mut day: Option<PlatformTime> = None;
     let thread_root = document.root_element();
     for element in thread_root.descendants().filter_map(ElementRef::wrap) {
         if divider.matches(&element) {
-            day = platform_time::parse(&text_of(element), now).map(|t| (t.at, t.precision));
+            day = platform_time::parse(&text_of(element), now);
         } else if message.matches(&element) {
             let text = element
                 .select(&message_text)
                 .next()
                 .map(text_of)
                 .filter(|t| !t.is_empty());
-            let clock = element
+            let clock_text = element
                 .select(&message_time)
                 .next()
-                .and_then(|s| platform_time::parse(&text_of(s), now))
-                .map(|t| (t.at, t.precision));
-            rows.push(row(
-                Kind::Message,
-                handle.clone(),
-                nickname.clone(),
-                text,
-                day.or(clock),
-                None,
-            ));
+                .map(text_of)
+                .unwrap_or_default();
+            rows.push(
+                Parts {
+                    kind: Kind::Message,
+                    handle: handle.clone(),
+                    display_name: nickname.clone(),
+                    text,
+                    post: None,
+                    time: message_time_under(day, &clock_text, now),
+                    raw: None,
+                }
+                .into(),
+            );
         }
     }
     rows

@@ -7,7 +7,8 @@ use super::page::{SessionState, classify};
 use crate::domain::cookies::CookieJar;
 use crate::scrape::BrowserPool;
 
-/// Puts the jar's cookies in the browser for `base_url`'s site, then opens `base_url`.
+/// Puts the jar's cookies in the browser for `base_url`'s site, then opens `base_url`. Answers the
+/// number of WebDriver commands it took.
 ///
 /// # Errors
 /// When the browser fails a step.
@@ -15,7 +16,7 @@ pub async fn open_with_cookies(
     driver: &WebDriver,
     base_url: &str,
     jar: &CookieJar,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u32> {
     let base = url::Url::parse(base_url).context("TIKTOK_BASE_URL is not a URL")?;
     let host = base.host_str().unwrap_or_default().to_owned();
     let https = base.scheme() == "https";
@@ -42,7 +43,9 @@ pub async fn open_with_cookies(
         .goto(base.as_str())
         .await
         .context("opening the home page")?;
-    Ok(())
+    Ok(u32::try_from(jar.cookies.len())
+        .unwrap_or(u32::MAX)
+        .saturating_add(2))
 }
 
 /// Checks a session: active (with the handle the page shows), expired, blocked, or unrecognised.

@@ -1,0 +1,10 @@
+DROP INDEX social_accounts_due_idx;
+ALTER TABLE social_accounts
+    DROP COLUMN consecutive_failures,
+    DROP COLUMN last_synced_at,
+    DROP COLUMN next_sync_at,
+    DROP COLUMN sync_interval_minutes;
+DROP TABLE sync_runs;
+DROP TABLE suppressions;
+DROP TABLE interactions;
+DROP TABLE leads;

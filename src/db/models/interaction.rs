@@ -1,0 +1,76 @@
+//! An interaction stored from a platform, and the person (lead) it belongs to.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{interactions, leads};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = interactions, check_for_backend(diesel::pg::Pg))]
+pub struct Interaction {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub account_id: i64,
+    pub lead_id: i64,
+    pub platform: String,
+    pub kind: String,
+    pub actor_handle: String,
+    pub actor_display_name: Option<String>,
+    pub text: Option<String>,
+    pub post_ref: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub precision: String,
+    pub collected_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = interactions)]
+pub struct NewInteraction<'a> {
+    pub workspace_id: i64,
+    pub account_id: i64,
+    pub lead_id: i64,
+    pub platform: &'a str,
+    pub kind: &'a str,
+    pub actor_handle: &'a str,
+    pub actor_display_name: Option<&'a str>,
+    pub text: Option<&'a str>,
+    pub post_ref: Option<&'a str>,
+    pub occurred_at: DateTime<Utc>,
+    pub occurred_from: DateTime<Utc>,
+    pub occurred_to: DateTime<Utc>,
+    pub precision: &'a str,
+    pub identity: &'a [u8],
+    pub fingerprint: &'a [u8],
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = leads, check_for_backend(diesel::pg::Pg))]
+pub struct Lead {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub platform: String,
+    pub handle: String,
+    pub display_name: Option<String>,
+    pub status: String,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_interaction_at: DateTime<Utc>,
+    pub interactions_count: i32,
+    pub likes_count: i32,
+    pub comments_count: i32,
+    pub follows_count: i32,
+    pub shares_count: i32,
+    pub mentions_count: i32,
+    pub comment_likes_count: i32,
+    pub messages_count: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = leads)]
+pub struct NewLead<'a> {
+    pub workspace_id: i64,
+    pub platform: &'a str,
+    pub handle: &'a str,
+    pub display_name: Option<&'a str>,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_interaction_at: DateTime<Utc>,
+}
