@@ -133,6 +133,7 @@ const MESSAGES_ARTIST: [&str; 2] = [
 pub struct Simulation {
     seed: u64,
     epoch: DateTime<Utc>,
+    history_events: i64,
     pub people: Vec<Person>,
 }
 
@@ -140,7 +141,7 @@ pub struct Simulation {
 /// network does, so a first sync has something to read.
 const SLOT_SECONDS: i64 = 90;
 const HISTORY_DAYS: i64 = 3;
-const HISTORY_EVENTS: i64 = 240;
+pub const HISTORY_EVENTS: i64 = 240;
 
 impl Simulation {
     #[must_use]
@@ -174,8 +175,16 @@ impl Simulation {
         Self {
             seed,
             epoch,
+            history_events: HISTORY_EVENTS,
             people,
         }
+    }
+
+    /// The same audience with `events` interactions spread over the days before the start.
+    #[must_use]
+    pub fn with_history(mut self, events: i64) -> Self {
+        self.history_events = events.max(1);
+        self
     }
 
     fn event(&self, rng: &mut SplitMix, at: DateTime<Utc>) -> Event {
@@ -219,8 +228,8 @@ impl Simulation {
     pub fn events_until(&self, now: DateTime<Utc>) -> Vec<Event> {
         let mut events = Vec::new();
         let history_start = self.epoch - Duration::days(HISTORY_DAYS);
-        let spacing = Duration::days(HISTORY_DAYS).num_seconds() / HISTORY_EVENTS;
-        for i in 0..HISTORY_EVENTS {
+        let spacing = (Duration::days(HISTORY_DAYS).num_seconds() / self.history_events).max(1);
+        for i in 0..self.history_events {
             let mut rng = SplitMix(self.seed ^ (0xA5A5_0000_u64 + u64::try_from(i).unwrap_or(0)));
             let jitter =
                 i64::try_from(rng.below(usize::try_from(spacing).unwrap_or(1))).unwrap_or(0);

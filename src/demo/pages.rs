@@ -73,8 +73,8 @@ fn activity(
         return Vec::new();
     };
     let now = chrono::Utc::now();
-    simulation
-        .events_until(now)
+    network
+        .events(creator.handle)
         .into_iter()
         .filter(|e| e.kind != Kind::Message)
         .skip(offset)
@@ -392,8 +392,8 @@ pub async fn messages(
     let Some(simulation) = network.simulation(creator.handle) else {
         return see_other("/");
     };
-    let events: Vec<_> = simulation
-        .events_until(chrono::Utc::now())
+    let events: Vec<_> = network
+        .events(creator.handle)
         .into_iter()
         .filter(|e| e.kind == Kind::Message)
         .collect();

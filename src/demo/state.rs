@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::activity::Simulation;
+use super::activity::{Event, Simulation};
 
 /// A creator account on the demo network.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +60,11 @@ pub struct DemoNetwork {
     /// One simulated audience per demo creator, from the network's seed and start.
     simulations: Vec<Simulation>,
     french: std::sync::atomic::AtomicBool,
+    /// When set, the simulated audience does nothing after this moment (tests and benchmarks then add
+    /// events by hand); times are still shown relative to the real clock.
+    paused_at: Mutex<Option<DateTime<Utc>>>,
+    /// Events added by hand, per creator handle.
+    added: Mutex<Vec<(String, Event)>>,
 }
 
 impl Default for DemoNetwork {
@@ -117,14 +122,65 @@ impl DemoNetwork {
     /// A network whose history derives from `seed` and starts at `epoch`.
     #[must_use]
     pub fn new(seed: u64, epoch: DateTime<Utc>) -> Self {
+        Self::with_history(seed, epoch, super::activity::HISTORY_EVENTS)
+    }
+
+    /// A network whose accounts already have `history_events` interactions each when it starts.
+    #[must_use]
+    pub fn with_history(seed: u64, epoch: DateTime<Utc>, history_events: i64) -> Self {
         let simulations = (0..DEMO_CREATORS.len())
-            .map(|i| Simulation::new(seed ^ (i as u64 + 1).wrapping_mul(0x1000_0001), epoch))
+            .map(|i| {
+                Simulation::new(seed ^ (i as u64 + 1).wrapping_mul(0x1000_0001), epoch)
+                    .with_history(history_events)
+            })
             .collect();
         Self {
             state: Mutex::default(),
             simulations,
             french: std::sync::atomic::AtomicBool::new(false),
+            paused_at: Mutex::new(None),
+            added: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Stops (or, with `None`, resumes) the simulated audience at `at`.
+    pub fn pause_audience(&self, at: Option<DateTime<Utc>>) {
+        if let Ok(mut paused) = self.paused_at.lock() {
+            *paused = at;
+        }
+    }
+
+    /// Adds an event to `handle`'s account, by one of its simulated people, at `at`.
+    pub fn add_event(&self, handle: &str, event: Event) {
+        if let Ok(mut added) = self.added.lock() {
+            added.push((handle.to_owned(), event));
+        }
+    }
+
+    /// Everything that happened on `handle`'s account up to now, newest first.
+    #[must_use]
+    pub fn events(&self, handle: &str) -> Vec<Event> {
+        let Some(simulation) = self.simulation(handle) else {
+            return Vec::new();
+        };
+        let now = Utc::now();
+        let until = self
+            .paused_at
+            .lock()
+            .ok()
+            .and_then(|p| *p)
+            .map_or(now, |p| p.min(now));
+        let mut events = simulation.events_until(until);
+        if let Ok(added) = self.added.lock() {
+            events.extend(
+                added
+                    .iter()
+                    .filter(|(h, e)| h == handle && e.at <= now)
+                    .map(|(_, e)| e.clone()),
+            );
+        }
+        events.sort_by_key(|e| std::cmp::Reverse(e.at));
+        events
     }
 
     /// The audience of `handle`'s account.

@@ -12,8 +12,8 @@ use actix_web::web::{self, get, post};
 
 use crate::error::AppError;
 use pages::{
-    account, account_qr, accounts, admin, coming_soon, dashboard, health, home, language, login,
-    members, register, settings, workspaces,
+    account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
+    language, login, members, register, settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -51,6 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/accounts/qr/{id}/image", get().to(account_qr::image))
                 .route("/accounts/qr/{id}/cancel", post().to(account_qr::cancel))
                 .route("/accounts/{id}/check", post().to(accounts::check))
+                .route("/accounts/{id}/sync", post().to(account_sync::start))
+                .route("/accounts/{id}/sync", get().to(account_sync::show))
                 .route(
                     "/accounts/{id}/reconnect-qr",
                     post().to(account_qr::reconnect),

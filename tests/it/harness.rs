@@ -184,6 +184,8 @@ pub struct TestApp {
     pub browsers: Arc<BrowserPool>,
     /// The demo network this app reads as TikTok, when started with one.
     pub demo: Option<Demo>,
+    /// The app's shared state, for running its jobs directly.
+    pub state: actix_web::web::Data<vistaflow::app::AppState>,
 }
 
 /// A demo network running beside a test app.
@@ -237,6 +239,7 @@ impl TestApp {
             db,
             browsers,
             demo: None,
+            state: app.state,
         }
     }
 
@@ -404,13 +407,23 @@ impl Browser {
 
     /// Posts a form with the token the last page carried (fetching `/` first if no page was seen).
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_with(path, fields, &[]).await
+    }
+
+    /// Posts a form with the token, and these headers (`HX-Request` for what htmx sends).
+    pub async fn post_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
         if self.csrf().is_none() {
             self.get("/login").await;
         }
         let token = self.csrf().unwrap_or_default();
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf_token", &token));
-        self.post_raw(path, &form, &[]).await
+        self.post_raw(path, &form, headers).await
     }
 
     /// Posts exactly these fields and headers (no token added).

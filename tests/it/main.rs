@@ -7,6 +7,7 @@ mod admin;
 mod browser_pool;
 mod chrome;
 mod cli;
+mod collection;
 mod demo_network;
 mod forms;
 mod health;

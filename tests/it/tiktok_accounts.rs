@@ -3,7 +3,7 @@
 use crate::harness::{Browser, TestApp, logs};
 
 /// Logs in to the demo network as `handle` and returns the cookies it set, as a Cookie header.
-async fn demo_cookies(app: &TestApp, handle: &str) -> String {
+pub async fn demo_cookies(app: &TestApp, handle: &str) -> String {
     let demo = app.demo.as_ref().expect("an app with a demo network");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -33,7 +33,7 @@ fn session_id(cookies: &str) -> String {
 }
 
 /// Nina, owner of Studio Nova, with the demo creator's account connected by pasted cookies.
-async fn connected(app: &TestApp) -> (Browser, i64) {
+pub async fn connected(app: &TestApp) -> (Browser, i64) {
     let nina = owner(app).await;
     let page = nina
         .post(

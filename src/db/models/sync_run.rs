@@ -31,6 +31,12 @@ impl SyncRun {
         self.finished_at.is_none()
     }
 
+    /// Whether `run` is there and still under way (for templates, which take no closures).
+    #[must_use]
+    pub fn running(run: Option<&SyncRun>) -> bool {
+        run.is_some_and(SyncRun::is_running)
+    }
+
     /// How long the run took (so far).
     #[must_use]
     pub fn duration(&self) -> chrono::Duration {

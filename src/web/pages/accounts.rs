@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::accounts::{self, Refusal};
 use crate::app::AppState;
-use crate::db::models::SocialAccount;
+use crate::db::models::{SocialAccount, SyncRun};
 use crate::db::{self, queries};
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
@@ -26,6 +26,8 @@ pub struct CookiesForm {
 pub struct AccountsPage {
     ctx: Chrome,
     accounts: Vec<SocialAccount>,
+    /// The latest sync of each account.
+    runs: Vec<SyncRun>,
     can_manage: bool,
     /// The error of the connect form, if it was just refused.
     connect_error: Option<String>,
@@ -44,6 +46,13 @@ impl AccountsPage {
     fn is_active(account: &SocialAccount) -> bool {
         account.status() == AccountStatus::Active
     }
+
+    fn run_of(&self, account_id: i64) -> Option<SyncRun> {
+        self.runs
+            .iter()
+            .find(|r| r.account_id == account_id)
+            .cloned()
+    }
 }
 
 async fn page(
@@ -53,8 +62,11 @@ async fn page(
     reconnect_error: Option<(i64, String)>,
 ) -> Result<AccountsPage, AppError> {
     let workspace_id = member.workspace.id;
-    let accounts = db::run(&state.pool, move |conn| {
-        Ok(queries::accounts::list(conn, workspace_id)?)
+    let (accounts, runs) = db::run(&state.pool, move |conn| {
+        Ok((
+            queries::accounts::list(conn, workspace_id)?,
+            queries::syncs::latest_per_account(conn, workspace_id)?,
+        ))
     })
     .await?;
     let demo_login_url = state
@@ -64,6 +76,7 @@ async fn page(
     Ok(AccountsPage {
         ctx: member.chrome,
         accounts,
+        runs,
         can_manage: member.role.manages_members(),
         connect_error,
         reconnect_error,

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_qr;
+pub mod account_sync;
 pub mod accounts;
 pub mod admin;
 pub mod coming_soon;

@@ -1,0 +1,400 @@
+//! Collecting interactions: storage that never keeps a row twice (real PostgreSQL), and syncs in real
+//! Chromium through chromedriver against the demo network.
+
+use std::collections::HashSet;
+
+use chrono::{Duration, Utc};
+use vistaflow::db::models::SyncRun;
+use vistaflow::db::queries::{self, interactions::Source};
+use vistaflow::demo::DemoNetwork;
+use vistaflow::demo::activity::{Event, Kind as DemoKind, relative_time};
+use vistaflow::domain::account::Platform;
+use vistaflow::domain::interaction::{Kind, Observed, When};
+use vistaflow::domain::platform_time;
+use vistaflow::jobs;
+
+use crate::harness::TestApp;
+use crate::tiktok_accounts::connected;
+
+const CREATOR: &str = "studio.nova.demo";
+
+/// A workspace with one account, made with SQL, for storage tests that need no browser.
+fn workspace_with_account(app: &TestApp) -> Source {
+    app.sql("INSERT INTO workspaces (name, slug) VALUES ('Studio', 'studio')");
+    app.sql(
+        "INSERT INTO social_accounts (workspace_id, platform, handle, status, connected_via)
+         SELECT id, 'tiktok', 'studio', 'active', 'cookies' FROM workspaces",
+    );
+    Source {
+        workspace_id: app.number("SELECT id FROM workspaces"),
+        account_id: app.number("SELECT id FROM social_accounts"),
+        platform: Platform::Tiktok,
+    }
+}
+
+fn observed(
+    kind: Kind,
+    handle: &str,
+    text: Option<&str>,
+    time: &str,
+    read_at: chrono::DateTime<Utc>,
+) -> Observed {
+    Observed {
+        kind,
+        handle: handle.to_owned(),
+        display_name: Some(format!("{handle} 🎧")),
+        text: text.map(str::to_owned),
+        post_ref: None,
+        when: When::read(platform_time::parse(time, read_at).unwrap(), read_at),
+    }
+}
+
+fn sample(read_at: chrono::DateTime<Utc>, minutes_later: i64) -> Vec<Observed> {
+    let at = read_at + Duration::minutes(minutes_later);
+    let ago = |m: i64| format!("{}m ago", m + minutes_later);
+    vec![
+        observed(Kind::Comment, "nina", Some("how much?"), &ago(2), at),
+        observed(Kind::Like, "nina", None, &ago(5), at),
+        observed(Kind::Follow, "malik", None, &ago(9), at),
+        observed(Kind::Like, "lea", None, "2d ago", at),
+        observed(
+            Kind::Message,
+            "nina",
+            Some("06 12 34 56 78"),
+            "2026-01-04",
+            at,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn rows_are_stored_once_with_one_lead_per_person_and_counts_per_kind() {
+    let app = TestApp::spawn();
+    let source = workspace_with_account(&app);
+    let now = Utc::now() - Duration::minutes(30);
+
+    let first =
+        queries::interactions::ingest(&mut app.db.connect(), source, sample(now, 0)).unwrap();
+
+    assert_eq!(first.new, 5);
+    assert_eq!(app.number("SELECT count(*) FROM leads"), 3);
+    assert_eq!(
+        app.number("SELECT likes_count * 100 + comments_count * 10 + messages_count FROM leads WHERE handle = 'nina'"),
+        111
+    );
+    assert_eq!(
+        app.number("SELECT interactions_count FROM leads WHERE handle = 'nina'"),
+        3
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads WHERE handle = 'malik' AND follows_count = 1 AND display_name = 'malik 🎧'"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn reading_the_same_rows_again_later_stores_nothing_new() {
+    let app = TestApp::spawn();
+    let source = workspace_with_account(&app);
+    let now = Utc::now() - Duration::minutes(30);
+    queries::interactions::ingest(&mut app.db.connect(), source, sample(now, 0)).unwrap();
+
+    // Three minutes later the same rows say "5m ago", "8m ago", "12m ago": the times drifted.
+    let again =
+        queries::interactions::ingest(&mut app.db.connect(), source, sample(now, 3)).unwrap();
+
+    assert_eq!(again.new, 0);
+    assert_eq!(again.already_stored, 5);
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), 5);
+    assert_eq!(app.number("SELECT sum(interactions_count) FROM leads"), 5);
+}
+
+#[tokio::test]
+async fn a_suppressed_handle_is_not_stored() {
+    let app = TestApp::spawn();
+    let source = workspace_with_account(&app);
+    queries::interactions::suppress(
+        &mut app.db.connect(),
+        source.workspace_id,
+        Platform::Tiktok,
+        "Nina",
+    )
+    .unwrap();
+
+    let ingested =
+        queries::interactions::ingest(&mut app.db.connect(), source, sample(Utc::now(), 0))
+            .unwrap();
+
+    assert_eq!(ingested.suppressed, 3);
+    assert_eq!(ingested.new, 2);
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads WHERE handle = 'nina'"),
+        0
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM interactions WHERE actor_handle = 'nina'"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn two_ingestions_of_the_same_rows_at_once_store_them_once() {
+    let app = TestApp::spawn();
+    let source = workspace_with_account(&app);
+    let now = Utc::now();
+    let url = app.db.url.clone();
+
+    let workers: Vec<_> = (0..4)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                use diesel::Connection as _;
+                let mut conn = diesel::PgConnection::establish(&url).unwrap();
+                queries::interactions::ingest(&mut conn, source, sample(now, i % 2)).unwrap()
+            })
+        })
+        .collect();
+    let stored: usize = workers.into_iter().map(|w| w.join().unwrap().new).sum();
+
+    assert_eq!(stored, 5);
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), 5);
+    assert_eq!(app.number("SELECT sum(interactions_count) FROM leads"), 5);
+}
+
+#[tokio::test]
+async fn two_instances_claiming_due_accounts_never_claim_the_same_one() {
+    let app = TestApp::spawn();
+    workspace_with_account(&app);
+    app.sql(
+        "INSERT INTO social_accounts (workspace_id, platform, handle, status, connected_via)
+         SELECT id, 'tiktok', 'h' || n, 'active', 'cookies' FROM workspaces, generate_series(1, 9) n",
+    );
+    app.sql("UPDATE social_accounts SET next_sync_at = now() - interval '1 minute'");
+    let url = app.db.url.clone();
+
+    let claims: Vec<Vec<i64>> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                use diesel::Connection as _;
+                let mut conn = diesel::PgConnection::establish(&url).unwrap();
+                queries::syncs::claim_due(&mut conn, 3, 15)
+                    .unwrap()
+                    .into_iter()
+                    .map(|d| d.id)
+                    .collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|w| w.join().unwrap())
+        .collect();
+
+    let all: Vec<i64> = claims.concat();
+    let distinct: HashSet<i64> = all.iter().copied().collect();
+    assert_eq!(all.len(), 10, "ten accounts were due: {claims:?}");
+    assert_eq!(distinct.len(), 10, "no account claimed twice: {claims:?}");
+    assert_eq!(
+        app.number("SELECT count(*) FROM social_accounts WHERE next_sync_at <= now()"),
+        0
+    );
+}
+
+/// What the demo's pages show for `handle` right now, as distinct rows: events that look the same on the
+/// page (same person, kind, text and shown time) cannot be told apart by anyone, so they count once.
+fn distinct_rows_shown(network: &DemoNetwork, handle: &str) -> i64 {
+    let simulation = network.simulation(handle).unwrap();
+    let now = Utc::now();
+    network
+        .events(handle)
+        .iter()
+        .map(|e| {
+            let shown = if e.kind == DemoKind::Message {
+                e.at.format("%Y-%m-%d %H:%M").to_string()
+            } else {
+                relative_time(e.at, now, false)
+            };
+            (
+                simulation.people[e.person].handle.clone(),
+                format!("{:?}", e.kind),
+                e.text.clone(),
+                shown,
+            )
+        })
+        .collect::<HashSet<_>>()
+        .len()
+        .try_into()
+        .unwrap()
+}
+
+async fn sync(app: &TestApp, account_id: i64) -> SyncRun {
+    let workspace_id = app.number(&format!(
+        "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
+    ));
+    let run =
+        queries::syncs::start(&mut app.db.connect(), workspace_id, account_id, "manual").unwrap();
+    let id = run.id;
+    let _ = jobs::sync::perform(&app.state, run).await;
+    queries::syncs::find(&mut app.db.connect(), workspace_id, id)
+        .unwrap()
+        .unwrap()
+}
+
+fn network(app: &TestApp) -> &DemoNetwork {
+    &app.demo.as_ref().unwrap().network
+}
+
+#[tokio::test]
+async fn a_first_sync_stores_exactly_what_the_demo_shows_and_a_second_stores_nothing_in_two_page_reads()
+ {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (_nina, account_id) = connected(&app).await;
+    let expected = distinct_rows_shown(network(&app), CREATOR);
+
+    let first = sync(&app, account_id).await;
+
+    assert_eq!(first.status, "succeeded", "{first:?}");
+    assert_eq!(i64::from(first.new_interactions), expected, "{first:?}");
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), expected);
+    assert_eq!(first.unknown_rows, 0);
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads"),
+        app.number("SELECT count(DISTINCT actor_handle) FROM interactions")
+    );
+
+    let second = sync(&app, account_id).await;
+
+    assert_eq!(second.status, "succeeded", "{second:?}");
+    assert_eq!(second.new_interactions, 0, "{second:?}");
+    assert!(
+        second.page_reads <= 2,
+        "a routine sync reads the Activity panel and the Messages list once: {second:?}"
+    );
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), expected);
+}
+
+#[tokio::test]
+async fn new_demo_activity_is_picked_up_by_the_next_sync() {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (_nina, account_id) = connected(&app).await;
+    sync(&app, account_id).await;
+    let before = app.number("SELECT count(*) FROM interactions");
+    let person = 3;
+    for (kind, text) in [
+        (
+            DemoKind::Comment,
+            Some("c'est combien la prod ? 06 12 34 56 78"),
+        ),
+        (DemoKind::Follow, None),
+        (DemoKind::Message, Some("Hello, a new message about a beat")),
+    ] {
+        network(&app).add_event(
+            CREATOR,
+            Event {
+                at: Utc::now() - Duration::seconds(5),
+                person,
+                kind,
+                text: text.map(str::to_owned),
+            },
+        );
+    }
+
+    let run = sync(&app, account_id).await;
+
+    assert_eq!(run.new_interactions, 3, "{run:?}");
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), before + 3);
+    let handle = network(&app).simulation(CREATOR).unwrap().people[person]
+        .handle
+        .clone();
+    assert_eq!(
+        app.number(&format!("SELECT count(*) FROM interactions WHERE actor_handle = '{handle}' AND text = 'Hello, a new message about a beat' AND kind = 'message'")),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_marks_the_account_expired_and_keeps_its_data() {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (nina, account_id) = connected(&app).await;
+    sync(&app, account_id).await;
+    let stored = app.number("SELECT count(*) FROM interactions");
+    network(&app).expire(Some(CREATOR));
+
+    let run = sync(&app, account_id).await;
+
+    assert_eq!(run.status, "expired", "{run:?}");
+    assert_eq!(run.error_key.as_deref(), Some("sync.error_expired"));
+    assert_eq!(
+        app.number("SELECT count(*) FROM social_accounts WHERE status = 'expired'"),
+        1
+    );
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), stored);
+    assert!(stored > 0);
+    let page = nina.get("/w/studio-nova/accounts").await;
+    assert!(
+        page.text(&format!("#sync-{account_id} .sync-error"))
+            .contains("session has expired"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn two_syncs_of_one_account_at_the_same_time_store_nothing_twice() {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (_nina, account_id) = connected(&app).await;
+    let expected = distinct_rows_shown(network(&app), CREATOR);
+
+    let (a, b) = tokio::join!(sync(&app, account_id), sync(&app, account_id));
+
+    assert_eq!(
+        (a.status.as_str(), b.status.as_str()),
+        ("succeeded", "succeeded")
+    );
+    assert_eq!(i64::from(a.new_interactions + b.new_interactions), expected);
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), expected);
+}
+
+#[tokio::test]
+async fn sync_now_shows_its_progress_until_the_run_ends() {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (nina, account_id) = connected(&app).await;
+    let cell = format!("/w/studio-nova/accounts/{account_id}/sync");
+
+    let started = nina.post_with(&cell, &[], &[("HX-Request", "true")]).await;
+
+    assert!(
+        started.has(&format!("#sync-{account_id}[hx-get='{cell}'][hx-trigger]")),
+        "{}",
+        started.body
+    );
+    assert!(started.has(".sync-progress"));
+    let again = nina.post_with(&cell, &[], &[("HX-Request", "true")]).await;
+    assert_eq!(
+        app.number("SELECT count(*) FROM sync_runs"),
+        1,
+        "a second click while it runs starts nothing: {}",
+        again.body
+    );
+    let mut page = nina.get_with(&cell, &[("HX-Request", "true")]).await;
+    for _ in 0..120 {
+        if !page.has(".sync-progress") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        page = nina.get_with(&cell, &[("HX-Request", "true")]).await;
+    }
+    assert!(
+        !page.has("[hx-trigger]"),
+        "polling stops when the run ends: {}",
+        page.body
+    );
+    let new = app.number("SELECT count(*) FROM interactions");
+    assert!(new > 0);
+    assert_eq!(page.text(".sync-new"), format!("{new} new"));
+}
