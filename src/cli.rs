@@ -96,6 +96,23 @@ pub enum Bench {
         #[arg(long, default_value_t = 10)]
         runs: usize,
     },
+    /// Parsing an Activity page of many rows (no database, no browser).
+    ParseActivity {
+        #[arg(long, default_value_t = 1000)]
+        rows: usize,
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+    },
+    /// Storing many new interactions with their leads, in a scratch workspace removed afterwards.
+    Ingest {
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+    },
+    /// A first and a routine sync of a demo account with about this many Activity rows, in Chromium.
+    Sync {
+        #[arg(long, default_value_t = 1000)]
+        rows: usize,
+    },
 }
 
 /// Runs `migrate`.

@@ -7,15 +7,15 @@ use vistaflow::config::Settings;
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // Reading a saved page needs no configuration at all.
+    // Reading a saved page, or parsing a generated one, needs no configuration at all.
+    if let Some(Command::Bench {
+        which: cli::Bench::ParseActivity { rows, runs },
+    }) = &cli.command
+    {
+        return exit(vistaflow::bench::collection::parse_activity(*rows, *runs));
+    }
     if let Some(Command::Extract { page, file, now }) = &cli.command {
-        return match cli::extract(*page, file, now.as_deref()) {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("vistaflow: {error:#}");
-                std::process::ExitCode::FAILURE
-            }
-        };
+        return exit(cli::extract(*page, file, now.as_deref()));
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -30,11 +30,23 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => cli::migrate(&settings).await,
         Command::RotateSecrets => cli::rotate_secrets(&settings).await,
         Command::Extract { page, file, now } => cli::extract(page, &file, now.as_deref()),
-        Command::Bench {
-            which: cli::Bench::SessionCheck { runs },
-        } => vistaflow::bench::session_check(&settings, runs).await,
+        Command::Bench { which } => bench(&settings, which).await,
         Command::CreateAdmin { email, name } => cli::create_admin(&settings, &email, name).await,
     };
+    exit(outcome)
+}
+
+async fn bench(settings: &Settings, which: cli::Bench) -> anyhow::Result<()> {
+    use vistaflow::bench;
+    match which {
+        cli::Bench::SessionCheck { runs } => bench::session_check(settings, runs).await,
+        cli::Bench::ParseActivity { rows, runs } => bench::collection::parse_activity(rows, runs),
+        cli::Bench::Ingest { rows } => bench::collection::ingest(settings, rows).await,
+        cli::Bench::Sync { rows } => bench::collection::sync(settings, rows).await,
+    }
+}
+
+fn exit(outcome: anyhow::Result<()>) -> std::process::ExitCode {
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -249,7 +249,7 @@ async fn a_first_sync_stores_exactly_what_the_demo_shows_and_a_second_stores_not
  {
     let app = TestApp::spawn_with_demo();
     network(&app).pause_audience(Some(Utc::now()));
-    let (_nina, account_id) = connected(&app).await;
+    let (nina, account_id) = connected(&app).await;
     let expected = distinct_rows_shown(network(&app), CREATOR);
 
     let first = sync(&app, account_id).await;
@@ -261,6 +261,11 @@ async fn a_first_sync_stores_exactly_what_the_demo_shows_and_a_second_stores_not
     assert_eq!(
         app.number("SELECT count(*) FROM leads"),
         app.number("SELECT count(DISTINCT actor_handle) FROM interactions")
+    );
+    let dashboard = nina.get("/w/studio-nova/").await;
+    assert_eq!(
+        dashboard.text("#count-leads"),
+        app.number("SELECT count(*) FROM leads").to_string()
     );
 
     let second = sync(&app, account_id).await;

@@ -3,13 +3,15 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::{audit_events, invitations, memberships};
+use crate::db::schema::{audit_events, interactions, invitations, leads, memberships};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WorkspaceCounts {
     pub members: i64,
     pub pending_invitations: i64,
     pub events_this_week: i64,
+    pub interactions_this_week: i64,
+    pub leads: i64,
 }
 
 pub fn counts(
@@ -31,9 +33,20 @@ pub fn counts(
         .filter(audit_events::occurred_at.gt(now - Duration::days(7)))
         .count()
         .get_result(conn)?;
+    let interactions_this_week = interactions::table
+        .filter(interactions::workspace_id.eq(workspace_id))
+        .filter(interactions::occurred_at.gt(now - Duration::days(7)))
+        .count()
+        .get_result(conn)?;
+    let leads = leads::table
+        .filter(leads::workspace_id.eq(workspace_id))
+        .count()
+        .get_result(conn)?;
     Ok(WorkspaceCounts {
         members,
         pending_invitations,
         events_this_week,
+        interactions_this_week,
+        leads,
     })
 }

@@ -32,6 +32,9 @@ pub struct ActivityProfile {
     /// A link to the post the row is about, when the row shows one.
     #[serde(default)]
     pub post: Option<String>,
+    /// How a grouped row names the others after the first person ("and {n} others"): cut from the name.
+    #[serde(default)]
+    pub grouped: Vec<String>,
     pub patterns: Vec<Pattern>,
 }
 
@@ -245,7 +248,9 @@ pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
             let handle = link
                 .and_then(|a| a.value().attr("href"))
                 .and_then(handle_from_href);
-            let display_name = link.map(text_of).filter(|t| !t.is_empty());
+            let display_name = link
+                .map(|a| without_group(&text_of(a), &p.grouped))
+                .filter(|t| !t.is_empty());
             let post = post_link
                 .as_ref()
                 .and_then(|s| item_element.select(s).next())
@@ -316,6 +321,26 @@ fn message_time_under(
         (Some(day), None) => Some(day),
         (None, _) => platform_time::parse(clock, now),
     }
+}
+
+/// The first person's name of a grouped row ("Nina and 12 others" is Nina's row; the others cannot be
+/// told from the page).
+fn without_group(name: &str, patterns: &[String]) -> String {
+    for pattern in patterns {
+        let Some((before, after)) = pattern.split_once("{n}") else {
+            continue;
+        };
+        let Some(rest) = name.strip_suffix(after) else {
+            continue;
+        };
+        let digits = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+        if digits.len() < rest.len()
+            && let Some(first) = digits.strip_suffix(before)
+        {
+            return first.trim().to_owned();
+        }
+    }
+    name.to_owned()
 }
 
 /// A post link as a path (`/@creator/video/123`), whatever host it names.
@@ -552,6 +577,113 @@ mod tests {
         assert_eq!(
             rows[0].occurred_at,
             Utc.with_ymd_and_hms(2026, 1, 4, 0, 2, 0).single()
+        );
+    }
+
+    #[test]
+    fn a_grouped_like_is_one_row_for_the_person_it_names() {
+        let html = panel(
+            &[
+                item(
+                    "/@nina.beats",
+                    "Nina 🎧 and 12 others",
+                    "liked your video. 2h ago",
+                ),
+                item(
+                    "/@kenza",
+                    "Kenza et 3 autres",
+                    "a aimé votre vidéo. il y a 1 h",
+                ),
+            ]
+            .concat(),
+        );
+
+        let rows = activity(&html, &Profile::built_in(), now());
+
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].kind, Kind::Like);
+        assert_eq!(rows[0].handle.as_deref(), Some("nina.beats"));
+        assert_eq!(rows[0].display_name.as_deref(), Some("Nina 🎧"));
+        assert_eq!(rows[1].display_name.as_deref(), Some("Kenza"));
+    }
+
+    #[test]
+    fn emoji_names_missing_names_and_a_post_link_are_read_as_they_are() {
+        let html = panel(
+            &[
+                r#"<li><div data-e2e="inbox-list-item"><a data-e2e="inbox-title" href="/@fire.fan">🔥🔥</a><p data-e2e="inbox-content">commented: 🔥🔥🔥 1m ago</p><a href="https://www.tiktok.com/@studio/video/7312345678901234567"><img alt=""></a></div></li>"#.to_owned(),
+                item("/@quiet", "", "started following you. 3d ago"),
+            ]
+            .concat(),
+        );
+
+        let rows = activity(&html, &Profile::built_in(), now());
+
+        assert_eq!(rows[0].display_name.as_deref(), Some("🔥🔥"));
+        assert_eq!(rows[0].text.as_deref(), Some("🔥🔥🔥"));
+        assert_eq!(
+            rows[0].post.as_deref(),
+            Some("/@studio/video/7312345678901234567")
+        );
+        assert_eq!(rows[1].display_name, None);
+        assert_eq!(rows[1].handle.as_deref(), Some("quiet"));
+    }
+
+    #[test]
+    fn a_sticker_row_and_a_row_without_a_link_are_unknown_not_dropped() {
+        let html = panel(
+            &[
+                item("/@ghost", "Ghost", "sent a sticker to your video 2h ago"),
+                r#"<li><div data-e2e="inbox-list-item"><p data-e2e="inbox-content">TikTok: your video is trending! 5h ago</p></div></li>"#.to_owned(),
+            ]
+            .concat(),
+        );
+
+        let rows = activity(&html, &Profile::built_in(), now());
+
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows.iter()
+                .all(|r| r.kind == Kind::Unknown && r.raw.is_some())
+        );
+        assert_eq!(rows[1].handle, None);
+    }
+
+    #[test]
+    fn a_message_takes_its_own_clock_on_the_date_of_its_divider() {
+        let html = r#"<p data-e2e="chat-uniqueid">@nina</p><div class="divider">January 4, 2026 23:58</div>
+            <div data-e2e="chat-item"><p>first</p><span>23:58</span></div><div data-e2e="chat-item"><p>second</p><span>23:59</span></div>"#;
+
+        let rows = messages(html, &Profile::built_in(), now());
+
+        assert_eq!(
+            rows[1].occurred_at,
+            Utc.with_ymd_and_hms(2026, 1, 4, 23, 59, 0).single()
+        );
+        assert_eq!(rows[1].precision, Some("minute"));
+    }
+
+    #[test]
+    fn the_conversation_list_gives_names_previews_and_links() {
+        let html = r#"<a data-e2e="chat-list-item" href="/messages?u=nina"><strong>Nina</strong><br><small>price?</small></a>
+            <div data-e2e="chat-list-item"><strong>🔥</strong><small>yo</small></div>"#;
+
+        let list = conversations(html, &Profile::built_in());
+
+        assert_eq!(
+            list,
+            [
+                Conversation {
+                    name: "Nina".into(),
+                    preview: "price?".into(),
+                    href: Some("/messages?u=nina".into())
+                },
+                Conversation {
+                    name: "🔥".into(),
+                    preview: "yo".into(),
+                    href: None
+                }
+            ]
         );
     }
 

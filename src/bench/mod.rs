@@ -1,6 +1,8 @@
 //! `vistaflow bench ...`: measurements run against local peers only (the built-in demo network, a local
 //! chromedriver), printed for people and as one JSON line for scripts.
 
+pub mod collection;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -50,6 +52,25 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
+/// A fresh demo session of `handle`, as the cookie jar a creator would paste.
+fn demo_jar(network: &DemoNetwork, handle: &str) -> CookieJar {
+    let cookies = network
+        .issue_session(handle)
+        .cookies()
+        .into_iter()
+        .map(|(name, value)| Cookie {
+            name: name.to_owned(),
+            value,
+            domain: "127.0.0.1".to_owned(),
+            path: "/".to_owned(),
+            secure: false,
+            http_only: true,
+            expires: None,
+        })
+        .collect();
+    CookieJar::from_browser(cookies)
+}
+
 /// Runs `runs` session checks of a demo creator's session and reports their times and the memory of one
 /// browser session.
 ///
@@ -63,21 +84,7 @@ pub async fn session_check(settings: &Settings, runs: usize) -> anyhow::Result<(
     let server_handle = server.handle();
     actix_web::rt::spawn(server);
 
-    let session = network.issue_session(DEMO_CREATORS[0].handle);
-    let cookies = session
-        .cookies()
-        .into_iter()
-        .map(|(name, value)| Cookie {
-            name: name.to_owned(),
-            value,
-            domain: "127.0.0.1".to_owned(),
-            path: "/".to_owned(),
-            secure: false,
-            http_only: true,
-            expires: None,
-        })
-        .collect();
-    let jar = CookieJar::from_browser(cookies);
+    let jar = demo_jar(&network, DEMO_CREATORS[0].handle);
     let pool = BrowserPool::new(settings.browser.clone());
 
     let cold_start = Instant::now();

@@ -1,0 +1,297 @@
+//! Collection budgets: parsing a large Activity page, storing many interactions with their leads, and
+//! whole syncs (first and routine) in a real browser against the demo network.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::{demo_jar, millis};
+use crate::app::AppState;
+use crate::config::Settings;
+use crate::crypto::Purpose;
+use crate::db::models::NewSocialAccount;
+use crate::db::schema::workspaces;
+use crate::db::{self, DbPool, queries};
+use crate::demo::activity::{Kind as DemoKind, row_text};
+use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
+use crate::domain::account::Platform;
+use crate::domain::interaction::{Kind, Observed, When};
+use crate::domain::platform_time::Precision;
+use crate::jobs;
+use crate::platforms::tiktok::extract::{self, Profile};
+use crate::scrape::BrowserPool;
+
+/// An Activity panel of `rows` rows, shaped like TikTok's (and the demo's), from the demo's audience.
+#[must_use]
+pub fn activity_page(rows: usize, now: DateTime<Utc>) -> String {
+    let network = DemoNetwork::with_history(
+        crate::demo::DEFAULT_SEED,
+        now,
+        i64::try_from(rows * 2).unwrap_or(i64::MAX),
+    );
+    let simulation = network
+        .simulation(DEMO_CREATORS[0].handle)
+        .expect("the first demo creator has an audience");
+    let items: String = simulation
+        .events_until(now)
+        .iter()
+        .filter(|e| e.kind != DemoKind::Message)
+        .take(rows)
+        .map(|event| {
+            let person = &simulation.people[event.person];
+            format!(
+                r#"<li><div data-e2e="inbox-list-item"><a data-e2e="inbox-title" href="/@{}">{}</a><p data-e2e="inbox-content">{}</p></div></li>"#,
+                person.handle,
+                person.nickname,
+                row_text(event, now, false)
+            )
+        })
+        .collect();
+    format!(
+        r#"<html><body><div data-e2e="inbox-notifications"><div data-e2e="inbox-list"><ul>{items}</ul></div></div></body></html>"#
+    )
+}
+
+/// Parses an Activity page of `rows` rows `runs` times and reports the times.
+///
+/// # Errors
+/// When the page does not give the rows it holds.
+pub fn parse_activity(rows: usize, runs: usize) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let page = activity_page(rows, now);
+    let profile = Profile::built_in();
+    let found = extract::activity(&page, &profile, now);
+    anyhow::ensure!(
+        found.len() == rows && found.iter().all(|r| r.kind != extract::Kind::Unknown),
+        "the page gave {} rows, expected {rows} known ones",
+        found.len()
+    );
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            let parsed = extract::activity(&page, &profile, now);
+            let elapsed = start.elapsed();
+            std::hint::black_box(parsed);
+            elapsed
+        })
+        .collect();
+    times.sort();
+    let (median, max) = (times[times.len() / 2], times[times.len() - 1]);
+    println!(
+        "parse an Activity page of {rows} rows ({} KiB), {runs} runs: median {:.1} ms, max {:.1} ms (budget 50 ms)",
+        page.len() / 1024,
+        millis(median),
+        millis(max)
+    );
+    println!(
+        "{}",
+        serde_json::json!({"bench": "parse-activity", "rows": rows, "runs": runs, "median_ms": millis(median), "max_ms": millis(max)})
+    );
+    Ok(())
+}
+
+/// A scratch workspace with one TikTok account, removed (with everything in it) by `drop_workspace`.
+async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<(i64, i64)> {
+    db::run(pool, move |conn| {
+        let slug = format!("bench-{}", uuid::Uuid::new_v4().simple());
+        let workspace_id: i64 = diesel::insert_into(workspaces::table)
+            .values((workspaces::name.eq("Benchmark"), workspaces::slug.eq(&slug)))
+            .returning(workspaces::id)
+            .get_result(conn)?;
+        let account = queries::accounts::insert(
+            conn,
+            &NewSocialAccount {
+                workspace_id,
+                platform: Platform::Tiktok.as_str(),
+                handle,
+                display_name: None,
+                status: "active",
+                connected_via: "cookies",
+                session_expires_at: None,
+                last_checked_at: None,
+            },
+        )?
+        .ok_or(crate::error::AppError::Conflict("bench"))?;
+        Ok((workspace_id, account.id))
+    })
+    .await
+    .map_err(|e| anyhow!("creating a scratch workspace: {e:?}"))
+}
+
+async fn drop_workspace(pool: &DbPool, workspace_id: i64) -> anyhow::Result<()> {
+    db::run(pool, move |conn| {
+        diesel::delete(workspaces::table.filter(workspaces::id.eq(workspace_id))).execute(conn)?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| anyhow!("removing the scratch workspace: {e:?}"))
+}
+
+/// `rows` interactions by `rows / 5` people, each a different moment.
+fn generated(rows: usize, now: DateTime<Utc>) -> Vec<Observed> {
+    let people = (rows / 5).max(1);
+    (0..rows)
+        .map(|i| {
+            let kind = Kind::ALL[i % Kind::ALL.len()];
+            let at = now - chrono::Duration::minutes(i64::try_from(i).unwrap_or(0) + 1);
+            Observed {
+                kind,
+                handle: format!("fan.{}", i % people),
+                display_name: Some(format!("Fan {} 🎧", i % people)),
+                text: matches!(kind, Kind::Comment | Kind::Mention | Kind::Message)
+                    .then(|| format!("message number {i}, how much for a beat?")),
+                post_ref: None,
+                when: When {
+                    at,
+                    from: at - Precision::Minute.step(),
+                    to: at,
+                    precision: Precision::Minute,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Stores `rows` new interactions (with their leads) in a scratch workspace, then the same rows again.
+///
+/// # Errors
+/// When the database fails.
+pub async fn ingest(settings: &Settings, rows: usize) -> anyhow::Result<()> {
+    let pool = db::build_pool(settings.database_url(), 2)?;
+    db::migrate(&pool).await?;
+    let (workspace_id, account_id) = scratch_account(&pool, "bench.ingest").await?;
+    let source = queries::interactions::Source {
+        workspace_id,
+        account_id,
+        platform: Platform::Tiktok,
+    };
+    let batch = generated(rows, Utc::now());
+    let timed = |batch: Vec<Observed>| {
+        let pool = pool.clone();
+        async move {
+            let start = Instant::now();
+            let ingested = db::run(&pool, move |conn| {
+                Ok(queries::interactions::ingest(conn, source, batch)?)
+            })
+            .await
+            .map_err(|e| anyhow!("ingesting: {e:?}"))?;
+            anyhow::Ok((ingested, start.elapsed()))
+        }
+    };
+    let (first, first_time) = timed(batch.clone()).await?;
+    let (again, again_time) = timed(batch).await?;
+    drop_workspace(&pool, workspace_id).await?;
+    anyhow::ensure!(
+        first.new == rows && again.new == 0,
+        "unexpected counts: {first:?} then {again:?}"
+    );
+    println!(
+        "store {rows} new interactions by {} people (leads created, counts updated): {:.0} ms (budget 1,000 ms)",
+        rows / 5,
+        millis(first_time)
+    );
+    println!(
+        "the same {rows} rows again (all recognised as stored): {:.0} ms",
+        millis(again_time)
+    );
+    println!(
+        "{}",
+        serde_json::json!({"bench": "ingest", "rows": rows, "new_ms": millis(first_time), "again_ms": millis(again_time)})
+    );
+    Ok(())
+}
+
+/// A first sync of an account whose Activity holds about `rows` rows, then a routine sync, in a real
+/// browser against an in-process demo network.
+///
+/// # Errors
+/// When the demo network, the browser or the database cannot be used.
+pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let network = Arc::new(DemoNetwork::with_history(
+        crate::demo::DEFAULT_SEED,
+        now,
+        i64::try_from(rows + rows / 5).unwrap_or(i64::MAX),
+    ));
+    network.pause_audience(Some(now));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let base_url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    let server = demo::serve(listener, network.clone())?;
+    let server_handle = server.handle();
+    actix_web::rt::spawn(server);
+
+    let pool = db::build_pool(settings.database_url(), 2)?;
+    db::migrate(&pool).await?;
+    let handle = DEMO_CREATORS[0].handle;
+    let (workspace_id, account_id) = scratch_account(&pool, handle).await?;
+    let mut bench_settings = settings.clone();
+    bench_settings.tiktok_base_url.clone_from(&base_url);
+    let state = AppState {
+        pool: pool.clone(),
+        browsers: Arc::new(BrowserPool::new(settings.browser.clone())),
+        settings: Arc::new(bench_settings),
+        qr_logins: crate::accounts::qr::QrLogins::default(),
+        collecting: tokio::sync::Mutex::new(()),
+    };
+    let jar = demo_jar(&network, handle);
+    let sealed = state.settings.secret_keys.seal(
+        &serde_json::to_vec(&jar)?,
+        &crate::accounts::context(workspace_id, account_id),
+    );
+    db::run(&pool, move |conn| {
+        Ok(queries::accounts::store_secret(
+            conn,
+            workspace_id,
+            account_id,
+            Purpose::TiktokSession,
+            &sealed,
+        )?)
+    })
+    .await
+    .map_err(|e| anyhow!("storing the demo session: {e:?}"))?;
+
+    let mut report = Vec::new();
+    for label in ["first", "routine"] {
+        let run = db::run(&pool, move |conn| {
+            Ok(queries::syncs::start(
+                conn,
+                workspace_id,
+                account_id,
+                "manual",
+            )?)
+        })
+        .await
+        .map_err(|e| anyhow!("{e:?}"))?;
+        let start = Instant::now();
+        let summary = jobs::sync::perform(&state, run)
+            .await
+            .map_err(|key| anyhow!("the {label} sync failed: {key}"))
+            .context("see the log for the detail")?;
+        report.push((label, summary, start.elapsed()));
+    }
+    state.browsers.shutdown();
+    server_handle.stop(false).await;
+    drop_workspace(&pool, workspace_id).await?;
+
+    for (label, summary, elapsed) in &report {
+        println!(
+            "{label} sync: {} rows read, {} new, {} page reads, {} WebDriver round trips, {:.2} s (browser start included)",
+            summary.rows_read,
+            summary.ingested.new,
+            summary.cost.page_reads,
+            summary.cost.round_trips,
+            elapsed.as_secs_f64()
+        );
+    }
+    println!(
+        "{}",
+        serde_json::json!(report.iter().map(|(label, s, elapsed)| serde_json::json!({
+            "bench": "sync", "sync": label, "rows_read": s.rows_read, "new": s.ingested.new,
+            "page_reads": s.cost.page_reads, "round_trips": s.cost.round_trips, "seconds": elapsed.as_secs_f64()
+        })).collect::<Vec<_>>())
+    );
+    Ok(())
+}
