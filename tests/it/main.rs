@@ -10,6 +10,7 @@ mod cli;
 mod demo_network;
 mod forms;
 mod health;
+mod interactions;
 mod journey;
 mod language;
 mod sessions;
