@@ -9,11 +9,22 @@ pub enum Platform {
 }
 
 impl Platform {
+    pub const ALL: [Platform; 2] = [Platform::Tiktok, Platform::Instagram];
+
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Platform::Tiktok => "tiktok",
             Platform::Instagram => "instagram",
+        }
+    }
+
+    /// The platform's own name, the same in every language.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Platform::Tiktok => "TikTok",
+            Platform::Instagram => "Instagram",
         }
     }
 
@@ -121,7 +132,7 @@ mod tests {
 
     #[test]
     fn platforms_and_statuses_read_back_from_their_names() {
-        for platform in [Platform::Tiktok, Platform::Instagram] {
+        for platform in Platform::ALL {
             assert_eq!(Platform::parse(platform.as_str()), Some(platform));
         }
         for status in [

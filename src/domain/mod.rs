@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod cookies;
+pub mod cursor;
 pub mod email;
 pub mod interaction;
 pub mod names;

@@ -20,7 +20,8 @@ use crate::i18n::Lang;
 use crate::web::csrf;
 use crate::web::render::{Chrome, Flash, NavUser, NavWorkspace};
 
-/// Whether the request came from htmx (and is not a boosted full-page navigation).
+/// Whether the request came from htmx and wants a fragment (not a boosted navigation nor a history
+/// restore, which both want the whole page).
 #[derive(Debug, Clone, Copy)]
 pub struct Htmx(pub bool);
 
@@ -35,7 +36,12 @@ impl FromRequest for Htmx {
 
 #[must_use]
 pub fn is_htmx(req: &HttpRequest) -> bool {
-    req.headers().contains_key("HX-Request") && !req.headers().contains_key("HX-Boosted")
+    // htmx 2 sends `HX-Request` when it restores a page missing from its history cache (back button)
+    // too, and then puts the answer in place of the whole body.
+    let headers = req.headers();
+    headers.contains_key("HX-Request")
+        && !headers.contains_key("HX-Boosted")
+        && !headers.contains_key("HX-History-Restore-Request")
 }
 
 /// The cookie that keeps the language chosen with the language switch, across logins and logouts.

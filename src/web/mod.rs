@@ -13,7 +13,7 @@ use actix_web::web::{self, get, post};
 use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
-    language, login, members, register, settings, workspaces,
+    interactions, language, login, members, register, settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -59,7 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/accounts/{id}/reconnect", post().to(accounts::reconnect))
                 .route("/accounts/{id}/disconnect", post().to(accounts::disconnect))
-                .route("/interactions", get().to(coming_soon::interactions))
+                .route("/interactions", get().to(interactions::index))
                 .route("/leads", get().to(coming_soon::leads))
                 .route("/review", get().to(coming_soon::review))
                 .route("/templates", get().to(coming_soon::templates))

@@ -143,6 +143,15 @@ impl Chrome {
             Lang::Fr => at.format("%d/%m/%Y %H:%M UTC").to_string(),
         }
     }
+
+    /// The UTC day of `at`, for times only known to the day or coarser.
+    #[must_use]
+    pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        match self.lang {
+            Lang::En => at.format("%Y-%m-%d").to_string(),
+            Lang::Fr => at.format("%d/%m/%Y").to_string(),
+        }
+    }
 }
 
 /// Renders a template with a status (200 for pages, 422 for a form with errors).
@@ -226,6 +235,11 @@ impl FormErrors {
     #[must_use]
     pub fn has(&self, field: &str) -> bool {
         self.get(field).is_some()
+    }
+
+    /// Every error as (field, message key), in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.0.iter().copied()
     }
 }
 

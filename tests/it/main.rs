@@ -11,6 +11,7 @@ mod collection;
 mod demo_network;
 mod forms;
 mod health;
+mod interactions;
 mod journey;
 mod language;
 mod sessions;

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{interactions, leads};
+use crate::domain::interaction::Kind;
+use crate::domain::platform_time::Precision;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = interactions, check_for_backend(diesel::pg::Pg))]
@@ -21,6 +23,19 @@ pub struct Interaction {
     pub occurred_at: DateTime<Utc>,
     pub precision: String,
     pub collected_at: DateTime<Utc>,
+}
+
+// The columns' CHECK constraints keep these to the known names; the fallbacks are never used.
+impl Interaction {
+    #[must_use]
+    pub fn kind(&self) -> Kind {
+        Kind::parse(&self.kind).unwrap_or(Kind::Like)
+    }
+
+    #[must_use]
+    pub fn precision(&self) -> Precision {
+        Precision::parse(&self.precision).unwrap_or(Precision::Second)
+    }
 }
 
 #[derive(Debug, Insertable)]

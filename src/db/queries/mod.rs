@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;
+pub mod interaction_list;
 pub mod interactions;
 pub mod invitations;
 pub mod memberships;

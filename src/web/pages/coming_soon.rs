@@ -25,11 +25,6 @@ fn page(member: InWorkspace, section: &'static str) -> Result<HttpResponse, AppE
     )
 }
 
-/// `GET /w/{slug}/interactions`
-pub async fn interactions(member: InWorkspace) -> Result<HttpResponse, AppError> {
-    page(member, "interactions")
-}
-
 /// `GET /w/{slug}/leads`
 pub async fn leads(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "leads")

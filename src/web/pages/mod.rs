@@ -9,6 +9,7 @@ pub mod coming_soon;
 pub mod dashboard;
 pub mod health;
 pub mod home;
+pub mod interactions;
 pub mod language;
 pub mod login;
 pub mod members;
