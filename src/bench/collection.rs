@@ -27,29 +27,30 @@ use crate::scrape::BrowserPool;
 /// An Activity panel of `rows` rows, shaped like TikTok's (and the demo's), from the demo's audience.
 #[must_use]
 pub fn activity_page(rows: usize, now: DateTime<Utc>) -> String {
+    use std::fmt::Write as _;
     let network = DemoNetwork::with_history(
         crate::demo::DEFAULT_SEED,
         now,
         i64::try_from(rows * 2).unwrap_or(i64::MAX),
     );
-    let simulation = network
-        .simulation(DEMO_CREATORS[0].handle)
-        .expect("the first demo creator has an audience");
-    let items: String = simulation
-        .events_until(now)
-        .iter()
-        .filter(|e| e.kind != DemoKind::Message)
-        .take(rows)
-        .map(|event| {
+    let mut items = String::new();
+    if let Some(simulation) = network.simulation(DEMO_CREATORS[0].handle) {
+        for event in simulation
+            .events_until(now)
+            .iter()
+            .filter(|e| e.kind != DemoKind::Message)
+            .take(rows)
+        {
             let person = &simulation.people[event.person];
-            format!(
+            let _ = write!(
+                items,
                 r#"<li><div data-e2e="inbox-list-item"><a data-e2e="inbox-title" href="/@{}">{}</a><p data-e2e="inbox-content">{}</p></div></li>"#,
                 person.handle,
                 person.nickname,
                 row_text(event, now, false)
-            )
-        })
-        .collect();
+            );
+        }
+    }
     format!(
         r#"<html><body><div data-e2e="inbox-notifications"><div data-e2e="inbox-list"><ul>{items}</ul></div></div></body></html>"#
     )
