@@ -13,7 +13,7 @@ use actix_web::web::{self, get, post};
 use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
-    interactions, language, login, members, register, settings, workspaces,
+    interactions, language, lead, login, members, register, settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -61,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/accounts/{id}/disconnect", post().to(accounts::disconnect))
                 .route("/interactions", get().to(interactions::index))
                 .route("/leads", get().to(coming_soon::leads))
+                .route("/leads/{id}", get().to(lead::show))
                 .route("/review", get().to(coming_soon::review))
                 .route("/templates", get().to(coming_soon::templates))
                 .route("/integrations", get().to(coming_soon::integrations))

@@ -403,3 +403,49 @@ async fn sync_now_shows_its_progress_until_the_run_ends() {
     assert!(new > 0);
     assert_eq!(page.text(".sync-new"), format!("{new} new"));
 }
+
+#[tokio::test]
+async fn a_synced_lead_has_a_page_with_its_timeline_that_other_workspaces_cannot_see() {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (nina, account_id) = connected(&app).await;
+    sync(&app, account_id).await;
+    let lead = app.number("SELECT id FROM leads ORDER BY interactions_count DESC, id LIMIT 1");
+    let count = app.number(&format!(
+        "SELECT interactions_count FROM leads WHERE id = {lead}"
+    ));
+    let handle: String = network(&app)
+        .simulation(CREATOR)
+        .unwrap()
+        .people
+        .iter()
+        .map(|p| p.handle.clone())
+        .find(|h| {
+            app.number(&format!(
+                "SELECT count(*) FROM leads WHERE id = {lead} AND handle = '{h}'"
+            )) == 1
+        })
+        .unwrap();
+
+    let page = nina.get(&format!("/w/studio-nova/leads/{lead}")).await;
+
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        i64::try_from(page.texts("#timeline li").len()).unwrap(),
+        count
+    );
+    assert!(
+        page.attr("#lead-profile", "href")
+            .unwrap()
+            .ends_with(&format!("/@{handle}"))
+    );
+    let interactions = nina.get("/w/studio-nova/interactions").await;
+    assert!(interactions.has(&format!("a[href='/w/studio-nova/leads/{lead}']")));
+    let omar = app
+        .registered("Omar", "omar@example.com", "Other Studio")
+        .await;
+    let other = omar.get(&format!("/w/studio-nova/leads/{lead}")).await;
+    assert_eq!(other.status, 404);
+    let own = omar.get(&format!("/w/other-studio/leads/{lead}")).await;
+    assert_eq!(own.status, 404, "a lead of another workspace is not found");
+}

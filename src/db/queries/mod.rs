@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod interaction_list;
 pub mod interactions;
 pub mod invitations;
+pub mod leads;
 pub mod memberships;
 pub mod sessions;
 pub mod syncs;

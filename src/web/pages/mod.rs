@@ -11,6 +11,7 @@ pub mod health;
 pub mod home;
 pub mod interactions;
 pub mod language;
+pub mod lead;
 pub mod login;
 pub mod members;
 pub mod register;
