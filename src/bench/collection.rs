@@ -15,7 +15,7 @@ use crate::crypto::Purpose;
 use crate::db::models::NewSocialAccount;
 use crate::db::schema::workspaces;
 use crate::db::{self, DbPool, queries};
-use crate::demo::activity::{Kind as DemoKind, row_text};
+use crate::demo::activity::row_text;
 use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
 use crate::domain::account::Platform;
 use crate::domain::interaction::{Kind, Observed, When};
@@ -38,7 +38,7 @@ pub fn activity_page(rows: usize, now: DateTime<Utc>) -> String {
         for event in simulation
             .events_until(now)
             .iter()
-            .filter(|e| e.kind != DemoKind::Message)
+            .filter(|e| e.kind != Kind::Message)
             .take(rows)
         {
             let person = &simulation.people[event.person];
@@ -66,7 +66,7 @@ pub fn parse_activity(rows: usize, runs: usize) -> anyhow::Result<()> {
     let profile = Profile::built_in();
     let found = extract::activity(&page, &profile, now);
     anyhow::ensure!(
-        found.len() == rows && found.iter().all(|r| r.kind != extract::Kind::Unknown),
+        found.len() == rows && found.iter().all(|r| r.kind.is_some()),
         "the page gave {} rows, expected {rows} known ones",
         found.len()
     );

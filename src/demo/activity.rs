@@ -45,16 +45,8 @@ pub struct Person {
     pub persona: Persona,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Like,
-    Comment,
-    Follow,
-    Share,
-    Mention,
-    CommentLike,
-    Message,
-}
+/// The demo's people do what the app collects.
+pub use crate::domain::interaction::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {

@@ -8,7 +8,10 @@ use sha2::{Digest as _, Sha256};
 use super::platform_time::{PlatformTime, Precision};
 
 /// What a person did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Like,
     Comment,

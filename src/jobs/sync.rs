@@ -347,7 +347,7 @@ fn observe(rows: impl Iterator<Item = Row>) -> (Vec<Observed>, Vec<Row>) {
     let mut unknown = Vec::new();
     let now = Utc::now();
     for row in rows {
-        match (row.kind.interaction(), row.handle.as_deref(), row.time) {
+        match (row.kind, row.handle.as_deref(), row.time) {
             (Some(kind), Some(handle), Some(time)) => observed.push(Observed {
                 kind,
                 handle: handle.to_lowercase(),

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use vistaflow::db::models::SyncRun;
 use vistaflow::db::queries::{self, interactions::Source};
 use vistaflow::demo::DemoNetwork;
-use vistaflow::demo::activity::{Event, Kind as DemoKind, relative_time};
+use vistaflow::demo::activity::{Event, relative_time};
 use vistaflow::domain::account::Platform;
 use vistaflow::domain::interaction::{Kind, Observed, When};
 use vistaflow::domain::platform_time;
@@ -209,7 +209,7 @@ fn distinct_rows_shown(network: &DemoNetwork, handle: &str) -> i64 {
         .events(handle)
         .iter()
         .map(|e| {
-            let shown = if e.kind == DemoKind::Message {
+            let shown = if e.kind == Kind::Message {
                 e.at.format("%Y-%m-%d %H:%M").to_string()
             } else {
                 relative_time(e.at, now, false)
@@ -289,11 +289,11 @@ async fn new_demo_activity_is_picked_up_by_the_next_sync() {
     let person = 3;
     for (kind, text) in [
         (
-            DemoKind::Comment,
+            Kind::Comment,
             Some("c'est combien la prod ? 06 12 34 56 78"),
         ),
-        (DemoKind::Follow, None),
-        (DemoKind::Message, Some("Hello, a new message about a beat")),
+        (Kind::Follow, None),
+        (Kind::Message, Some("Hello, a new message about a beat")),
     ] {
         network(&app).add_event(
             CREATOR,

@@ -252,7 +252,7 @@ mod tests {
         let now = Utc::now();
         let time = platform_time::parse(text, now);
         Row {
-            kind: extract::Kind::Like,
+            kind: Some(crate::domain::interaction::Kind::Like),
             handle: Some("nina".into()),
             display_name: None,
             text: None,

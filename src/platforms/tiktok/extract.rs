@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Html, Selector};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::interaction;
+use crate::domain::interaction::Kind;
 use crate::domain::platform_time::{self, PlatformTime};
 
 const DEFAULT_PROFILE: &str = include_str!("profile.toml");
@@ -58,24 +58,12 @@ pub struct MessagesProfile {
     pub divider: String,
 }
 
-/// What a row says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Like,
-    Comment,
-    Follow,
-    Share,
-    Mention,
-    CommentLike,
-    Message,
-    Unknown,
-}
-
 /// One row read from a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
-    pub kind: Kind,
+    /// What the row says happened; `None` for a row the profile does not know ("unknown" in JSON).
+    #[serde(serialize_with = "kind_or_unknown")]
+    pub kind: Option<Kind>,
     pub handle: Option<String>,
     pub display_name: Option<String>,
     pub text: Option<String>,
@@ -92,22 +80,13 @@ pub struct Row {
     pub time: Option<PlatformTime>,
 }
 
-impl Kind {
-    /// The interaction this row records; `None` for a row the profile does not know.
-    #[must_use]
-    pub fn interaction(self) -> Option<interaction::Kind> {
-        use interaction::Kind as I;
-        Some(match self {
-            Kind::Like => I::Like,
-            Kind::Comment => I::Comment,
-            Kind::Follow => I::Follow,
-            Kind::Share => I::Share,
-            Kind::Mention => I::Mention,
-            Kind::CommentLike => I::CommentLike,
-            Kind::Message => I::Message,
-            Kind::Unknown => return None,
-        })
-    }
+#[expect(
+    clippy::ref_option,
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's serialize_with hands the field by reference"
+)]
+fn kind_or_unknown<S: serde::Serializer>(kind: &Option<Kind>, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(kind.map_or("unknown", Kind::as_str))
 }
 
 static BUILT_IN: LazyLock<Profile> = LazyLock::new(|| {
@@ -201,7 +180,7 @@ fn split_time(text: &str, now: DateTime<Utc>) -> (String, Option<PlatformTime>) 
 
 /// What a row's parts say, before the time fields are derived.
 struct Parts {
-    kind: Kind,
+    kind: Option<Kind>,
     handle: Option<String>,
     display_name: Option<String>,
     text: Option<String>,
@@ -272,7 +251,7 @@ pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
             let Some((kind, prefix_chars)) = matched else {
                 let (_, time) = split_time(&body, now);
                 return Parts {
-                    kind: Kind::Unknown,
+                    kind: None,
                     handle,
                     display_name,
                     text: None,
@@ -288,7 +267,7 @@ pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
             let text = (!message.is_empty() && matches!(kind, Kind::Comment | Kind::Mention))
                 .then_some(message);
             Parts {
-                kind,
+                kind: Some(kind),
                 handle,
                 display_name,
                 text,
@@ -427,7 +406,7 @@ pub fn messages(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
                 .unwrap_or_default();
             rows.push(
                 Parts {
-                    kind: Kind::Message,
+                    kind: Some(Kind::Message),
                     handle: handle.clone(),
                     display_name: nickname.clone(),
                     text,
@@ -491,7 +470,7 @@ mod tests {
 
         let rows = activity(&html, &Profile::built_in(), now());
 
-        let kinds: Vec<Kind> = rows.iter().map(|r| r.kind).collect();
+        let kinds: Vec<Kind> = rows.iter().filter_map(|r| r.kind).collect();
         assert_eq!(
             kinds,
             [
@@ -537,7 +516,7 @@ mod tests {
         let rows = activity(&html, &Profile::built_in(), now());
 
         assert_eq!(
-            rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            rows.iter().filter_map(|r| r.kind).collect::<Vec<_>>(),
             [Kind::Comment, Kind::Follow, Kind::Like]
         );
         assert_eq!(rows[0].text.as_deref(), Some("c'est combien ?"));
@@ -552,7 +531,7 @@ mod tests {
         let rows = activity(&html, &Profile::built_in(), now());
 
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].kind, Kind::Unknown);
+        assert_eq!(rows[0].kind, None);
         assert_eq!(
             rows[0].raw.as_deref(),
             Some("Ghost sent you a sticker 🦄 5m ago")
@@ -571,7 +550,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert!(
             rows.iter()
-                .all(|r| r.kind == Kind::Message && r.handle.as_deref() == Some("nina.beats"))
+                .all(|r| r.kind == Some(Kind::Message) && r.handle.as_deref() == Some("nina.beats"))
         );
         assert_eq!(rows[0].text.as_deref(), Some("Hi! price for a beat?"));
         assert_eq!(
@@ -601,7 +580,7 @@ mod tests {
         let rows = activity(&html, &Profile::built_in(), now());
 
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].kind, Kind::Like);
+        assert_eq!(rows[0].kind, Some(Kind::Like));
         assert_eq!(rows[0].handle.as_deref(), Some("nina.beats"));
         assert_eq!(rows[0].display_name.as_deref(), Some("Nina 🎧"));
         assert_eq!(rows[1].display_name.as_deref(), Some("Kenza"));
@@ -642,10 +621,7 @@ mod tests {
         let rows = activity(&html, &Profile::built_in(), now());
 
         assert_eq!(rows.len(), 2);
-        assert!(
-            rows.iter()
-                .all(|r| r.kind == Kind::Unknown && r.raw.is_some())
-        );
+        assert!(rows.iter().all(|r| r.kind.is_none() && r.raw.is_some()));
         assert_eq!(rows[1].handle, None);
     }
 
