@@ -1,6 +1,7 @@
 //! Pure types and rules: values parsed from input, roles and their rules, throttling policy. No I/O here.
 
 pub mod account;
+pub mod contact;
 pub mod cookies;
 pub mod cursor;
 pub mod email;
@@ -9,6 +10,7 @@ pub mod names;
 pub mod password;
 pub mod platform_time;
 pub mod role;
+pub mod scoring;
 pub mod throttle;
 
 pub use email::EmailAddress;
