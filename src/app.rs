@@ -29,6 +29,10 @@ pub struct AppState {
     pub qr_logins: QrLogins,
     /// Held while this process's collection tick runs (a slow tick is not run twice at once).
     pub collecting: tokio::sync::Mutex<()>,
+    /// The lead analyzer: built-in, or an OpenAI-compatible endpoint.
+    pub analyzer: crate::ai::Configured,
+    /// This process's name as a holder of job leases.
+    pub instance: String,
 }
 
 /// The content security policy: everything from this origin, nothing inline.
@@ -58,12 +62,15 @@ impl Application {
         let port = listener.local_addr()?.port();
         let session_key = Key::try_from(settings.session_key.expose_secret())
             .context("VISTAFLOW_SESSION_KEY must hold at least 64 bytes")?;
+        let analyzer = crate::ai::Configured::from_settings(settings.openai.as_ref())?;
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
             browsers,
             qr_logins: QrLogins::default(),
             collecting: tokio::sync::Mutex::new(()),
+            analyzer,
+            instance: uuid::Uuid::new_v4().to_string(),
         });
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Self {

@@ -44,6 +44,22 @@ pub enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Analyse leads given as JSON lines (`{"handle", "display_name", "platform", "interactions": [{"kind",
+    /// "text", "occurred_at"}]}`) and print one JSON line per lead: type, confidence, score and its
+    /// explanation, phone, email, intent, language and a draft. Built-in analyzer by default (no database,
+    /// no network); `--ai` uses the OpenAI-compatible endpoint of OPENAI_API_KEY / OPENAI_BASE_URL.
+    Analyze {
+        #[arg(long)]
+        input: std::path::PathBuf,
+        #[arg(long)]
+        ai: bool,
+        /// The language for leads whose words do not tell (en or fr).
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The moment scores are computed at (RFC 3339). Default: now.
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// Re-encrypt every stored secret under the current (first) key of VISTAFLOW_SECRET_KEYS, so older
     /// keys can then be removed.
     RotateSecrets,
@@ -68,14 +84,91 @@ pub enum PageKind {
 ///
 /// # Errors
 /// When the file or the profile cannot be read, or `--now` is not RFC 3339.
-pub fn extract(page: PageKind, file: &std::path::Path, now: Option<&str>) -> anyhow::Result<()> {
-    use crate::platforms::tiktok::extract::{self, Profile};
-    let now = match now {
+/// `--now`, or the current time.
+fn moment(now: Option<&str>) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(match now {
         Some(text) => chrono::DateTime::parse_from_rfc3339(text)
             .with_context(|| format!("--now {text:?} is not an RFC 3339 time"))?
             .with_timezone(&chrono::Utc),
         None => chrono::Utc::now(),
+    })
+}
+
+/// Runs `analyze`: one JSON line out per lead in.
+///
+/// # Errors
+/// When the input cannot be read or a line is not a lead (its line number is named), or `--ai` lacks
+/// its configuration.
+pub async fn analyze(
+    input: &std::path::Path,
+    ai: bool,
+    language: &str,
+    now: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::ai::{Analyzer as _, Configured, LeadInput};
+    use crate::domain::scoring::{ScoringPolicy, score};
+    let now = moment(now)?;
+    let language = crate::i18n::Lang::from_code(language)
+        .with_context(|| format!("--language {language:?}: expected en or fr"))?;
+    let text =
+        std::fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
+    let mut leads = Vec::new();
+    for (number, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let lead: LeadInput = serde_json::from_str(line)
+            .with_context(|| format!("line {} is not a lead", number + 1))?;
+        leads.push(lead);
+    }
+    let analyzer = if ai {
+        let settings = crate::config::openai_from_env()?.context(
+            "--ai needs OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint than OpenAI's)",
+        )?;
+        Configured::from_settings(Some(&settings))?
+    } else {
+        Configured::from_settings(None)?
     };
+    let analysed = analyzer.analyze(&leads, language).await;
+    for (lead, analysis) in leads.iter().zip(&analysed.analyses) {
+        let events: Vec<_> = lead
+            .interactions
+            .iter()
+            .map(|i| (i.kind, i.occurred_at))
+            .collect();
+        let scored = score(&events, now, &ScoringPolicy::default());
+        let line = serde_json::json!({
+            "handle": lead.handle,
+            "type": analysis.lead_type,
+            "confidence": analysis.confidence,
+            "score": scored.score,
+            "explanation": scored.explanation,
+            "phone": analysis.phone,
+            "email": analysis.email,
+            "intent": analysis.intent,
+            "language": analysis.language,
+            "draft": analysis.draft,
+            "source": analysis.source,
+            "reasoning": analysis.reasoning,
+        });
+        println!("{line}");
+    }
+    if ai {
+        eprintln!(
+            "AI endpoint: {} requests, {} prompt and {} completion tokens, {} fallbacks",
+            analysed.usage.requests,
+            analysed.usage.prompt_tokens,
+            analysed.usage.completion_tokens,
+            analysed.usage.fallbacks
+        );
+    }
+    Ok(())
+}
+
+pub fn extract(page: PageKind, file: &std::path::Path, now: Option<&str>) -> anyhow::Result<()> {
+    use crate::platforms::tiktok::extract::{self, Profile};
+    let now = moment(now)?;
     let html =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let profile = Profile::from_env()?;

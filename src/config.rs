@@ -51,6 +51,9 @@ pub struct Settings {
     /// Browsers for reading platforms.
     pub browser: BrowserSettings,
     pub sync: SyncSettings,
+    /// An OpenAI-compatible endpoint for lead analysis (`OPENAI_API_KEY` set); the built-in analyzer
+    /// otherwise.
+    pub openai: Option<crate::ai::openai::OpenAiSettings>,
     pub log_format: LogFormat,
 }
 
@@ -190,6 +193,49 @@ fn browser_settings(env: &mut Reader<'_>) -> BrowserSettings {
         step_timeout: std::time::Duration::from_secs(20),
         session_timeout: std::time::Duration::from_secs(90),
     }
+}
+
+/// The AI endpoint's settings alone, from the environment (for `vistaflow analyze --ai`, which needs no
+/// database).
+///
+/// # Errors
+/// A [`ConfigError`] naming every malformed `OPENAI_*` variable.
+pub fn openai_from_env() -> Result<Option<crate::ai::openai::OpenAiSettings>, ConfigError> {
+    let lookup = |name: &str| std::env::var(name).ok();
+    let mut env = Reader {
+        lookup: &lookup,
+        problems: Vec::new(),
+    };
+    let settings = openai_settings(&mut env);
+    if env.problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(ConfigError {
+            problems: env.problems,
+        })
+    }
+}
+
+/// `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_MODEL`, `OPENAI_TIMEOUT_SECONDS`, `OPENAI_BATCH_SIZE`.
+fn openai_settings(env: &mut Reader<'_>) -> Option<crate::ai::openai::OpenAiSettings> {
+    let api_key = env.get("OPENAI_API_KEY").filter(|k| !k.trim().is_empty())?;
+    let base_url = base_url(
+        env,
+        "OPENAI_BASE_URL",
+        "https://api.openai.com/v1".to_owned(),
+    );
+    let timeout = env.ranged("OPENAI_TIMEOUT_SECONDS", 30, 1..=600);
+    let batch_size = env.ranged("OPENAI_BATCH_SIZE", 15, 10..=20);
+    Some(crate::ai::openai::OpenAiSettings {
+        base_url,
+        api_key: SecretString::from(api_key),
+        model: env
+            .get("OPENAI_MODEL")
+            .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
+        timeout: std::time::Duration::from_secs(timeout.unsigned_abs()),
+        batch_size: usize::try_from(batch_size).unwrap_or(15),
+        max_retry_wait: std::time::Duration::from_secs(60),
+    })
 }
 
 /// `SCHEDULER`, `SYNC_MIN_INTERVAL_MINUTES`, `SYNC_CONCURRENCY`.
@@ -336,6 +382,7 @@ impl Settings {
         );
         let browser = browser_settings(&mut env);
         let sync = sync_settings(&mut env);
+        let openai = openai_settings(&mut env);
         let log_format = match env.get("LOG_FORMAT").as_deref() {
             None => {
                 if production {
@@ -376,6 +423,7 @@ impl Settings {
             tiktok_base_url,
             browser,
             sync,
+            openai,
             log_format,
         })
     }

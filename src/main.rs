@@ -7,7 +7,16 @@ use vistaflow::config::Settings;
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // Reading a saved page, or parsing a generated one, needs no configuration at all.
+    // Reading a saved page, parsing a generated one or analysing leads from a file needs no database.
+    if let Some(Command::Analyze {
+        input,
+        ai,
+        language,
+        now,
+    }) = &cli.command
+    {
+        return exit(cli::analyze(input, *ai, language, now.as_deref()).await);
+    }
     if let Some(Command::Bench {
         which: cli::Bench::ParseActivity { rows, runs },
     }) = &cli.command
@@ -30,6 +39,12 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => cli::migrate(&settings).await,
         Command::RotateSecrets => cli::rotate_secrets(&settings).await,
         Command::Extract { page, file, now } => cli::extract(page, &file, now.as_deref()),
+        Command::Analyze {
+            input,
+            ai,
+            language,
+            now,
+        } => cli::analyze(&input, ai, &language, now.as_deref()).await,
         Command::Bench { which } => bench(&settings, which).await,
         Command::CreateAdmin { email, name } => cli::create_admin(&settings, &email, name).await,
     };

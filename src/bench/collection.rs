@@ -236,6 +236,8 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         settings: Arc::new(bench_settings),
         qr_logins: crate::accounts::qr::QrLogins::default(),
         collecting: tokio::sync::Mutex::new(()),
+        analyzer: crate::ai::Configured::BuiltIn(crate::ai::builtin::BuiltIn),
+        instance: "bench".to_owned(),
     };
     let jar = demo_jar(&network, handle);
     let sealed = state.settings.secret_keys.seal(

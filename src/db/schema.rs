@@ -13,6 +13,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    analysis_runs (id) {
+        id -> Int8,
+        trigger -> Text,
+        started_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        leads_analysed -> Int4,
+        drafts_created -> Int4,
+        ai_requests -> Int4,
+        ai_prompt_tokens -> Int4,
+        ai_completion_tokens -> Int4,
+        ai_fallbacks -> Int4,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     audit_events (id) {
         id -> Int8,
         occurred_at -> Timestamptz,
@@ -59,6 +75,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        until -> Timestamptz,
+    }
+}
+
+diesel::table! {
     leads (id) {
         id -> Int8,
         workspace_id -> Int8,
@@ -78,6 +102,19 @@ diesel::table! {
         messages_count -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        lead_type -> Nullable<Text>,
+        confidence -> Nullable<Float4>,
+        score -> Int2,
+        score_explanation -> Nullable<Jsonb>,
+        intent -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        language -> Nullable<Text>,
+        reasoning -> Nullable<Text>,
+        analysed_by -> Nullable<Text>,
+        analysed_at -> Nullable<Timestamptz>,
+        analysed_interactions -> Int4,
+        scored_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -118,6 +155,21 @@ diesel::table! {
         next_sync_at -> Timestamptz,
         last_synced_at -> Nullable<Timestamptz>,
         consecutive_failures -> Int4,
+    }
+}
+
+diesel::table! {
+    suggested_messages (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        lead_id -> Int8,
+        body -> Text,
+        language -> Text,
+        source -> Text,
+        status -> Text,
+        reviewed_by -> Nullable<Int8>,
+        reviewed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -183,6 +235,10 @@ diesel::table! {
         language -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        targetable_score -> Int2,
+        hot_score -> Int2,
+        draft_score -> Int2,
+        score_half_life_days -> Int2,
     }
 }
 
@@ -199,6 +255,9 @@ diesel::joinable!(leads -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(social_accounts -> workspaces (workspace_id));
+diesel::joinable!(suggested_messages -> leads (lead_id));
+diesel::joinable!(suggested_messages -> users (reviewed_by));
+diesel::joinable!(suggested_messages -> workspaces (workspace_id));
 diesel::joinable!(suppressions -> workspaces (workspace_id));
 diesel::joinable!(sync_runs -> social_accounts (account_id));
 diesel::joinable!(sync_runs -> workspaces (workspace_id));
@@ -206,13 +265,16 @@ diesel::joinable!(web_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_secrets,
+    analysis_runs,
     audit_events,
     interactions,
     invitations,
+    job_leases,
     leads,
     login_throttles,
     memberships,
     social_accounts,
+    suggested_messages,
     suppressions,
     sync_runs,
     users,

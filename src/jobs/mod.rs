@@ -1,6 +1,7 @@
 //! The scheduler: apalis-cron workers in the `serve` process. Every minute the collection job claims the
 //! accounts that are due (once across app instances, in PostgreSQL) and syncs them, a few at once.
 
+pub mod analyze;
 pub mod sync;
 
 use std::str::FromStr as _;
@@ -16,27 +17,98 @@ use crate::db::models::SyncRun;
 use crate::db::{self, queries};
 use crate::error::AppError;
 
-/// Every minute, at second 0.
+/// Collection: every minute, at second 0.
 const COLLECT_SCHEDULE: &str = "0 * * * * *";
+/// Analysis catch-up (leads with new interactions a sync did not analyse): every ten minutes.
+const ANALYSE_SCHEDULE: &str = "30 */10 * * * *";
+/// Scores fade with time: rescored every day at 04:00 UTC.
+const RESCORE_SCHEDULE: &str = "0 0 4 * * *";
 
-/// Runs the scheduler until the process stops.
+/// Runs the scheduler's workers until the process stops.
 ///
 /// # Errors
-/// When the schedule cannot be built or the worker stops with an error.
+/// When a schedule cannot be built or a worker stops with an error.
 pub async fn run(state: web::Data<AppState>) -> anyhow::Result<()> {
-    let schedule = cron::Schedule::from_str(COLLECT_SCHEDULE)?;
-    WorkerBuilder::new("collect")
-        .backend(CronScheduler::new(schedule))
-        .data(state)
+    let collect = WorkerBuilder::new("collect")
+        .backend(CronScheduler::new(cron::Schedule::from_str(
+            COLLECT_SCHEDULE,
+        )?))
+        .data(state.clone())
         .build(collect_tick)
-        .run()
-        .await
-        .map_err(|e| anyhow!("the collection scheduler stopped: {e}"))
+        .run();
+    let analyse = WorkerBuilder::new("analyse")
+        .backend(CronScheduler::new(cron::Schedule::from_str(
+            ANALYSE_SCHEDULE,
+        )?))
+        .data(state.clone())
+        .build(analyse_tick)
+        .run();
+    let rescore = WorkerBuilder::new("rescore")
+        .backend(CronScheduler::new(cron::Schedule::from_str(
+            RESCORE_SCHEDULE,
+        )?))
+        .data(state)
+        .build(rescore_tick)
+        .run();
+    tokio::try_join!(collect, analyse, rescore)
+        .map(|_| ())
+        .map_err(|e| anyhow!("the scheduler stopped: {e}"))
 }
 
 async fn collect_tick(_tick: Tick, state: Data<web::Data<AppState>>) -> Result<(), BoxDynError> {
     run_due(&state).await;
     Ok(())
+}
+
+async fn analyse_tick(_tick: Tick, state: Data<web::Data<AppState>>) -> Result<(), BoxDynError> {
+    once(
+        &state,
+        "analyse",
+        analyze::analyse_pending(&state, None, "schedule"),
+    )
+    .await;
+    Ok(())
+}
+
+async fn rescore_tick(_tick: Tick, state: Data<web::Data<AppState>>) -> Result<(), BoxDynError> {
+    once(&state, "rescore", analyze::rescore_all(&state)).await;
+    Ok(())
+}
+
+/// Runs `job` if this instance gets its lease (one instance at a time across the app); a failure is
+/// logged and the scheduler goes on.
+async fn once<T: std::fmt::Debug>(
+    state: &AppState,
+    name: &'static str,
+    job: impl std::future::Future<Output = Result<T, AppError>>,
+) {
+    let holder = state.instance.clone();
+    let lease = {
+        let holder = holder.clone();
+        db::run(&state.pool, move |conn| {
+            Ok(queries::analysis::take_lease(conn, name, &holder, 60)?)
+        })
+        .await
+    };
+    match lease {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            tracing::warn!(job = name, ?error, "a job's lease could not be taken");
+            return;
+        }
+    }
+    match job.await {
+        Ok(done) => tracing::info!(job = name, ?done, "job done"),
+        Err(error) => tracing::warn!(job = name, ?error, "job failed"),
+    }
+    let released = db::run(&state.pool, move |conn| {
+        Ok(queries::analysis::release_lease(conn, name, &holder)?)
+    })
+    .await;
+    if let Err(error) = released {
+        tracing::warn!(job = name, ?error, "a job's lease could not be released");
+    }
 }
 
 /// One scheduler tick: closes runs abandoned by a stopped process, claims the accounts that are due

@@ -134,6 +134,12 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> 
     if let Err(error) = recorded {
         tracing::error!(account_id, ?error, "a sync's outcome could not be recorded");
     }
+    if let Ok(summary) = &outcome
+        && summary.ingested.new > 0
+        && let Err(error) = super::analyze::analyse_pending(state, Some(workspace_id), "sync").await
+    {
+        tracing::warn!(account_id, ?error, "the analysis after a sync failed");
+    }
     match outcome {
         Ok(summary) => {
             tracing::info!(

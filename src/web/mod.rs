@@ -84,6 +84,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/users", get().to(admin::users::index))
                 .route("/users/{id}/{change}", post().to(admin::users::change))
                 .route("/workspaces", get().to(admin::workspaces::index))
+                .route("/analysis", get().to(admin::analysis::index))
                 .route("/audit", get().to(admin::audit::index)),
         )
         .default_service(web::to(not_found));

@@ -19,7 +19,7 @@ use crate::tiktok_accounts::connected;
 const CREATOR: &str = "studio.nova.demo";
 
 /// A workspace with one account, made with SQL, for storage tests that need no browser.
-fn workspace_with_account(app: &TestApp) -> Source {
+pub fn workspace_with_account(app: &TestApp) -> Source {
     app.sql("INSERT INTO workspaces (name, slug) VALUES ('Studio', 'studio')");
     app.sql(
         "INSERT INTO social_accounts (workspace_id, platform, handle, status, connected_via)
@@ -32,7 +32,7 @@ fn workspace_with_account(app: &TestApp) -> Source {
     }
 }
 
-fn observed(
+pub fn observed(
     kind: Kind,
     handle: &str,
     text: Option<&str>,
@@ -49,7 +49,7 @@ fn observed(
     }
 }
 
-fn sample(read_at: chrono::DateTime<Utc>, minutes_later: i64) -> Vec<Observed> {
+pub fn sample(read_at: chrono::DateTime<Utc>, minutes_later: i64) -> Vec<Observed> {
     let at = read_at + Duration::minutes(minutes_later);
     let ago = |m: i64| format!("{}m ago", m + minutes_later);
     vec![

@@ -4,6 +4,7 @@ mod harness;
 
 mod accounts;
 mod admin;
+mod ai;
 mod browser_pool;
 mod chrome;
 mod cli;

@@ -77,6 +77,37 @@ pub struct Lead {
     pub mentions_count: i32,
     pub comment_likes_count: i32,
     pub messages_count: i32,
+    pub lead_type: Option<String>,
+    pub confidence: Option<f32>,
+    pub score: i16,
+    pub score_explanation: Option<serde_json::Value>,
+    pub intent: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub language: Option<String>,
+    pub reasoning: Option<String>,
+    pub analysed_by: Option<String>,
+    pub analysed_at: Option<DateTime<Utc>>,
+    pub analysed_interactions: i32,
+}
+
+/// What an analysis writes on a lead.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = leads, treat_none_as_null = true)]
+pub struct LeadAnalysis {
+    pub lead_type: Option<String>,
+    pub confidence: Option<f32>,
+    pub score: i16,
+    pub score_explanation: Option<serde_json::Value>,
+    pub intent: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub language: Option<String>,
+    pub reasoning: Option<String>,
+    pub analysed_by: Option<String>,
+    pub analysed_at: Option<DateTime<Utc>>,
+    pub analysed_interactions: i32,
+    pub scored_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]

@@ -11,7 +11,7 @@ pub mod user;
 pub mod workspace;
 
 pub use audit_event::{AuditEvent, NewAuditEvent};
-pub use interaction::{Interaction, Lead, NewInteraction, NewLead};
+pub use interaction::{Interaction, Lead, LeadAnalysis, NewInteraction, NewLead};
 pub use invitation::{Invitation, NewInvitation};
 pub use login_throttle::LoginThrottle;
 pub use membership::{Membership, NewMembership};

@@ -14,6 +14,12 @@ pub struct Workspace {
     pub language: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Scores from which a lead is worth contacting, and hot.
+    pub targetable_score: i16,
+    pub hot_score: i16,
+    /// The score from which a lead gets a draft message.
+    pub draft_score: i16,
+    pub score_half_life_days: i16,
 }
 
 #[derive(Debug, Insertable)]

@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::db::models::{Interaction, Lead};
 use crate::db::{self, queries};
 use crate::domain::interaction::Kind;
+use crate::domain::scoring::Explanation;
 use crate::error::AppError;
 use crate::web::extract::InWorkspace;
 use crate::web::render::{self, Chrome};
@@ -24,9 +25,32 @@ pub struct LeadPage {
     timeline: Vec<Interaction>,
     /// The person's profile on the platform.
     profile_url: String,
+    /// Why the lead has its score (none before the first analysis).
+    explanation: Option<Explanation>,
+    /// The draft waiting for review, if any.
+    draft: Option<String>,
+    /// The workspace's thresholds: (targetable, hot).
+    thresholds: (i16, i16),
 }
 
 impl LeadPage {
+    /// "hot", "targetable" or "cold", from the workspace's thresholds.
+    fn heat(&self) -> &'static str {
+        let (targetable, hot) = self.thresholds;
+        if self.lead.score >= hot {
+            "hot"
+        } else if self.lead.score >= targetable {
+            "targetable"
+        } else {
+            "cold"
+        }
+    }
+
+    /// A number as the page shows it (one decimal).
+    fn points(value: &f64) -> String {
+        format!("{value:.1}")
+    }
+
     /// Each kind with its count, the kinds they never did left out.
     fn counts(&self) -> Vec<(Kind, i32)> {
         let l = &self.lead;
@@ -52,12 +76,21 @@ pub async fn show(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
-    let (lead, timeline) = db::run(&state.pool, move |conn| {
+    let (lead, timeline, draft) = db::run(&state.pool, move |conn| {
         let lead = queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
         let timeline = queries::leads::timeline(conn, workspace_id, id, TIMELINE)?;
-        Ok((lead, timeline))
+        let draft = queries::analysis::pending_draft(conn, workspace_id, id)?;
+        Ok((lead, timeline, draft))
     })
     .await?;
+    let explanation = lead
+        .score_explanation
+        .clone()
+        .and_then(|value| serde_json::from_value(value).ok());
+    let thresholds = (
+        member.workspace.targetable_score,
+        member.workspace.hot_score,
+    );
     let profile_url = format!(
         "{}/@{}",
         state.settings.tiktok_base_url.trim_end_matches('/'),
@@ -70,6 +103,9 @@ pub async fn show(
             lead,
             timeline,
             profile_url,
+            explanation,
+            draft,
+            thresholds,
         },
     )
 }

@@ -1,5 +1,6 @@
 //! The site admins' pages (`/admin`): people, workspaces and the audit trail. Others get 404.
 
+pub mod analysis;
 pub mod audit;
 pub mod users;
 pub mod workspaces;

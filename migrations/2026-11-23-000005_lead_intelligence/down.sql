@@ -1,0 +1,24 @@
+DROP TABLE job_leases;
+DROP TABLE analysis_runs;
+DROP TABLE suggested_messages;
+ALTER TABLE workspaces
+    DROP COLUMN score_half_life_days,
+    DROP COLUMN draft_score,
+    DROP COLUMN hot_score,
+    DROP COLUMN targetable_score;
+DROP INDEX leads_score_idx;
+DROP INDEX leads_to_analyse_idx;
+ALTER TABLE leads
+    DROP COLUMN scored_at,
+    DROP COLUMN analysed_interactions,
+    DROP COLUMN analysed_at,
+    DROP COLUMN analysed_by,
+    DROP COLUMN reasoning,
+    DROP COLUMN language,
+    DROP COLUMN email,
+    DROP COLUMN phone,
+    DROP COLUMN intent,
+    DROP COLUMN score_explanation,
+    DROP COLUMN score,
+    DROP COLUMN confidence,
+    DROP COLUMN lead_type;
