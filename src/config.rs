@@ -234,7 +234,7 @@ fn openai_settings(env: &mut Reader<'_>) -> Option<crate::ai::openai::OpenAiSett
             .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
         timeout: std::time::Duration::from_secs(timeout.unsigned_abs()),
         batch_size: usize::try_from(batch_size).unwrap_or(15),
-        max_retry_wait: std::time::Duration::from_secs(60),
+        max_retry_wait: std::time::Duration::from_mins(1),
     })
 }
 

@@ -114,8 +114,10 @@ fn has_phrase(text: &str, phrase: &str) -> bool {
     })
 }
 
-fn hits(text: &str, phrases: &[&str]) -> usize {
-    phrases.iter().filter(|p| has_phrase(text, p)).count()
+/// How many of `phrases` stand in `text`, as points to weigh.
+fn hits(text: &str, phrases: &[&str]) -> f32 {
+    let count = phrases.iter().filter(|p| has_phrase(text, p)).count();
+    f32::from(u16::try_from(count).unwrap_or(u16::MAX))
 }
 
 /// The evidence for each type, in points.
@@ -173,7 +175,7 @@ impl BuiltIn {
 
         let mut evidence = Evidence::default();
         let spam = hits(&words, &SPAM);
-        evidence.add(LeadType::Spam, 3.0 * spam as f32);
+        evidence.add(LeadType::Spam, 3.0 * spam);
         if words.contains("http") || words.contains("💯💯") {
             evidence.add(LeadType::Spam, 2.0);
         }
@@ -191,14 +193,11 @@ impl BuiltIn {
         if phone.is_some() || email.is_some() {
             evidence.add(LeadType::PotentialClient, 2.0);
         }
-        evidence.add(LeadType::Artist, 2.0 * hits(&words, &ARTIST) as f32);
-        evidence.add(LeadType::Artist, 1.0 * hits(&name, &ARTIST_NAMES) as f32);
-        evidence.add(LeadType::Beatmaker, 2.0 * hits(&words, &BEATMAKER) as f32);
-        evidence.add(
-            LeadType::Beatmaker,
-            1.0 * hits(&name, &BEATMAKER_NAMES) as f32,
-        );
-        evidence.add(LeadType::EngagedFan, 1.5 * hits(&words, &FAN) as f32);
+        evidence.add(LeadType::Artist, 2.0 * hits(&words, &ARTIST));
+        evidence.add(LeadType::Artist, 1.0 * hits(&name, &ARTIST_NAMES));
+        evidence.add(LeadType::Beatmaker, 2.0 * hits(&words, &BEATMAKER));
+        evidence.add(LeadType::Beatmaker, 1.0 * hits(&name, &BEATMAKER_NAMES));
+        evidence.add(LeadType::EngagedFan, 1.5 * hits(&words, &FAN));
         if words.contains("🔥") || words.contains("😍") {
             evidence.add(LeadType::EngagedFan, 1.0);
         }

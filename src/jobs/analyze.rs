@@ -169,28 +169,8 @@ async fn workspace_batch(
         })
         .collect();
     let workspace_id = policy.workspace_id;
-    let ids: Vec<i64> = leads.iter().map(|l| l.id).collect();
     if rescore_only {
-        let explained: Vec<(i64, i16, serde_json::Value)> = ids
-            .iter()
-            .zip(&scores)
-            .map(|(id, s)| (*id, i16::from(s.score), explanation_json(s)))
-            .collect();
-        let count = explained.len();
-        db::run(&state.pool, move |conn| {
-            use diesel::Connection as _;
-            conn.transaction(|conn| {
-                for (id, score, explanation) in &explained {
-                    analysis::rescore(conn, workspace_id, *id, *score, explanation)?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
-        return Ok(Summary {
-            leads: count,
-            ..Summary::default()
-        });
+        return rescore(state, workspace_id, leads, &scores).await;
     }
     let inputs: Vec<LeadInput> = leads
         .iter()
@@ -204,12 +184,7 @@ async fn workspace_batch(
     let language = Lang::from_code(&policy.language).unwrap_or_default();
     let analysed = state.analyzer.analyze(&inputs, language).await;
     let draft_score = policy.draft_score;
-    let writes: Vec<(
-        i64,
-        bool,
-        LeadAnalysis,
-        Option<(String, &'static str, &'static str)>,
-    )> = leads
+    let writes: Vec<Write> = leads
         .iter()
         .zip(&scores)
         .zip(&analysed.analyses)
@@ -238,7 +213,11 @@ async fn workspace_batch(
                 analysed_interactions: lead.interactions_count,
                 scored_at: Some(now),
             };
-            (lead.id, wants_draft, write, draft)
+            Write {
+                lead_id: lead.id,
+                analysis: write,
+                draft,
+            }
         })
         .collect();
     let count = writes.len();
@@ -246,10 +225,11 @@ async fn workspace_batch(
         use diesel::Connection as _;
         conn.transaction(|conn| {
             let mut drafts = 0;
-            for (id, _, write, draft) in &writes {
-                analysis::record(conn, workspace_id, *id, write)?;
-                if let Some((body, language, source)) = draft
-                    && analysis::add_draft(conn, workspace_id, *id, body, language, source)?
+            for write in &writes {
+                let id = write.lead_id;
+                analysis::record(conn, workspace_id, id, &write.analysis)?;
+                if let Some((body, language, source)) = &write.draft
+                    && analysis::add_draft(conn, workspace_id, id, body, language, source)?
                 {
                     drafts += 1;
                 }
@@ -262,6 +242,42 @@ async fn workspace_batch(
         leads: count,
         drafts,
         usage: analysed.usage,
+    })
+}
+
+/// What one analysis writes: the lead's fields, and a draft (body, language, source) when it earns one.
+struct Write {
+    lead_id: i64,
+    analysis: LeadAnalysis,
+    draft: Option<(String, &'static str, &'static str)>,
+}
+
+/// Writes new scores only (the daily pass: interactions fade, nothing new to analyse).
+async fn rescore(
+    state: &AppState,
+    workspace_id: i64,
+    leads: &[&Lead],
+    scores: &[scoring::Scored],
+) -> Result<Summary, AppError> {
+    let explained: Vec<(i64, i16, serde_json::Value)> = leads
+        .iter()
+        .zip(scores)
+        .map(|(lead, s)| (lead.id, i16::from(s.score), explanation_json(s)))
+        .collect();
+    let count = explained.len();
+    db::run(&state.pool, move |conn| {
+        use diesel::Connection as _;
+        conn.transaction(|conn| {
+            for (id, score, explanation) in &explained {
+                analysis::rescore(conn, workspace_id, *id, *score, explanation)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(Summary {
+        leads: count,
+        ..Summary::default()
     })
 }
 

@@ -43,11 +43,14 @@ pub fn to_analyse(
     query.load(conn)
 }
 
+/// An interaction as analysis reads it: lead id, kind, text, time.
+pub type InteractionRow = (i64, String, Option<String>, DateTime<Utc>);
+
 /// The interactions of these leads (each row names its workspace, so no lead crosses over).
 pub fn interactions_of(
     conn: &mut PgConnection,
     leads: &[(i64, i64)],
-) -> QueryResult<Vec<(i64, String, Option<String>, DateTime<Utc>)>> {
+) -> QueryResult<Vec<InteractionRow>> {
     let workspace_ids: Vec<i64> = leads.iter().map(|(w, _)| *w).collect();
     let lead_ids: Vec<i64> = leads.iter().map(|(_, l)| *l).collect();
     interactions::table
@@ -190,13 +193,14 @@ pub fn recent_runs(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<RunLi
 /// Totals since `since`: leads analysed, AI requests, tokens (prompt + completion) and fallbacks.
 pub fn totals_since(conn: &mut PgConnection, since: DateTime<Utc>) -> QueryResult<[i64; 4]> {
     use diesel::dsl::sum;
-    let (leads, requests, prompt, completion, fallbacks): (
+    type Sums = (
         Option<i64>,
         Option<i64>,
         Option<i64>,
         Option<i64>,
         Option<i64>,
-    ) = analysis_runs::table
+    );
+    let (leads, requests, prompt, completion, fallbacks): Sums = analysis_runs::table
         .filter(analysis_runs::started_at.ge(since))
         .select((
             sum(analysis_runs::leads_analysed),

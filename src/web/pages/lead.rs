@@ -47,6 +47,10 @@ impl LeadPage {
     }
 
     /// A number as the page shows it (one decimal).
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama hands template values to methods by reference"
+    )]
     fn points(value: &f64) -> String {
         format!("{value:.1}")
     }
