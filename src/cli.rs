@@ -201,6 +201,11 @@ pub enum Bench {
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
     },
+    /// The built-in analyzer (with scoring) over many leads (no database, no network).
+    Analyze {
+        #[arg(long, default_value_t = 10_000)]
+        leads: usize,
+    },
     /// A first and a routine sync of a demo account with about this many Activity rows, in Chromium.
     Sync {
         #[arg(long, default_value_t = 1000)]

@@ -17,11 +17,14 @@ async fn main() -> std::process::ExitCode {
     {
         return exit(cli::analyze(input, *ai, language, now.as_deref()).await);
     }
-    if let Some(Command::Bench {
-        which: cli::Bench::ParseActivity { rows, runs },
-    }) = &cli.command
-    {
-        return exit(vistaflow::bench::collection::parse_activity(*rows, *runs));
+    match &cli.command {
+        Some(Command::Bench {
+            which: cli::Bench::ParseActivity { rows, runs },
+        }) => return exit(vistaflow::bench::collection::parse_activity(*rows, *runs)),
+        Some(Command::Bench {
+            which: cli::Bench::Analyze { leads },
+        }) => return exit(vistaflow::bench::analysis::builtin(*leads)),
+        _ => {}
     }
     if let Some(Command::Extract { page, file, now }) = &cli.command {
         return exit(cli::extract(*page, file, now.as_deref()));
@@ -58,6 +61,7 @@ async fn bench(settings: &Settings, which: cli::Bench) -> anyhow::Result<()> {
         cli::Bench::ParseActivity { rows, runs } => bench::collection::parse_activity(rows, runs),
         cli::Bench::Ingest { rows } => bench::collection::ingest(settings, rows).await,
         cli::Bench::Sync { rows } => bench::collection::sync(settings, rows).await,
+        cli::Bench::Analyze { leads } => bench::analysis::builtin(leads),
     }
 }
 

@@ -263,6 +263,45 @@ mod tests {
         assert!(has_phrase("une promo !", "promo"));
     }
 
+    /// The labelled set: 105 leads written for this test, 15 of each type, in English and French.
+    const LABELLED: &str = include_str!("../../tests/data/labelled_leads.jsonl");
+
+    #[test]
+    fn the_built_in_analyzer_classifies_the_labelled_set_with_its_accuracy_printed() {
+        #[derive(serde::Deserialize)]
+        struct Labelled {
+            label: LeadType,
+            lead: LeadInput,
+        }
+        let set: Vec<Labelled> = LABELLED
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a labelled lead"))
+            .collect();
+        let mut wrong = Vec::new();
+        for item in &set {
+            let found = BuiltIn.analyse(&item.lead, Lang::En).lead_type;
+            if found != item.label {
+                wrong.push(format!(
+                    "{}: {:?} read as {found:?}",
+                    item.lead.handle, item.label
+                ));
+            }
+        }
+        let count = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
+        let accuracy = 1.0 - count(wrong.len()) / count(set.len());
+        println!(
+            "built-in analyzer: {} of {} right ({:.1} %)",
+            set.len() - wrong.len(),
+            set.len(),
+            accuracy * 100.0
+        );
+        for line in &wrong {
+            println!("  {line}");
+        }
+        assert!(set.len() >= 100);
+        assert!(accuracy >= 0.85, "accuracy {accuracy:.3}: {wrong:#?}");
+    }
+
     #[test]
     fn accents_and_case_do_not_matter() {
         assert_eq!(normalise("Intéressé ÇA"), "interesse ca");

@@ -1,6 +1,7 @@
 //! `vistaflow bench ...`: measurements run against local peers only (the built-in demo network, a local
 //! chromedriver), printed for people and as one JSON line for scripts.
 
+pub mod analysis;
 pub mod collection;
 
 use std::sync::Arc;
