@@ -175,7 +175,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => app.server.await,
     };
     if let Some(scheduler) = scheduler {
+        // Cancelled and awaited here, so what it holds (pooled connections) is dropped while the
+        // runtime still runs.
         scheduler.abort();
+        let _ = scheduler.await;
     }
     browsers.shutdown();
     outcome.context("running the server")

@@ -2,7 +2,7 @@
 
 use crate::harness::{Browser, PASSWORD, TestApp};
 
-async fn site_admin(app: &TestApp) -> Browser {
+pub async fn site_admin(app: &TestApp) -> Browser {
     let admin = app.registered("Ada", "ada@example.com", "Ops").await;
     app.sql("UPDATE users SET is_admin = true WHERE email = 'ada@example.com'");
     admin
@@ -22,6 +22,7 @@ async fn every_admin_url_is_404_for_a_person_who_is_not_a_site_admin() {
         "/admin/users",
         "/admin/users?q=nina",
         "/admin/workspaces",
+        "/admin/analysis",
         "/admin/audit",
     ] {
         let page = nina.get(url).await;

@@ -342,4 +342,11 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
         app.number("SELECT sum(ai_requests) FROM analysis_runs WHERE finished_at IS NOT NULL"),
         2
     );
+    let admin = crate::admin::site_admin(&app).await;
+    let page = admin.get("/admin/analysis").await;
+    assert_eq!(
+        page.texts("#ai-totals tbody tr:first-child td"),
+        ["4", "2", "280", "0"],
+        "leads, requests, tokens and fallbacks of the last day"
+    );
 }

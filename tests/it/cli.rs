@@ -203,3 +203,83 @@ fn rotate_secrets_reseals_everything_under_the_new_key_so_the_old_one_can_go() {
         b"sessionid=abc"
     );
 }
+
+#[test]
+fn analyze_prints_one_json_line_per_lead_with_every_field_and_needs_no_database() {
+    let dir = std::env::temp_dir().join(format!("vf-analyze-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("leads.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"handle": "mehdi.off", "display_name": "Mehdi", "platform": "tiktok", "interactions": [{"kind": "comment", "text": "c'est combien l'instru ? appelle moi 06 44 55 66 77", "occurred_at": "2026-11-20T10:00:00Z"}, {"kind": "follow", "occurred_at": "2026-11-20T10:01:00Z"}]}"#,
+            "\n",
+            r#"{"handle": "quiet.one", "interactions": [{"kind": "like", "occurred_at": "2026-11-01T10:00:00Z"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+
+    let output = Command::new(BINARY)
+        .args(["analyze", "--input"])
+        .arg(&input)
+        .args(["--now", "2026-11-20T12:00:00Z"])
+        .env_clear()
+        .output()
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let mehdi = &lines[0];
+    assert_eq!(mehdi["handle"], "mehdi.off");
+    assert_eq!(mehdi["type"], "potential_client");
+    assert_eq!(mehdi["phone"], "+33644556677");
+    assert_eq!(mehdi["intent"], "asking_price");
+    assert_eq!(mehdi["language"], "fr");
+    assert_eq!(mehdi["email"], serde_json::Value::Null);
+    assert_eq!(
+        mehdi["score"], 25,
+        "comment 5 + follow 10 + the comment-and-follow bonus 10"
+    );
+    assert!(mehdi["draft"].as_str().unwrap().contains("Mehdi"));
+    assert!(mehdi["explanation"]["contributions"].is_array());
+    assert!((0.0..=1.0).contains(&mehdi["confidence"].as_f64().unwrap()));
+    assert_eq!(lines[1]["type"], "passive_observer");
+    assert_eq!(
+        lines[1]["language"], "en",
+        "nothing written: the --language default"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn analyze_names_the_line_that_is_not_a_lead() {
+    let dir = std::env::temp_dir().join(format!("vf-analyze-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("leads.jsonl");
+    std::fs::write(
+        &input,
+        "{\"handle\": \"a\", \"interactions\": []}\n{\"oops\": 1}\n",
+    )
+    .unwrap();
+
+    let output = Command::new(BINARY)
+        .args(["analyze", "--input"])
+        .arg(&input)
+        .env_clear()
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 2 is not a lead"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

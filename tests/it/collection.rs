@@ -431,6 +431,14 @@ async fn a_synced_lead_has_a_page_with_its_timeline_that_other_workspaces_cannot
 
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(
+        page.text("#lead-score"),
+        app.number(&format!("SELECT score FROM leads WHERE id = {lead}"))
+            .to_string(),
+        "the sync's analysis scored the lead"
+    );
+    assert!(page.has("#lead-type"));
+    assert!(page.has("#score-explanation tbody tr"));
+    assert_eq!(
         i64::try_from(page.texts("#timeline li").len()).unwrap(),
         count
     );
