@@ -27,6 +27,71 @@ use serde::{Deserialize, Serialize};
 
 use super::interaction::Kind;
 
+/// A workspace's score thresholds and half-life, as its settings form gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    /// From this score a lead is worth contacting.
+    pub targetable: u8,
+    /// From this score a lead is hot.
+    pub hot: u8,
+    /// From this score a lead gets a draft message.
+    pub draft: u8,
+    pub half_life_days: u16,
+}
+
+impl Thresholds {
+    /// Reads the four fields; each refusal names its field and the message key.
+    ///
+    /// # Errors
+    /// Every field that is not a whole number in its range, and a hot threshold under the targetable one.
+    pub fn parse(
+        targetable: &str,
+        hot: &str,
+        draft: &str,
+        half_life_days: &str,
+    ) -> Result<Self, Vec<(&'static str, &'static str)>> {
+        let mut refused = Vec::new();
+        let mut score = |field: &'static str, text: &str| {
+            let value = text.trim().parse::<u8>().ok().filter(|v| *v <= 100);
+            if value.is_none() {
+                refused.push((field, "errors.score_range"));
+            }
+            value
+        };
+        let (targetable, hot, draft) = (
+            score("targetable_score", targetable),
+            score("hot_score", hot),
+            score("draft_score", draft),
+        );
+        let half_life = half_life_days
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|d| (1..=365).contains(d));
+        if half_life.is_none() {
+            refused.push(("score_half_life_days", "errors.half_life_range"));
+        }
+        if let (Some(t), Some(h)) = (targetable, hot)
+            && h < t
+        {
+            refused.push(("hot_score", "errors.hot_below_targetable"));
+        }
+        match (targetable, hot, draft, half_life) {
+            (Some(targetable), Some(hot), Some(draft), Some(half_life_days))
+                if refused.is_empty() =>
+            {
+                Ok(Self {
+                    targetable,
+                    hot,
+                    draft,
+                    half_life_days,
+                })
+            }
+            _ => Err(refused),
+        }
+    }
+}
+
 /// How scores are computed in a workspace.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoringPolicy {
@@ -252,6 +317,33 @@ impl Decay {
         )]
         let age_days = age_ms as f64 / 1000.0 / SECONDS_PER_DAY;
         0.5_f64.powf(age_days / half_life_days)
+    }
+}
+
+#[cfg(test)]
+mod threshold_tests {
+    use super::Thresholds;
+
+    #[test]
+    fn thresholds_are_read_in_range_and_hot_is_not_under_targetable() {
+        assert_eq!(
+            Thresholds::parse("15", "70", "50", "14"),
+            Ok(Thresholds {
+                targetable: 15,
+                hot: 70,
+                draft: 50,
+                half_life_days: 14
+            })
+        );
+        assert_eq!(
+            Thresholds::parse("80", "70", "101", "0"),
+            Err(vec![
+                ("draft_score", "errors.score_range"),
+                ("score_half_life_days", "errors.half_life_range"),
+                ("hot_score", "errors.hot_below_targetable"),
+            ])
+        );
+        assert!(Thresholds::parse("x", "70", "50", "14").is_err());
     }
 }
 

@@ -252,3 +252,65 @@ async fn garbage_in_paths_and_query_strings_gets_a_page_not_a_500() {
     assert_eq!(bad_slug.status, 404);
     assert_eq!(bad_language.status, 422);
 }
+
+#[tokio::test]
+async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explained() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let settings = nina.get("/w/studio-nova/settings").await;
+    assert_eq!(
+        settings.attr("#f-targetable_score", "value").as_deref(),
+        Some("15")
+    );
+    assert_eq!(
+        settings.attr("#f-hot_score", "value").as_deref(),
+        Some("70")
+    );
+
+    let refused = nina
+        .post(
+            "/w/studio-nova/settings",
+            &[
+                ("name", "Studio Nova"),
+                ("language", "fr"),
+                ("targetable_score", "60"),
+                ("hot_score", "40"),
+                ("draft_score", "150"),
+                ("score_half_life_days", "0"),
+            ],
+        )
+        .await;
+    let saved = nina
+        .post(
+            "/w/studio-nova/settings",
+            &[
+                ("name", "Studio Nova"),
+                ("language", "fr"),
+                ("targetable_score", "20"),
+                ("hot_score", "80"),
+                ("draft_score", "40"),
+                ("score_half_life_days", "30"),
+            ],
+        )
+        .await;
+
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.text("#f-hot_score-error"),
+        "The hot score cannot be under the score for worth contacting."
+    );
+    assert_eq!(
+        refused.text("#f-draft_score-error"),
+        "Enter a whole number from 0 to 100."
+    );
+    assert!(refused.has("#f-score_half_life_days-error"));
+    assert_eq!(saved.path(), "/w/studio-nova/settings");
+    assert_eq!(
+        app.number(
+            "SELECT targetable_score * 1000000 + hot_score * 10000 + draft_score * 100 + score_half_life_days FROM workspaces"
+        ),
+        20_804_030
+    );
+}

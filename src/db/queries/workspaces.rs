@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::models::{Membership, NewMembership, NewWorkspace, Workspace};
 use crate::db::schema::{memberships, workspaces};
+use crate::domain::scoring::Thresholds;
 use crate::domain::{Role, Slug, WorkspaceName};
 use crate::i18n::Lang;
 
@@ -96,11 +97,17 @@ pub fn update_settings(
     workspace_id: i64,
     name: &WorkspaceName,
     language: Lang,
+    thresholds: Thresholds,
 ) -> QueryResult<usize> {
     diesel::update(workspaces::table.find(workspace_id))
         .set((
             workspaces::name.eq(name.as_str()),
             workspaces::language.eq(language.code()),
+            workspaces::targetable_score.eq(i16::from(thresholds.targetable)),
+            workspaces::hot_score.eq(i16::from(thresholds.hot)),
+            workspaces::draft_score.eq(i16::from(thresholds.draft)),
+            workspaces::score_half_life_days
+                .eq(i16::try_from(thresholds.half_life_days).unwrap_or(i16::MAX)),
             workspaces::updated_at.eq(Utc::now()),
         ))
         .execute(conn)

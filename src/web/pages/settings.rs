@@ -1,4 +1,5 @@
-//! A workspace's settings: its name and the language of generated messages; leaving the workspace.
+//! A workspace's settings: its name, the language of generated messages, the lead score thresholds and
+//! half-life; leaving the workspace.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -11,6 +12,7 @@ use crate::db::models::NewAuditEvent;
 use crate::db::{self, queries};
 use crate::domain::WorkspaceName;
 use crate::domain::role::check_leave;
+use crate::domain::scoring::Thresholds;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::extract::{Htmx, InWorkspace};
@@ -21,6 +23,10 @@ use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 pub struct SettingsForm {
     pub name: String,
     pub language: String,
+    pub targetable_score: String,
+    pub hot_score: String,
+    pub draft_score: String,
+    pub score_half_life_days: String,
 }
 
 #[derive(Template)]
@@ -34,9 +40,14 @@ pub struct SettingsPage {
 
 /// `GET /w/{slug}/settings`
 pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
+    let ws = &member.workspace;
     let form = SettingsForm {
-        name: member.workspace.name.clone(),
-        language: member.workspace.language.clone(),
+        name: ws.name.clone(),
+        language: ws.language.clone(),
+        targetable_score: ws.targetable_score.to_string(),
+        hot_score: ws.hot_score.to_string(),
+        draft_score: ws.draft_score.to_string(),
+        score_half_life_days: ws.score_half_life_days.to_string(),
     };
     render::html(
         StatusCode::OK,
@@ -72,7 +83,21 @@ pub async fn update(
     if language.is_none() {
         errors.add("language", "errors.language_invalid");
     }
-    let (Some(name), Some(language)) = (name, language) else {
+    let thresholds = match Thresholds::parse(
+        &form.targetable_score,
+        &form.hot_score,
+        &form.draft_score,
+        &form.score_half_life_days,
+    ) {
+        Ok(thresholds) => Some(thresholds),
+        Err(refused) => {
+            for (field, key) in refused {
+                errors.add(field, key);
+            }
+            None
+        }
+    };
+    let (Some(name), Some(language), Some(thresholds)) = (name, language, thresholds) else {
         return render::invalid(&SettingsPage {
             ctx: chrome,
             form,
@@ -81,7 +106,7 @@ pub async fn update(
         });
     };
     db::run(&state.pool, move |conn| {
-        queries::workspaces::update_settings(conn, workspace.id, &name, language)?;
+        queries::workspaces::update_settings(conn, workspace.id, &name, language, thresholds)?;
         let event = NewAuditEvent::new(
             "workspace.updated",
             Some(user.id),
@@ -90,9 +115,11 @@ pub async fn update(
         );
         Ok(queries::audit::record(
             conn,
-            &event.with_details(
-                serde_json::json!({ "name": name.as_str(), "language": language.code() }),
-            ),
+            &event.with_details(serde_json::json!({
+                "name": name.as_str(), "language": language.code(),
+                "targetable_score": thresholds.targetable, "hot_score": thresholds.hot,
+                "draft_score": thresholds.draft, "score_half_life_days": thresholds.half_life_days,
+            })),
         )?)
     })
     .await?;
