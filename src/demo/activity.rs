@@ -65,7 +65,7 @@ const STYLE: [&str; 8] = [
 ];
 const NICKNAMES: [&str; 6] = ["🎧", "🔥🔥", "", "✨ {Name} ✨", "{Name}", "{Name} 🎤"];
 
-const CLIENT: [&str; 10] = [
+pub const CLIENT: [&str; 10] = [
     "how much for a beat like this?",
     "c'est combien la prod ? appelle moi au 06 12 34 56 78",
     "price for an exclusive? my number is +33 6 45 78 12 90",
@@ -77,45 +77,45 @@ const CLIENT: [&str; 10] = [
     "tu vends tes prods ? contacte moi 0033698765432",
     "je prends ! c'est quoi le prix ?",
 ];
-const BEATMAKER: [&str; 5] = [
+pub const BEATMAKER: [&str; 5] = [
     "nice bounce, what DAW?",
     "collab ? je fais des prods trap",
     "beatmaker here, let's cook 🍳",
     "les 808 sont propres",
     "send me the stems, collab?",
 ];
-const ARTIST: [&str; 5] = [
+pub const ARTIST: [&str; 5] = [
     "I need this for my next single",
     "je pose dessus direct 🎤",
     "can I get the instrumental?",
     "j'ai un texte parfait pour ça",
     "this would go crazy with my verse",
 ];
-const CURIOUS: [&str; 4] = [
+pub const CURIOUS: [&str; 4] = [
     "what's the sample?",
     "c'est quoi le logiciel ?",
     "how long did this take?",
     "tu utilises quel clavier ?",
 ];
-const FAN: [&str; 5] = [
+pub const FAN: [&str; 5] = [
     "🔥🔥🔥",
     "trop lourd",
     "fire beat bro",
     "encore !!",
     "la vibe 😍",
 ];
-const SPAM: [&str; 3] = [
+pub const SPAM: [&str; 3] = [
     "Follow me for free followers 💯💯",
     "Gagne 500€ par jour ➡️ lien en bio",
     "promo sur mon profil, check it!!!",
 ];
-const MESSAGES_CLIENT: [&str; 4] = [
+pub const MESSAGES_CLIENT: [&str; 4] = [
     "Hello, I saw your video. How much for an exclusive beat?",
     "Salut ! Je cherche une prod pour mon projet, tu peux m'appeler au 07 11 22 33 44 ?",
     "Hi, I want to buy the beat from your last video. Email: {handle}.music@gmail.com",
     "Bonjour, c'est quoi tes tarifs pour un beat sur mesure ?",
 ];
-const MESSAGES_ARTIST: [&str; 2] = [
+pub const MESSAGES_ARTIST: [&str; 2] = [
     "Yo, I'd love to work together on my EP",
     "Salut, on peut faire un son ensemble ?",
 ];

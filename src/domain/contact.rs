@@ -874,64 +874,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The demo network's phrases (copied from src/demo/activity.rs, where they are private), with its
-    /// `{handle}` placeholder filled the way the demo builds handles.
-    const HANDLE: &str = "nina.beats3";
+    use crate::demo::activity::{
+        ARTIST, BEATMAKER, CLIENT, CURIOUS, FAN, MESSAGES_ARTIST, MESSAGES_CLIENT, SPAM,
+    };
 
-    const CLIENT: [&str; 10] = [
-        "how much for a beat like this?",
-        "c'est combien la prod ? appelle moi au 06 12 34 56 78",
-        "price for an exclusive? my number is +33 6 45 78 12 90",
-        "dm me the price, {handle}@gmail.com",
-        "je veux acheter l'instru, écris moi : {handle} arobase gmail point com",
-        "ready to buy, what's your paypal? call +1 (415) 555-0100",
-        "combien pour un beat exclusif ? 06.98.76.54.32",
-        "interested in a custom beat, email {handle} at outlook dot com",
-        "tu vends tes prods ? contacte moi 0033698765432",
-        "je prends ! c'est quoi le prix ?",
-    ];
-    const BEATMAKER: [&str; 5] = [
-        "nice bounce, what DAW?",
-        "collab ? je fais des prods trap",
-        "beatmaker here, let's cook 🍳",
-        "les 808 sont propres",
-        "send me the stems, collab?",
-    ];
-    const ARTIST: [&str; 5] = [
-        "I need this for my next single",
-        "je pose dessus direct 🎤",
-        "can I get the instrumental?",
-        "j'ai un texte parfait pour ça",
-        "this would go crazy with my verse",
-    ];
-    const CURIOUS: [&str; 4] = [
-        "what's the sample?",
-        "c'est quoi le logiciel ?",
-        "how long did this take?",
-        "tu utilises quel clavier ?",
-    ];
-    const FAN: [&str; 5] = [
-        "🔥🔥🔥",
-        "trop lourd",
-        "fire beat bro",
-        "encore !!",
-        "la vibe 😍",
-    ];
-    const SPAM: [&str; 3] = [
-        "Follow me for free followers 💯💯",
-        "Gagne 500€ par jour ➡️ lien en bio",
-        "promo sur mon profil, check it!!!",
-    ];
-    const MESSAGES_CLIENT: [&str; 4] = [
-        "Hello, I saw your video. How much for an exclusive beat?",
-        "Salut ! Je cherche une prod pour mon projet, tu peux m'appeler au 07 11 22 33 44 ?",
-        "Hi, I want to buy the beat from your last video. Email: {handle}.music@gmail.com",
-        "Bonjour, c'est quoi tes tarifs pour un beat sur mesure ?",
-    ];
-    const MESSAGES_ARTIST: [&str; 2] = [
-        "Yo, I'd love to work together on my EP",
-        "Salut, on peut faire un son ensemble ?",
-    ];
+    /// The demo network's `{handle}` placeholder, filled the way the demo builds handles.
+    const HANDLE: &str = "nina.beats3";
 
     fn demo(line: &str) -> String {
         line.replace("{handle}", HANDLE)
