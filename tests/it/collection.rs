@@ -457,3 +457,40 @@ async fn a_synced_lead_has_a_page_with_its_timeline_that_other_workspaces_cannot
     let own = omar.get(&format!("/w/other-studio/leads/{lead}")).await;
     assert_eq!(own.status, 404, "a lead of another workspace is not found");
 }
+
+#[tokio::test]
+async fn a_scheduler_tick_syncs_the_due_accounts_and_schedules_the_next_sync() {
+    let app = TestApp::spawn_with_demo();
+    network(&app).pause_audience(Some(Utc::now()));
+    let (_nina, account_id) = connected(&app).await;
+    app.sql("UPDATE social_accounts SET next_sync_at = now() - interval '1 minute'");
+
+    let ran = jobs::run_due(&app.state).await;
+
+    assert_eq!(ran, 1);
+    assert_eq!(
+        app.number(
+            "SELECT count(*) FROM sync_runs WHERE trigger = 'schedule' AND status = 'succeeded'"
+        ),
+        1
+    );
+    assert!(app.number("SELECT count(*) FROM interactions") > 0);
+    assert_eq!(
+        app.number(&format!(
+            "SELECT count(*) FROM social_accounts WHERE id = {account_id} \
+             AND next_sync_at BETWEEN now() + interval '2 minutes' AND now() + interval '4 minutes' \
+             AND last_synced_at IS NOT NULL AND consecutive_failures = 0"
+        )),
+        1,
+        "the next sync comes after the 3-minute interval, give or take a fifth"
+    );
+    assert!(
+        app.number("SELECT count(*) FROM leads WHERE analysed_at IS NOT NULL") > 0,
+        "the sync's new interactions were analysed"
+    );
+    assert_eq!(
+        jobs::run_due(&app.state).await,
+        0,
+        "nothing is due any more"
+    );
+}
