@@ -47,6 +47,12 @@ ensure_browser() {
   apt_install "${missing[@]}"
 }
 
+# An SMTP sink for the mail tests: Debian's python3-aiosmtpd, run by the system's /usr/bin/python3 (a
+# python3 earlier on PATH, such as pyenv's, does not see Debian's packages).
+ensure_mail_sink() {
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || apt_install python3-aiosmtpd
+}
+
 # The newest PostgreSQL server binaries installed from the OS packages.
 pg_bin_dir() {
   local dir

@@ -10,7 +10,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{self, DefaultHeaders, ErrorHandlers, Logger};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
-use secrecy::ExposeSecret as _;
+use secrecy::ExposeSecret;
 
 use crate::accounts::qr::QrLogins;
 use crate::config::Settings;
@@ -33,6 +33,7 @@ pub struct AppState {
     pub analyzer: crate::ai::Configured,
     /// This process's name as a holder of job leases.
     pub instance: String,
+    pub mailer: crate::mail::Mailer,
 }
 
 /// The content security policy: everything from this origin, nothing inline.
@@ -63,6 +64,15 @@ impl Application {
         let session_key = Key::try_from(settings.session_key.expose_secret())
             .context("VISTAFLOW_SESSION_KEY must hold at least 64 bytes")?;
         let analyzer = crate::ai::Configured::from_settings(settings.openai.as_ref())?;
+        let mailer = crate::mail::Mailer::new(
+            settings
+                .mail
+                .smtp_url
+                .as_ref()
+                .map(ExposeSecret::expose_secret),
+            &settings.mail.from,
+            &settings.mail.dir,
+        )?;
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
@@ -71,6 +81,7 @@ impl Application {
             collecting: tokio::sync::Mutex::new(()),
             analyzer,
             instance: uuid::Uuid::new_v4().to_string(),
+            mailer,
         });
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Self {

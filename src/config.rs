@@ -54,7 +54,18 @@ pub struct Settings {
     /// An OpenAI-compatible endpoint for lead analysis (`OPENAI_API_KEY` set); the built-in analyzer
     /// otherwise.
     pub openai: Option<crate::ai::openai::OpenAiSettings>,
+    pub mail: MailSettings,
     pub log_format: LogFormat,
+}
+
+/// Where mail goes.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:port` or `smtps://...`; none in development writes `.eml` files instead.
+    pub smtp_url: Option<SecretString>,
+    pub from: String,
+    /// Where development mail is written.
+    pub dir: std::path::PathBuf,
 }
 
 /// How collection is scheduled.
@@ -192,6 +203,39 @@ fn browser_settings(env: &mut Reader<'_>) -> BrowserSettings {
         max_sessions: usize::try_from(env.ranged("BROWSER_SESSIONS", 2, 1..=32)).unwrap_or(2),
         step_timeout: std::time::Duration::from_secs(20),
         session_timeout: std::time::Duration::from_secs(90),
+    }
+}
+
+/// `SMTP_URL` (required in production), `MAIL_FROM`, `MAIL_DIR`.
+fn mail_settings(env: &mut Reader<'_>, production: bool) -> MailSettings {
+    let smtp_url = env.get("SMTP_URL").filter(|u| !u.trim().is_empty());
+    match smtp_url.as_deref().map(url::Url::parse) {
+        Some(Ok(url)) if matches!(url.scheme(), "smtp" | "smtps") && url.host().is_some() => {}
+        Some(_) => env.problems.push(
+            "SMTP_URL is malformed: expected smtp://user:password@host:port or smtps://...".into(),
+        ),
+        None if production => env.problems.push(
+            "SMTP_URL is required in production: smtp://user:password@host:port or smtps://..."
+                .into(),
+        ),
+        None => {}
+    }
+    let from = env
+        .get("MAIL_FROM")
+        .unwrap_or_else(|| "VistaFlow <noreply@localhost>".to_owned());
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        env.problems.push(
+            "MAIL_FROM is malformed: expected an address such as VistaFlow <noreply@example.com>"
+                .into(),
+        );
+    }
+    MailSettings {
+        smtp_url: smtp_url.map(SecretString::from),
+        from,
+        dir: env.get("MAIL_DIR").map_or_else(
+            || std::path::PathBuf::from("var/mail"),
+            std::path::PathBuf::from,
+        ),
     }
 }
 
@@ -383,6 +427,7 @@ impl Settings {
         let browser = browser_settings(&mut env);
         let sync = sync_settings(&mut env);
         let openai = openai_settings(&mut env);
+        let mail = mail_settings(&mut env, production);
         let log_format = match env.get("LOG_FORMAT").as_deref() {
             None => {
                 if production {
@@ -424,6 +469,7 @@ impl Settings {
             browser,
             sync,
             openai,
+            mail,
             log_format,
         })
     }

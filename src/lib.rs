@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod mail;
 pub mod platforms;
 pub mod scrape;
 pub mod telemetry;

@@ -16,6 +16,7 @@ use crate::domain::account::{AccountStatus, Handle, Platform};
 use crate::domain::cookies::{self, CookieImportError, CookieJar};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::mail;
 use crate::platforms::tiktok::{self, SessionState};
 
 /// Why a session was not connected; each says what to do next.
@@ -309,6 +310,7 @@ pub async fn replace_session(
             )?;
             let check = AccountCheck::new(AccountStatus::Active, None, Some(Utc::now()));
             queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
+            mail::alerts::account_reconnected(conn, workspace_id, account_id)?;
             queries::accounts::set_session_expiry(
                 conn,
                 workspace_id,
@@ -403,15 +405,31 @@ pub async fn check_now(
         },
     };
     let check = AccountCheck::new(status, reason, Some(Utc::now()));
+    let public_url = state.settings.public_url.clone();
     db::run(&state.pool, move |conn| {
-        Ok(queries::accounts::record_check(
-            conn,
-            workspace_id,
-            account_id,
-            &check,
-        )?)
+        conn.transaction(|conn| {
+            queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
+            if status == AccountStatus::Expired {
+                mail::alerts::account_expired(
+                    conn,
+                    workspace_id,
+                    account_id,
+                    &public_url,
+                    Utc::now(),
+                )?;
+            }
+            Ok(())
+        })
     })
     .await?;
+    if status == AccountStatus::Expired
+        && let Err(error) = mail::deliver_due(&state.pool, &state.mailer, 20).await
+    {
+        tracing::warn!(
+            ?error,
+            "queued mail could not be delivered now; the mail job retries"
+        );
+    }
     Ok(status)
 }
 

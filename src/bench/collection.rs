@@ -238,6 +238,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         collecting: tokio::sync::Mutex::new(()),
         analyzer: crate::ai::Configured::BuiltIn(crate::ai::builtin::BuiltIn),
         instance: "bench".to_owned(),
+        mailer: crate::mail::Mailer::new(None, &settings.mail.from, &settings.mail.dir)?,
     };
     let jar = demo_jar(&network, handle);
     let sealed = state.settings.secret_keys.seal(

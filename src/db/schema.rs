@@ -83,6 +83,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_runs (id) {
+        id -> Int8,
+        job -> Text,
+        instance -> Text,
+        started_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        status -> Text,
+        summary -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     leads (id) {
         id -> Int8,
         workspace_id -> Int8,
@@ -138,6 +151,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    sent_emails (id) {
+        id -> Int8,
+        workspace_id -> Nullable<Int8>,
+        recipient -> Text,
+        kind -> Text,
+        language -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     social_accounts (id) {
         id -> Int8,
         workspace_id -> Int8,
@@ -155,6 +187,8 @@ diesel::table! {
         next_sync_at -> Timestamptz,
         last_synced_at -> Nullable<Timestamptz>,
         consecutive_failures -> Int4,
+        expiry_alerted_at -> Nullable<Timestamptz>,
+        expiry_reminded_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -254,6 +288,7 @@ diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(leads -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(sent_emails -> workspaces (workspace_id));
 diesel::joinable!(social_accounts -> workspaces (workspace_id));
 diesel::joinable!(suggested_messages -> leads (lead_id));
 diesel::joinable!(suggested_messages -> users (reviewed_by));
@@ -270,9 +305,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     interactions,
     invitations,
     job_leases,
+    job_runs,
     leads,
     login_throttles,
     memberships,
+    sent_emails,
     social_accounts,
     suggested_messages,
     suppressions,

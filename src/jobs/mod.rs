@@ -1,5 +1,6 @@
-//! The scheduler: apalis-cron workers in the `serve` process. Every minute the collection job claims the
-//! accounts that are due (once across app instances, in PostgreSQL) and syncs them, a few at once.
+//! The scheduler: apalis-cron workers in the `serve` process, one per job of `JOBS` (the one list of
+//! scheduled jobs). Every run is recorded; a job runs once across app instances (collection by claiming
+//! accounts, the others by a lease); a failing job is recorded and never stops the others.
 
 pub mod analyze;
 pub mod sync;
@@ -17,97 +18,167 @@ use crate::db::models::SyncRun;
 use crate::db::{self, queries};
 use crate::error::AppError;
 
-/// Collection: every minute, at second 0.
-const COLLECT_SCHEDULE: &str = "0 * * * * *";
-/// Analysis catch-up (leads with new interactions a sync did not analyse): every ten minutes.
-const ANALYSE_SCHEDULE: &str = "30 */10 * * * *";
-/// Scores fade with time: rescored every day at 04:00 UTC.
-const RESCORE_SCHEDULE: &str = "0 0 4 * * *";
+/// A scheduled job: its name, its cron schedule (seconds first) and what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    pub name: &'static str,
+    pub schedule: &'static str,
+    pub about: &'static str,
+}
 
-/// Runs the scheduler's workers until the process stops.
+/// Every scheduled job, in one place. Each run is recorded in `job_runs`; all but collection run on
+/// one instance at a time (a lease in `job_leases`); collection runs on every instance and claims
+/// accounts one by one instead. A failing job is recorded and the others go on.
+pub const JOBS: [Job; 6] = [
+    Job {
+        name: "collect",
+        schedule: "0 * * * * *",
+        about: "syncs the accounts that are due",
+    },
+    Job {
+        name: "analyse",
+        schedule: "30 */10 * * * *",
+        about: "analyses leads with new interactions a sync did not analyse",
+    },
+    Job {
+        name: "rescore",
+        schedule: "0 0 4 * * *",
+        about: "scores every lead again (interactions fade)",
+    },
+    Job {
+        name: "mail",
+        schedule: "15 * * * * *",
+        about: "delivers queued mail and retries temporary failures",
+    },
+    Job {
+        name: "expiry-reminders",
+        schedule: "45 */15 * * * *",
+        about: "reminds owners of accounts still expired a day after the alert",
+    },
+    Job {
+        name: "cleanup",
+        schedule: "0 30 3 * * *",
+        about: "deletes run records older than 30 days and mail older than 90",
+    },
+];
+
+/// The job named `name`.
+#[must_use]
+pub fn job(name: &str) -> Option<&'static Job> {
+    JOBS.iter().find(|j| j.name == name)
+}
+
+/// When `job` runs next after `now`.
+#[must_use]
+pub fn next_run(job: &Job, now: chrono::DateTime<Utc>) -> Option<chrono::DateTime<Utc>> {
+    cron::Schedule::from_str(job.schedule)
+        .ok()?
+        .after(&now)
+        .next()
+}
+
+/// Runs the scheduler's workers, one per job, until the process stops.
 ///
 /// # Errors
 /// When a schedule cannot be built or a worker stops with an error.
 pub async fn run(state: web::Data<AppState>) -> anyhow::Result<()> {
-    let collect = WorkerBuilder::new("collect")
-        .backend(CronScheduler::new(cron::Schedule::from_str(
-            COLLECT_SCHEDULE,
-        )?))
-        .data(state.clone())
-        .build(collect_tick)
-        .run();
-    let analyse = WorkerBuilder::new("analyse")
-        .backend(CronScheduler::new(cron::Schedule::from_str(
-            ANALYSE_SCHEDULE,
-        )?))
-        .data(state.clone())
-        .build(analyse_tick)
-        .run();
-    let rescore = WorkerBuilder::new("rescore")
-        .backend(CronScheduler::new(cron::Schedule::from_str(
-            RESCORE_SCHEDULE,
-        )?))
-        .data(state)
-        .build(rescore_tick)
-        .run();
-    tokio::try_join!(collect, analyse, rescore)
+    let mut workers = Vec::new();
+    for job in &JOBS {
+        workers.push(
+            WorkerBuilder::new(job.name)
+                .backend(CronScheduler::new(cron::Schedule::from_str(job.schedule)?))
+                .data(state.clone())
+                .data(job)
+                .build(tick)
+                .run(),
+        );
+    }
+    futures_util::future::try_join_all(workers)
+        .await
         .map(|_| ())
         .map_err(|e| anyhow!("the scheduler stopped: {e}"))
 }
 
-async fn collect_tick(_tick: Tick, state: Data<web::Data<AppState>>) -> Result<(), BoxDynError> {
-    run_due(&state).await;
+async fn tick(
+    _tick: Tick,
+    state: Data<web::Data<AppState>>,
+    job: Data<&'static Job>,
+) -> Result<(), BoxDynError> {
+    run_recorded(&state, &job).await;
     Ok(())
 }
 
-async fn analyse_tick(_tick: Tick, state: Data<web::Data<AppState>>) -> Result<(), BoxDynError> {
-    once(
-        &state,
-        "analyse",
-        analyze::analyse_pending(&state, None, "schedule"),
-    )
-    .await;
-    Ok(())
-}
-
-async fn rescore_tick(_tick: Tick, state: Data<web::Data<AppState>>) -> Result<(), BoxDynError> {
-    once(&state, "rescore", analyze::rescore_all(&state)).await;
-    Ok(())
-}
-
-/// Runs `job` if this instance gets its lease (one instance at a time across the app); a failure is
-/// logged and the scheduler goes on.
-async fn once<T: std::fmt::Debug>(
-    state: &AppState,
-    name: &'static str,
-    job: impl std::future::Future<Output = Result<T, AppError>>,
-) {
-    let holder = state.instance.clone();
-    let lease = {
-        let holder = holder.clone();
-        db::run(&state.pool, move |conn| {
-            Ok(queries::analysis::take_lease(conn, name, &holder, 60)?)
-        })
-        .await
-    };
-    match lease {
-        Ok(true) => {}
-        Ok(false) => return,
-        Err(error) => {
-            tracing::warn!(job = name, ?error, "a job's lease could not be taken");
-            return;
+/// Runs `job` now (its lease permitting) and records the run; answers the run's id when it ran.
+pub async fn run_recorded(state: &AppState, job: &Job) -> Option<i64> {
+    let (name, holder) = (job.name, state.instance.clone());
+    let started = db::run(&state.pool, move |conn| {
+        if name != "collect" && !queries::analysis::take_lease(conn, name, &holder, 60)? {
+            return Ok(None);
         }
-    }
-    match job.await {
-        Ok(done) => tracing::info!(job = name, ?done, "job done"),
-        Err(error) => tracing::warn!(job = name, ?error, "job failed"),
-    }
-    let released = db::run(&state.pool, move |conn| {
-        Ok(queries::analysis::release_lease(conn, name, &holder)?)
+        Ok(Some(queries::jobs::start(conn, name, &holder)?))
     })
     .await;
-    if let Err(error) = released {
-        tracing::warn!(job = name, ?error, "a job's lease could not be released");
+    let run_id = match started {
+        Ok(Some(id)) => id,
+        Ok(None) => return None,
+        Err(error) => {
+            tracing::warn!(job = name, ?error, "a job could not start");
+            return None;
+        }
+    };
+    let outcome = perform(state, name).await;
+    match &outcome {
+        Ok(summary) => tracing::info!(job = name, %summary, "job done"),
+        Err(error) => tracing::warn!(job = name, ?error, "job failed"),
+    }
+    let holder = state.instance.clone();
+    let recorded = db::run(&state.pool, move |conn| {
+        let (summary, error) = match outcome {
+            Ok(summary) => (Some(summary), None),
+            Err(error) => (None, Some(format!("{error:?}"))),
+        };
+        queries::jobs::finish(conn, run_id, summary.as_deref(), error.as_deref())?;
+        if name != "collect" {
+            queries::analysis::release_lease(conn, name, &holder)?;
+        }
+        Ok(())
+    })
+    .await;
+    if let Err(error) = recorded {
+        tracing::warn!(job = name, ?error, "a job's run could not be recorded");
+    }
+    Some(run_id)
+}
+
+/// What each job does; answers a summary for its run record.
+async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
+    let now = Utc::now();
+    match name {
+        "collect" => Ok(format!("{} accounts synced", run_due(state).await)),
+        "analyse" => analyze::analyse_pending(state, None, "schedule")
+            .await
+            .map(|s| format!("{} leads analysed, {} drafts", s.leads, s.drafts)),
+        "rescore" => analyze::rescore_all(state)
+            .await
+            .map(|s| format!("{} leads rescored", s.leads)),
+        "mail" => crate::mail::deliver_due(&state.pool, &state.mailer, 100)
+            .await
+            .map(|n| format!("{n} emails sent")),
+        "expiry-reminders" => {
+            let public_url = state.settings.public_url.clone();
+            let queued = db::run(&state.pool, move |conn| {
+                Ok(crate::mail::alerts::remind_expired(conn, &public_url, now)?)
+            })
+            .await?;
+            let sent = crate::mail::deliver_due(&state.pool, &state.mailer, 100).await?;
+            Ok(format!("{queued} reminders queued, {sent} emails sent"))
+        }
+        "cleanup" => db::run(&state.pool, move |conn| {
+            Ok(queries::jobs::clean_up(conn, now)?)
+        })
+        .await
+        .map(|n| format!("{n} old records deleted")),
+        other => Err(AppError::Internal(anyhow!("no job is named {other}"))),
     }
 }
 

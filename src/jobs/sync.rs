@@ -15,6 +15,7 @@ use crate::db::{self, queries};
 use crate::domain::account::AccountStatus;
 use crate::domain::cookies::CookieJar;
 use crate::domain::interaction::{Observed, When};
+use crate::mail;
 use crate::platforms::tiktok::collect::{Cost, Limits, NotRead, Reader};
 use crate::platforms::tiktok::extract::{Profile, Row};
 use crate::platforms::tiktok::session::open_with_cookies;
@@ -72,67 +73,14 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> 
     let outcome = collect(state, &run).await;
     let elapsed_ms = started.elapsed().as_millis();
     let (workspace_id, account_id) = (run.workspace_id, run.account_id);
-    let record = match &outcome {
-        Ok(summary) => SyncOutcome {
-            status: "succeeded",
-            phase: "done",
-            finished_at: Some(Utc::now()),
-            rows_read: clamp(summary.rows_read),
-            new_interactions: clamp(summary.ingested.new),
-            unknown_rows: clamp(summary.unknown_rows),
-            page_reads: i32::try_from(summary.cost.page_reads).unwrap_or(i32::MAX),
-            round_trips: i32::try_from(summary.cost.round_trips).unwrap_or(i32::MAX),
-            error_key: None,
-            error_detail: None,
-        },
-        Err(failure) => SyncOutcome {
-            status: failure.status,
-            phase: "done",
-            finished_at: Some(Utc::now()),
-            rows_read: run.rows_read,
-            new_interactions: 0,
-            unknown_rows: 0,
-            page_reads: 0,
-            round_trips: 0,
-            error_key: Some(failure.key),
-            error_detail: failure.detail.clone(),
-        },
-    };
-    let account_change = match &outcome {
-        Err(Failure {
-            status: "expired", ..
-        }) => Some((AccountStatus::Expired, "accounts.reason_expired")),
-        Err(Failure {
-            status: "blocked", ..
-        }) => Some((AccountStatus::Blocked, "accounts.reason_blocked")),
-        _ => None,
-    };
-    let succeeded = outcome.is_ok();
-    let min_interval = state.settings.sync.min_interval_minutes;
-    let recorded = db::run(&state.pool, move |conn| {
-        use diesel::Connection as _;
-        conn.transaction(|conn| {
-            let account = queries::accounts::find(conn, workspace_id, account_id)?;
-            let failures = account.as_ref().map_or(0, |a| a.consecutive_failures);
-            let interval = account.as_ref().map_or(3, |a| a.sync_interval_minutes);
-            let next = next_sync_at(
-                Utc::now(),
-                interval.into(),
-                min_interval,
-                if succeeded { 0 } else { failures + 1 },
-            );
-            queries::syncs::finish(conn, run.id, &record)?;
-            queries::syncs::reschedule(conn, workspace_id, account_id, next, succeeded)?;
-            if let Some((status, reason)) = account_change {
-                let check = AccountCheck::new(status, Some(reason), Some(Utc::now()));
-                queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
-            }
-            Ok(())
-        })
-    })
-    .await;
-    if let Err(error) = recorded {
-        tracing::error!(account_id, ?error, "a sync's outcome could not be recorded");
+    let account_change = record(state, &run, &outcome).await;
+    if account_change.is_some()
+        && let Err(error) = mail::deliver_due(&state.pool, &state.mailer, 20).await
+    {
+        tracing::warn!(
+            ?error,
+            "queued mail could not be delivered now; the mail job retries"
+        );
     }
     if let Ok(summary) = &outcome
         && summary.ingested.new > 0
@@ -163,6 +111,89 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> 
 
 fn clamp(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Records how a run ended, sets the account's next sync and, for an expired or blocked session, its
+/// status (queuing the expiry alert in the same transaction). Answers the status change, if any.
+async fn record(
+    state: &AppState,
+    run: &SyncRun,
+    outcome: &Result<Summary, Failure>,
+) -> Option<AccountStatus> {
+    let (workspace_id, account_id, run_id) = (run.workspace_id, run.account_id, run.id);
+    let record = match outcome {
+        Ok(summary) => SyncOutcome {
+            status: "succeeded",
+            phase: "done",
+            finished_at: Some(Utc::now()),
+            rows_read: clamp(summary.rows_read),
+            new_interactions: clamp(summary.ingested.new),
+            unknown_rows: clamp(summary.unknown_rows),
+            page_reads: i32::try_from(summary.cost.page_reads).unwrap_or(i32::MAX),
+            round_trips: i32::try_from(summary.cost.round_trips).unwrap_or(i32::MAX),
+            error_key: None,
+            error_detail: None,
+        },
+        Err(failure) => SyncOutcome {
+            status: failure.status,
+            phase: "done",
+            finished_at: Some(Utc::now()),
+            rows_read: run.rows_read,
+            new_interactions: 0,
+            unknown_rows: 0,
+            page_reads: 0,
+            round_trips: 0,
+            error_key: Some(failure.key),
+            error_detail: failure.detail.clone(),
+        },
+    };
+    let account_change = match outcome {
+        Err(Failure {
+            status: "expired", ..
+        }) => Some((AccountStatus::Expired, "accounts.reason_expired")),
+        Err(Failure {
+            status: "blocked", ..
+        }) => Some((AccountStatus::Blocked, "accounts.reason_blocked")),
+        _ => None,
+    };
+    let succeeded = outcome.is_ok();
+    let min_interval = state.settings.sync.min_interval_minutes;
+    let public_url = state.settings.public_url.clone();
+    let recorded = db::run(&state.pool, move |conn| {
+        use diesel::Connection as _;
+        conn.transaction(|conn| {
+            let account = queries::accounts::find(conn, workspace_id, account_id)?;
+            let failures = account.as_ref().map_or(0, |a| a.consecutive_failures);
+            let interval = account.as_ref().map_or(3, |a| a.sync_interval_minutes);
+            let next = next_sync_at(
+                Utc::now(),
+                interval.into(),
+                min_interval,
+                if succeeded { 0 } else { failures + 1 },
+            );
+            queries::syncs::finish(conn, run_id, &record)?;
+            queries::syncs::reschedule(conn, workspace_id, account_id, next, succeeded)?;
+            if let Some((status, reason)) = account_change {
+                let check = AccountCheck::new(status, Some(reason), Some(Utc::now()));
+                queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
+                if status == AccountStatus::Expired {
+                    mail::alerts::account_expired(
+                        conn,
+                        workspace_id,
+                        account_id,
+                        &public_url,
+                        Utc::now(),
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    })
+    .await;
+    if let Err(error) = recorded {
+        tracing::error!(account_id, ?error, "a sync's outcome could not be recorded");
+    }
+    account_change.map(|(status, _)| status)
 }
 
 /// When to read an account next: its interval (never under the minimum) give or take a fifth, so

@@ -213,12 +213,18 @@ impl TestApp {
 
     pub fn spawn_on(db: TestDatabase, overrides: &[(&str, &str)]) -> Self {
         capture_logs();
+        // Development mail goes to files: each app its own folder, out of the project's tree.
+        let mail_dir = std::env::temp_dir()
+            .join(format!("vf-mail-{}", db.name))
+            .display()
+            .to_string();
         let mut vars: HashMap<String, String> = [
             ("APP_ENV", "development"),
             ("HOST", "127.0.0.1"),
             ("PORT", "0"),
             ("DATABASE_POOL_SIZE", "4"),
             ("DATABASE_URL", db.url.as_str()),
+            ("MAIL_DIR", mail_dir.as_str()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -245,13 +251,22 @@ impl TestApp {
 
     /// Starts the app with a demo network of its own as TikTok.
     pub fn spawn_with_demo() -> Self {
+        Self::spawn_with_demo_and(&[])
+    }
+
+    /// Starts the app with a demo network of its own as TikTok, and extra environment variables.
+    pub fn spawn_with_demo_and(extra: &[(&str, &str)]) -> Self {
         let listener =
             std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the demo network");
         let demo_address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let network = Arc::new(DemoNetwork::default());
         tokio::spawn(vistaflow::demo::serve(listener, network.clone()).expect("the demo network"));
-        let mut app =
-            Self::spawn_with(&[("TIKTOK_BASE_URL", &demo_address), ("VISTAFLOW_DEMO", "1")]);
+        let mut vars = vec![
+            ("TIKTOK_BASE_URL", demo_address.as_str()),
+            ("VISTAFLOW_DEMO", "1"),
+        ];
+        vars.extend_from_slice(extra);
+        let mut app = Self::spawn_with(&vars);
         app.demo = Some(Demo {
             address: demo_address,
             network,
@@ -490,5 +505,94 @@ impl Browser {
             *self.csrf.lock().unwrap() = Some(token);
         }
         page
+    }
+}
+
+/// A real SMTP server for the mail tests (aiosmtpd, keeping a Maildir), stopped when dropped.
+pub struct MailSink {
+    pub url: String,
+    dir: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+/// A message the sink received, decoded.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl MailSink {
+    pub fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir().join(format!("vf-sink-{port}-{}", std::process::id()));
+        // Debian's python3, which sees the python3-aiosmtpd package.
+        let child = std::process::Command::new("/usr/bin/python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starting the SMTP sink: install python3-aiosmtpd (scripts/test does)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self {
+            url: format!("smtp://127.0.0.1:{port}"),
+            dir,
+            child,
+        }
+    }
+
+    /// Every message received so far.
+    pub fn received(&self) -> Vec<Received> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("new")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|entry| {
+                let raw = std::fs::read(entry.path()).unwrap();
+                let mail = mailparse::parse_mail(&raw).unwrap();
+                let header = |name: &str| {
+                    mail.headers
+                        .iter()
+                        .find(|h| h.get_key().eq_ignore_ascii_case(name))
+                        .map(mailparse::MailHeader::get_value)
+                        .unwrap_or_default()
+                };
+                let part = |mime: &str| {
+                    mail.subparts
+                        .iter()
+                        .find(|p| p.ctype.mimetype == mime)
+                        .map(|p| p.get_body().unwrap())
+                        .unwrap_or_default()
+                };
+                Received {
+                    to: header("To"),
+                    subject: header("Subject"),
+                    text: part("text/plain"),
+                    html: part("text/html"),
+                }
+            })
+            .collect()
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -15,6 +15,7 @@ mod health;
 mod interactions;
 mod journey;
 mod language;
+mod mail;
 mod sessions;
 mod tiktok_accounts;
 mod workspaces;

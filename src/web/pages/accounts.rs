@@ -33,6 +33,8 @@ pub struct AccountsPage {
     connect_error: Option<String>,
     /// The account whose reconnect form was refused, with the message.
     reconnect_error: Option<(i64, String)>,
+    /// The account whose reconnect form opens at once (`?reconnect=ID`, the expiry email's link).
+    reconnect: Option<i64>,
     demo_login_url: Option<String>,
 }
 
@@ -45,6 +47,23 @@ impl AccountsPage {
 
     fn is_active(account: &SocialAccount) -> bool {
         account.status() == AccountStatus::Active
+    }
+
+    /// Whether the reconnect form of `account_id` starts open.
+    fn reconnect_open(&self, account_id: i64) -> bool {
+        self.reconnect == Some(account_id)
+            || self
+                .reconnect_error
+                .as_ref()
+                .is_some_and(|(id, _)| *id == account_id)
+    }
+
+    /// The expired accounts, for the banner.
+    fn expired(&self) -> Vec<&SocialAccount> {
+        self.accounts
+            .iter()
+            .filter(|a| a.status() == AccountStatus::Expired)
+            .collect()
     }
 
     fn run_of(&self, account_id: i64) -> Option<SyncRun> {
@@ -77,6 +96,7 @@ async fn page(
         ctx: member.chrome,
         accounts,
         runs,
+        reconnect: None,
         can_manage: member.role.manages_members(),
         connect_error,
         reconnect_error,
@@ -106,11 +126,22 @@ fn refused_status(refusal: &Refusal) -> StatusCode {
 }
 
 /// `GET /w/{slug}/accounts`
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IndexQuery {
+    /// An account id whose reconnect form opens (a non-number is ignored).
+    pub reconnect: String,
+}
+
+/// `GET /w/{slug}/accounts[?reconnect=ID]`
 pub async fn index(
     member: InWorkspace,
     state: web::Data<AppState>,
+    query: web::Query<IndexQuery>,
 ) -> Result<HttpResponse, AppError> {
-    render::html(StatusCode::OK, &page(&state, member, None, None).await?)
+    let mut page = page(&state, member, None, None).await?;
+    page.reconnect = query.reconnect.parse().ok();
+    render::html(StatusCode::OK, &page)
 }
 
 /// `POST /w/{slug}/accounts`: connect a TikTok account from pasted cookies.

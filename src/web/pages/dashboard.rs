@@ -6,9 +6,11 @@ use askama::Template;
 use chrono::Utc;
 
 use crate::app::AppState;
+use crate::db::models::SocialAccount;
 use crate::db::queries::audit::AuditLine;
 use crate::db::queries::dashboard::WorkspaceCounts;
 use crate::db::{self, queries};
+use crate::domain::account::AccountStatus;
 use crate::error::AppError;
 use crate::web::extract::InWorkspace;
 use crate::web::render::{self, Chrome};
@@ -19,6 +21,17 @@ pub struct DashboardPage {
     ctx: Chrome,
     counts: WorkspaceCounts,
     recent: Vec<AuditLine>,
+    accounts: Vec<SocialAccount>,
+}
+
+impl DashboardPage {
+    /// The expired accounts, for the banner.
+    fn expired(&self) -> Vec<&SocialAccount> {
+        self.accounts
+            .iter()
+            .filter(|a| a.status() == AccountStatus::Expired)
+            .collect()
+    }
 }
 
 /// `GET /w/{slug}/`
@@ -27,10 +40,11 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace.id;
-    let (counts, recent) = db::run(&state.pool, move |conn| {
+    let (counts, recent, accounts) = db::run(&state.pool, move |conn| {
         let counts = queries::dashboard::counts(conn, workspace_id, Utc::now())?;
         let recent = queries::audit::list(conn, Some(workspace_id), None, None, 8)?;
-        Ok((counts, recent))
+        let accounts = queries::accounts::list(conn, workspace_id)?;
+        Ok((counts, recent, accounts))
     })
     .await?;
     render::html(
@@ -39,6 +53,7 @@ pub async fn show(
             ctx: member.chrome,
             counts,
             recent,
+            accounts,
         },
     )
 }

@@ -1,0 +1,97 @@
+//! The mail queue: queued messages, the ones due for delivery, and what each attempt did.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::sent_emails;
+use crate::mail::Email;
+
+/// A queued or sent message.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sent_emails, check_for_backend(diesel::pg::Pg))]
+pub struct SentEmail {
+    pub id: i64,
+    pub workspace_id: Option<i64>,
+    pub recipient: String,
+    pub kind: String,
+    pub language: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<i64> {
+    diesel::insert_into(sent_emails::table)
+        .values((
+            sent_emails::workspace_id.eq(email.workspace_id),
+            sent_emails::recipient.eq(&email.recipient),
+            sent_emails::kind.eq(email.kind),
+            sent_emails::language.eq(email.language),
+            sent_emails::subject.eq(&email.subject),
+            sent_emails::body_text.eq(&email.text),
+            sent_emails::body_html.eq(&email.html),
+        ))
+        .returning(sent_emails::id)
+        .get_result(conn)
+}
+
+/// Pending messages whose next attempt is due, oldest first; each is pushed a minute ahead so a
+/// concurrent sender skips it.
+pub fn due(conn: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> QueryResult<Vec<SentEmail>> {
+    conn.transaction(|conn| {
+        let due: Vec<SentEmail> = sent_emails::table
+            .filter(sent_emails::status.eq("pending"))
+            .filter(sent_emails::next_attempt_at.le(now))
+            .order(sent_emails::next_attempt_at)
+            .limit(limit)
+            .for_update()
+            .skip_locked()
+            .select(SentEmail::as_select())
+            .load(conn)?;
+        let ids: Vec<i64> = due.iter().map(|e| e.id).collect();
+        diesel::update(sent_emails::table.filter(sent_emails::id.eq_any(&ids)))
+            .set(sent_emails::next_attempt_at.eq(now + chrono::Duration::minutes(1)))
+            .execute(conn)?;
+        Ok(due)
+    })
+}
+
+pub fn record_attempt(
+    conn: &mut PgConnection,
+    id: i64,
+    status: &str,
+    attempts: i32,
+    next_attempt_at: Option<DateTime<Utc>>,
+    error: Option<&str>,
+) -> QueryResult<()> {
+    let sent_at = (status == "sent").then(Utc::now);
+    diesel::update(sent_emails::table.filter(sent_emails::id.eq(id)))
+        .set((
+            sent_emails::status.eq(status),
+            sent_emails::attempts.eq(attempts),
+            sent_emails::error.eq(error),
+            sent_emails::sent_at.eq(sent_at),
+        ))
+        .execute(conn)?;
+    if let Some(next) = next_attempt_at {
+        diesel::update(sent_emails::table.filter(sent_emails::id.eq(id)))
+            .set(sent_emails::next_attempt_at.eq(next))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The latest messages, newest first (site-wide: for admins).
+pub fn recent(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<SentEmail>> {
+    sent_emails::table
+        .order(sent_emails::created_at.desc())
+        .limit(limit)
+        .select(SentEmail::as_select())
+        .load(conn)
+}

@@ -1,0 +1,176 @@
+//! Session-expiry alerts: when an account turns expired, the workspace's owners and admins get one email
+//! with a link that opens the reconnect flow for that account; one reminder follows after 24 hours if it
+//! is still expired; reconnecting clears both, so a later expiry alerts again.
+
+use askama::Template;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+
+use super::{Email, queue};
+use crate::db::schema::{memberships, social_accounts, users, workspaces};
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "email/account_expired.txt")]
+struct AlertText<'a> {
+    lang: Lang,
+    name: &'a str,
+    handle: &'a str,
+    workspace: &'a str,
+    link: &'a str,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "email/account_expired.html")]
+struct AlertHtml<'a> {
+    lang: Lang,
+    name: &'a str,
+    handle: &'a str,
+    workspace: &'a str,
+    link: &'a str,
+    reminder: bool,
+}
+
+/// Queues the alert for `account_id` unless one was already sent for this expiry; answers how many
+/// emails were queued. Call it in the transaction that marks the account expired.
+pub fn account_expired(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    account_id: i64,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let marked = diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(account_id))
+            .filter(social_accounts::expiry_alerted_at.is_null()),
+    )
+    .set(social_accounts::expiry_alerted_at.eq(now))
+    .execute(conn)?;
+    if marked == 0 {
+        return Ok(0);
+    }
+    send(conn, workspace_id, account_id, public_url, false)
+}
+
+/// Queues the one reminder for accounts still expired 24 hours after their alert; answers how many
+/// emails were queued.
+pub fn remind_expired(
+    conn: &mut PgConnection,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let due: Vec<(i64, i64)> = diesel::update(
+        social_accounts::table
+            .filter(social_accounts::status.eq("expired"))
+            .filter(social_accounts::expiry_alerted_at.le(now - Duration::hours(24)))
+            .filter(social_accounts::expiry_reminded_at.is_null()),
+    )
+    .set(social_accounts::expiry_reminded_at.eq(now))
+    .returning((social_accounts::workspace_id, social_accounts::id))
+    .get_results(conn)?;
+    let mut queued = 0;
+    for (workspace_id, account_id) in due {
+        queued += send(conn, workspace_id, account_id, public_url, true)?;
+    }
+    Ok(queued)
+}
+
+/// Clears the alert marks of a reconnected account.
+pub fn account_reconnected(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    account_id: i64,
+) -> QueryResult<()> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(account_id)),
+    )
+    .set((
+        social_accounts::expiry_alerted_at.eq(None::<DateTime<Utc>>),
+        social_accounts::expiry_reminded_at.eq(None::<DateTime<Utc>>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+fn send(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    account_id: i64,
+    public_url: &str,
+    reminder: bool,
+) -> QueryResult<usize> {
+    let (handle, slug, workspace, fallback_language): (String, String, String, String) =
+        social_accounts::table
+            .inner_join(workspaces::table)
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(account_id))
+            .select((
+                social_accounts::handle,
+                workspaces::slug,
+                workspaces::name,
+                workspaces::language,
+            ))
+            .first(conn)?;
+    let recipients: Vec<(String, String, Option<String>)> = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .filter(memberships::role.eq_any(["owner", "admin"]))
+        .filter(users::disabled_at.is_null())
+        .select((users::email, users::display_name, users::locale))
+        .load(conn)?;
+    let link = format!(
+        "{}/w/{slug}/accounts?reconnect={account_id}#account-{account_id}",
+        public_url.trim_end_matches('/')
+    );
+    let handle = format!("@{handle}");
+    for (email, name, locale) in &recipients {
+        let lang = locale
+            .as_deref()
+            .and_then(Lang::from_code)
+            .or_else(|| Lang::from_code(&fallback_language))
+            .unwrap_or_default();
+        let text = AlertText {
+            lang,
+            name,
+            handle: &handle,
+            workspace: &workspace,
+            link: &link,
+            reminder,
+        };
+        let html = AlertHtml {
+            lang,
+            name,
+            handle: &handle,
+            workspace: &workspace,
+            link: &link,
+            reminder,
+        };
+        let subject_key = if reminder {
+            "mail.expired_reminder_subject"
+        } else {
+            "mail.expired_subject"
+        };
+        queue(
+            conn,
+            &Email {
+                workspace_id: Some(workspace_id),
+                recipient: email.clone(),
+                kind: if reminder {
+                    "account_expired_reminder"
+                } else {
+                    "account_expired"
+                },
+                language: lang.code(),
+                subject: lang.t_with(subject_key, "handle", &handle),
+                text: text.render().unwrap_or_default(),
+                html: html.render().unwrap_or_default(),
+            },
+        )?;
+    }
+    Ok(recipients.len())
+}

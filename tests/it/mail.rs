@@ -1,0 +1,235 @@
+//! Mail through a real SMTP sink (aiosmtpd): the session-expiry alert, its one reminder, delivery
+//! retries; and scheduled jobs recorded, failing without stopping the others, leased to one instance.
+
+use chrono::{Duration, Utc};
+use vistaflow::db::queries;
+use vistaflow::jobs::{self, Job};
+use vistaflow::mail;
+
+use crate::harness::{MailSink, TestApp};
+use crate::tiktok_accounts::connected;
+
+const CREATOR: &str = "studio.nova.demo";
+
+async fn sync(app: &TestApp, account_id: i64) {
+    let workspace_id = app.number(&format!(
+        "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
+    ));
+    let run =
+        queries::syncs::start(&mut app.db.connect(), workspace_id, account_id, "manual").unwrap();
+    let _ = jobs::sync::perform(&app.state, run).await;
+}
+
+#[tokio::test]
+async fn an_expired_session_emails_owners_and_admins_once_in_their_language_with_a_reconnect_link()
+{
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with_demo_and(&[("SMTP_URL", &sink.url)]);
+    let (nina, account_id) = connected(&app).await;
+    let max = app.registered("Max", "max@example.com", "Max Studio").await;
+    app.sql(
+        "INSERT INTO memberships (workspace_id, user_id, role) SELECT w.id, u.id, 'admin' \
+         FROM workspaces w, users u WHERE w.slug = 'studio-nova' AND u.email = 'max@example.com'",
+    );
+    app.sql("UPDATE users SET locale = 'fr' WHERE email = 'max@example.com'");
+    app.demo.as_ref().unwrap().network.expire(Some(CREATOR));
+
+    sync(&app, account_id).await;
+    sync(&app, account_id).await;
+
+    let received = sink.received();
+    assert_eq!(
+        received.len(),
+        2,
+        "one email per owner or admin, and none for the second failed sync: {received:#?}"
+    );
+    let to_nina = received
+        .iter()
+        .find(|m| m.to.contains("nina@example.com"))
+        .unwrap();
+    let to_max = received
+        .iter()
+        .find(|m| m.to.contains("max@example.com"))
+        .unwrap();
+    assert_eq!(
+        to_nina.subject,
+        "Your TikTok account @studio.nova.demo needs to be reconnected"
+    );
+    assert_eq!(
+        to_max.subject,
+        "Votre compte TikTok @studio.nova.demo doit être reconnecté"
+    );
+    assert!(to_nina.html.contains("Reconnect the account"));
+    assert!(!to_nina.text.contains("sessionid"), "no secret in a mail");
+    let link = to_nina
+        .text
+        .lines()
+        .find(|l| l.starts_with("http"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = link
+        .split_once("127.0.0.1")
+        .map_or(link.as_str(), |(_, rest)| rest);
+    let path = path[path.find('/').unwrap()..].split('#').next().unwrap();
+    let page = nina.get(path).await;
+    assert!(
+        page.has(&format!("#account-{account_id} details.reconnect[open]")),
+        "the link opens the reconnect flow of that account: {path}"
+    );
+    assert!(page.has("#expired-banner"));
+    assert!(max.get("/w/studio-nova/").await.has("#expired-banner"));
+    assert_eq!(
+        app.number(
+            "SELECT count(*) FROM sent_emails WHERE status = 'sent' AND kind = 'account_expired'"
+        ),
+        2
+    );
+}
+
+#[tokio::test]
+async fn one_reminder_follows_a_day_later_and_only_one() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with_demo_and(&[("SMTP_URL", &sink.url)]);
+    let (_nina, account_id) = connected(&app).await;
+    app.demo.as_ref().unwrap().network.expire(Some(CREATOR));
+    sync(&app, account_id).await;
+    let public_url = app.state.settings.public_url.clone();
+    let remind =
+        |hours: i64| queries_remind(&app, &public_url, Utc::now() + Duration::hours(hours));
+
+    let too_early = remind(23);
+    let due = remind(25);
+    let again = remind(49);
+    mail::deliver_due(&app.state.pool, &app.state.mailer, 10)
+        .await
+        .unwrap();
+
+    assert_eq!((too_early, due, again), (0, 1, 0));
+    let subjects: Vec<String> = sink.received().into_iter().map(|m| m.subject).collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects.contains(&"Reminder: @studio.nova.demo is still disconnected".to_owned()));
+}
+
+fn queries_remind(app: &TestApp, public_url: &str, now: chrono::DateTime<Utc>) -> usize {
+    mail::alerts::remind_expired(&mut app.db.connect(), public_url, now).unwrap()
+}
+
+#[tokio::test]
+async fn a_temporary_delivery_failure_is_retried_and_then_sent() {
+    let app = TestApp::spawn();
+    // Nothing listens on this port: a temporary failure.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = mail::Mailer::new(
+        Some(&format!("smtp://127.0.0.1:{closed}")),
+        "VistaFlow <noreply@localhost>",
+        std::path::Path::new("/tmp"),
+    )
+    .unwrap();
+    let email = mail::Email {
+        workspace_id: None,
+        recipient: "nina@example.com".into(),
+        kind: "test",
+        language: "en",
+        subject: "Hello".into(),
+        text: "Hello".into(),
+        html: "<p>Hello</p>".into(),
+    };
+    mail::queue(&mut app.db.connect(), &email).unwrap();
+
+    let sent = mail::deliver_due(&app.state.pool, &down, 10).await.unwrap();
+
+    assert_eq!(sent, 0);
+    assert_eq!(
+        app.number("SELECT count(*) FROM sent_emails WHERE status = 'pending' AND attempts = 1 AND error IS NOT NULL AND next_attempt_at > now()"),
+        1
+    );
+    let sink = MailSink::start();
+    let up = mail::Mailer::new(
+        Some(&sink.url),
+        "VistaFlow <noreply@localhost>",
+        std::path::Path::new("/tmp"),
+    )
+    .unwrap();
+    app.sql("UPDATE sent_emails SET next_attempt_at = now()");
+    assert_eq!(
+        mail::deliver_due(&app.state.pool, &up, 10).await.unwrap(),
+        1
+    );
+    assert_eq!(sink.received().len(), 1);
+    assert_eq!(
+        app.number("SELECT count(*) FROM sent_emails WHERE status = 'sent' AND attempts = 2"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_in_development_mail_is_written_as_eml_files() {
+    let dir = std::env::temp_dir().join(format!("vf-eml-{}", std::process::id()));
+    let files = mail::Mailer::new(None, "VistaFlow <noreply@localhost>", &dir).unwrap();
+
+    files
+        .deliver("nina@example.com", "Hello", "Hello", "<p>Hello</p>")
+        .await
+        .unwrap();
+
+    let written: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(written.len(), 1);
+    assert!(written[0].path().extension().is_some_and(|e| e == "eml"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_job_is_recorded_and_the_next_job_still_runs() {
+    let app = TestApp::spawn();
+    let broken = Job {
+        name: "no-such-job",
+        schedule: "0 * * * * *",
+        about: "fails on purpose",
+    };
+
+    let failed = jobs::run_recorded(&app.state, &broken).await;
+    let next = jobs::run_recorded(&app.state, jobs::job("cleanup").unwrap()).await;
+
+    assert!(failed.is_some() && next.is_some());
+    assert_eq!(
+        app.number("SELECT count(*) FROM job_runs WHERE job = 'no-such-job' AND status = 'failed' AND error IS NOT NULL"),
+        1
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM job_runs WHERE job = 'cleanup' AND status = 'succeeded' AND finished_at IS NOT NULL"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn two_instances_racing_for_a_job_run_it_once() {
+    let app = TestApp::spawn();
+    let url = app.db.url.clone();
+
+    let winners: usize = (0..4)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                use diesel::Connection as _;
+                let mut conn = diesel::PgConnection::establish(&url).unwrap();
+                queries::analysis::take_lease(&mut conn, "cleanup", &format!("instance-{i}"), 60)
+                    .unwrap()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| usize::from(t.join().unwrap()))
+        .sum();
+
+    assert_eq!(winners, 1);
+    assert_eq!(
+        jobs::run_recorded(&app.state, jobs::job("cleanup").unwrap()).await,
+        None,
+        "this instance does not hold the lease, so it does not run the job"
+    );
+}
