@@ -151,6 +151,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (id) {
+        id -> Int8,
+        user_id -> Int8,
+        token_hash -> Bytea,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sent_emails (id) {
         id -> Int8,
         workspace_id -> Nullable<Int8>,
@@ -288,6 +299,7 @@ diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(leads -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(sent_emails -> workspaces (workspace_id));
 diesel::joinable!(social_accounts -> workspaces (workspace_id));
 diesel::joinable!(suggested_messages -> leads (lead_id));
@@ -309,6 +321,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     leads,
     login_throttles,
     memberships,
+    password_resets,
     sent_emails,
     social_accounts,
     suggested_messages,

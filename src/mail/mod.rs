@@ -4,6 +4,7 @@
 //! No secret ever goes into a message.
 
 pub mod alerts;
+pub mod message;
 
 use anyhow::Context as _;
 use chrono::{Duration, Utc};
@@ -145,6 +146,19 @@ impl Mailer {
 /// Queues a message (inside the caller's transaction); `deliver_due` sends it.
 pub fn queue(conn: &mut diesel::PgConnection, email: &Email) -> diesel::QueryResult<i64> {
     queries::mail::insert(conn, email)
+}
+
+/// Delivers what is queued in the background, now (the mail job would within a minute).
+pub fn deliver_soon(state: &crate::app::AppState) {
+    let (pool, mailer) = (state.pool.clone(), state.mailer.clone());
+    actix_web::rt::spawn(async move {
+        if let Err(error) = deliver_due(&pool, &mailer, 20).await {
+            tracing::warn!(
+                ?error,
+                "queued mail could not be delivered now; the mail job retries"
+            );
+        }
+    });
 }
 
 /// Delivers the queued messages that are due, up to `limit`; answers how many were sent.

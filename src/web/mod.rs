@@ -13,7 +13,7 @@ use actix_web::web::{self, get, post};
 use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
-    interactions, language, lead, login, members, register, settings, workspaces,
+    interactions, language, lead, login, members, password_reset, register, settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -27,6 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", get().to(login::new))
         .route("/login", post().to(login::create))
         .route("/logout", post().to(login::destroy))
+        .route("/password/forgot", get().to(password_reset::new))
+        .route("/password/forgot", post().to(password_reset::create))
+        .route("/password/reset/{token}", get().to(password_reset::edit))
+        .route("/password/reset/{token}", post().to(password_reset::update))
         .route("/language", post().to(language::update))
         .route("/account", get().to(account::show))
         .route("/account/password", post().to(account::update_password))

@@ -233,3 +233,117 @@ async fn two_instances_racing_for_a_job_run_it_once() {
         "this instance does not hold the lease, so it does not run the job"
     );
 }
+
+/// Waits (briefly) until the sink holds `count` messages.
+async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<crate::harness::Received> {
+    for _ in 0..100 {
+        let received = sink.received();
+        if received.len() >= count {
+            return received;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    sink.received()
+}
+
+/// The path of the first link of a message's text part.
+fn link_path(text: &str) -> String {
+    let link = text.lines().find(|l| l.starts_with("http")).unwrap().trim();
+    let after_host = &link[link.find("://").unwrap() + 3..];
+    after_host[after_host.find('/').unwrap()..].to_owned()
+}
+
+#[tokio::test]
+async fn an_invitation_arrives_by_email_and_its_link_leads_to_accepting_it() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    nina.post(
+        "/w/studio-nova/invitations",
+        &[("email", "max@example.com"), ("role", "member")],
+    )
+    .await;
+
+    let received = wait_for_mail(&sink, 1).await;
+    assert_eq!(received.len(), 1);
+    assert!(received[0].to.contains("max@example.com"));
+    assert_eq!(
+        received[0].subject,
+        "You are invited to Studio Nova on VistaFlow"
+    );
+    assert!(received[0].text.contains("Nina invited you"));
+    let max = app.registered("Max", "max@example.com", "Max Prod").await;
+    let page = max.get(&link_path(&received[0].text)).await;
+    let accept = page
+        .attr("form[action$='/accept']", "action")
+        .expect("the invitation is waiting on the page the link opens");
+    max.post(&accept, &[]).await;
+    assert_eq!(
+        app.number("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id WHERE u.email = 'max@example.com' AND w.slug = 'studio-nova'"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_password_reset_link_works_once_within_the_hour_and_says_nothing_about_unknown_addresses()
+{
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let visitor = app.browser();
+
+    let unknown = visitor
+        .post("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+    let known = visitor
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+
+    assert_eq!(
+        unknown.text("#reset-sent"),
+        known.text("#reset-sent"),
+        "the same answer either way"
+    );
+    let received = wait_for_mail(&sink, 1).await;
+    assert_eq!(received.len(), 1, "no mail for an unknown address");
+    assert_eq!(received[0].subject, "Reset your VistaFlow password");
+    let path = link_path(&received[0].text);
+    assert!(visitor.get(&path).await.has("#f-new_password"));
+
+    let weak = visitor.post(&path, &[("new_password", "password")]).await;
+    let done = visitor
+        .post(&path, &[("new_password", "a-brand-new-harbour-77")])
+        .await;
+    let again = visitor.get(&path).await;
+
+    assert_eq!(weak.status, 422);
+    assert_eq!(done.path(), "/login");
+    assert_eq!(again.status, 410);
+    assert!(again.has("#reset-invalid"));
+    let login = app
+        .browser()
+        .post(
+            "/login",
+            &[
+                ("email", "nina@example.com"),
+                ("password", "a-brand-new-harbour-77"),
+            ],
+        )
+        .await;
+    assert_eq!(login.path(), "/w/studio-nova/", "{}", login.body);
+    assert_eq!(
+        app.number("SELECT count(*) FROM sent_emails WHERE kind = 'password_reset' AND body_text LIKE '%/password/reset/%'"),
+        0,
+        "the link is not kept once sent"
+    );
+    app.sql("UPDATE password_resets SET used_at = NULL, expires_at = now() - interval '1 minute'");
+    assert_eq!(
+        visitor.get(&path).await.status,
+        410,
+        "an hour-old link is refused"
+    );
+}

@@ -79,6 +79,19 @@ pub fn record_attempt(
             sent_emails::sent_at.eq(sent_at),
         ))
         .execute(conn)?;
+    // A reset link is a credential: once its message is sent (or given up), its text goes.
+    if status != "pending" {
+        diesel::update(
+            sent_emails::table
+                .filter(sent_emails::id.eq(id))
+                .filter(sent_emails::kind.eq("password_reset")),
+        )
+        .set((
+            sent_emails::body_text.eq("[removed after delivery]"),
+            sent_emails::body_html.eq("[removed after delivery]"),
+        ))
+        .execute(conn)?;
+    }
     if let Some(next) = next_attempt_at {
         diesel::update(sent_emails::table.filter(sent_emails::id.eq(id)))
             .set(sent_emails::next_attempt_at.eq(next))

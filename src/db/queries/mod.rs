@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod leads;
 pub mod mail;
 pub mod memberships;
+pub mod password_resets;
 pub mod sessions;
 pub mod syncs;
 pub mod throttles;

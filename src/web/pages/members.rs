@@ -14,6 +14,8 @@ use crate::db::{self, queries};
 use crate::domain::role::{MembershipRefusal, check_removal, check_role_change};
 use crate::domain::{EmailAddress, Role};
 use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::mail;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -91,6 +93,34 @@ pub async fn index(
     )
 }
 
+/// The invitation email, in the workspace's language (the invitee's own is not known yet).
+fn invitation_email(state: &AppState, member: &InWorkspace, to: &str, role: Role) -> mail::Email {
+    let lang = Lang::from_code(&member.workspace.language).unwrap_or_default();
+    let inviter = member.user.display_name.as_str();
+    let workspace = member.workspace.name.as_str();
+    let plain = mail::message::Plain {
+        lang,
+        greeting: lang.t("mail.invitation_greeting").into_owned(),
+        paragraphs: vec![
+            lang.t_with("mail.invitation_body", "inviter", inviter)
+                .replace("%{workspace}", workspace)
+                .replace("%{role}", &lang.t(&format!("roles.{}", role.as_str()))),
+            lang.t_with("mail.invitation_how", "days", &INVITATION_DAYS.to_string()),
+        ],
+        action: lang.t("mail.invitation_action").into_owned(),
+        link: format!(
+            "{}/workspaces",
+            state.settings.public_url.trim_end_matches('/')
+        ),
+    };
+    plain.email(
+        Some(member.workspace.id),
+        to,
+        "invitation",
+        lang.t_with("mail.invitation_subject", "workspace", workspace),
+    )
+}
+
 /// `POST /w/{slug}/invitations` (owners and admins)
 pub async fn invite(
     member: InWorkspace,
@@ -114,6 +144,7 @@ pub async fn invite(
 
     let (workspace_id, inviter, ip) = (member.workspace.id, member.user.id, member.ip.clone());
     let invited_email = email.clone();
+    let invitation_mail = invitation_email(&state, &member, email.as_str(), role);
     let refusal = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let already_member =
@@ -143,6 +174,7 @@ pub async fn invite(
                     serde_json::json!({ "email": email.as_str(), "role": role.as_str() }),
                 ),
             )?;
+            mail::queue(conn, &invitation_mail)?;
             Ok(None)
         })
     })
@@ -151,6 +183,7 @@ pub async fn invite(
         errors.add("email", key);
         return render::invalid(&page(&state, member, form, errors).await?);
     }
+    mail::deliver_soon(&state);
     render::flash(
         &member.session,
         FlashKind::Success,

@@ -14,6 +14,7 @@ pub mod language;
 pub mod lead;
 pub mod login;
 pub mod members;
+pub mod password_reset;
 pub mod register;
 pub mod settings;
 pub mod workspaces;

@@ -1,0 +1,72 @@
+//! A plain message (greeting, paragraphs, one action link) in a text and an HTML part, for the mails
+//! that need no layout of their own (invitations, password resets).
+
+use askama::Template;
+
+use super::Email;
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "email/message.txt")]
+struct Text<'a> {
+    greeting: &'a str,
+    paragraphs: &'a [String],
+    action: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/message.html")]
+struct Html<'a> {
+    lang: Lang,
+    greeting: &'a str,
+    paragraphs: &'a [String],
+    action: &'a str,
+    link: &'a str,
+}
+
+/// What a plain message says.
+#[derive(Debug, Clone)]
+pub struct Plain {
+    pub lang: Lang,
+    pub greeting: String,
+    pub paragraphs: Vec<String>,
+    /// The label of the action link, and the link.
+    pub action: String,
+    pub link: String,
+}
+
+impl Plain {
+    /// The message, ready to queue.
+    #[must_use]
+    pub fn email(
+        &self,
+        workspace_id: Option<i64>,
+        recipient: &str,
+        kind: &'static str,
+        subject: String,
+    ) -> Email {
+        let text = Text {
+            greeting: &self.greeting,
+            paragraphs: &self.paragraphs,
+            action: &self.action,
+            link: &self.link,
+        };
+        let html = Html {
+            lang: self.lang,
+            greeting: &self.greeting,
+            paragraphs: &self.paragraphs,
+            action: &self.action,
+            link: &self.link,
+        };
+        Email {
+            workspace_id,
+            recipient: recipient.to_owned(),
+            kind,
+            language: self.lang.code(),
+            subject,
+            text: text.render().unwrap_or_default(),
+            html: html.render().unwrap_or_default(),
+        }
+    }
+}
