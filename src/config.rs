@@ -508,6 +508,7 @@ mod tests {
             "PUBLIC_URL",
             "VISTAFLOW_SESSION_KEY",
             "VISTAFLOW_SECRET_KEYS",
+            "SMTP_URL",
         ] {
             assert!(text.contains(name), "{name} not named in: {text}");
         }
@@ -561,13 +562,17 @@ mod tests {
             ("PUBLIC_URL", "https://app.example.com"),
             ("VISTAFLOW_SESSION_KEY", &key),
             ("VISTAFLOW_SECRET_KEYS", &format!("k1:{secret_key}")),
+            ("SMTP_URL", "smtps://mailer:smtp-pass-secret@smtp.example.com:465"),
+            ("OPENAI_API_KEY", "sk-openai-secret"),
         ])
         .unwrap();
         let printed = format!("{settings:?}");
         assert!(
             !printed.contains("hunter2-secret")
                 && !printed.contains(&key)
-                && !printed.contains(&secret_key),
+                && !printed.contains(&secret_key)
+                && !printed.contains("smtp-pass-secret")
+                && !printed.contains("sk-openai-secret"),
             "{printed}"
         );
         assert!(settings.secure_cookies());
