@@ -562,7 +562,10 @@ mod tests {
             ("PUBLIC_URL", "https://app.example.com"),
             ("VISTAFLOW_SESSION_KEY", &key),
             ("VISTAFLOW_SECRET_KEYS", &format!("k1:{secret_key}")),
-            ("SMTP_URL", "smtps://mailer:smtp-pass-secret@smtp.example.com:465"),
+            (
+                "SMTP_URL",
+                "smtps://mailer:smtp-pass-secret@smtp.example.com:465",
+            ),
             ("OPENAI_API_KEY", "sk-openai-secret"),
         ])
         .unwrap();

@@ -284,6 +284,7 @@ diesel::table! {
         hot_score -> Int2,
         draft_score -> Int2,
         score_half_life_days -> Int2,
+        retention_days -> Nullable<Int2>,
     }
 }
 

@@ -58,7 +58,7 @@ pub const JOBS: [Job; 6] = [
     Job {
         name: "cleanup",
         schedule: "0 30 3 * * *",
-        about: "deletes run records older than 30 days and mail older than 90",
+        about: "deletes interactions past each workspace's retention, run records older than 30 days and mail older than 90",
     },
 ];
 
@@ -173,11 +173,16 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
             let sent = crate::mail::deliver_due(&state.pool, &state.mailer, 100).await?;
             Ok(format!("{queued} reminders queued, {sent} emails sent"))
         }
-        "cleanup" => db::run(&state.pool, move |conn| {
-            Ok(queries::jobs::clean_up(conn, now)?)
-        })
-        .await
-        .map(|n| format!("{n} old records deleted")),
+        "cleanup" => {
+            db::run(&state.pool, move |conn| {
+                let interactions = queries::jobs::apply_retention(conn, now)?;
+                let records = queries::jobs::clean_up(conn, now)?;
+                Ok(format!(
+                    "{interactions} interactions past retention and {records} old records deleted"
+                ))
+            })
+            .await
+        }
         other => Err(AppError::Internal(anyhow!("no job is named {other}"))),
     }
 }

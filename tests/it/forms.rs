@@ -279,6 +279,7 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
                 ("hot_score", "40"),
                 ("draft_score", "150"),
                 ("score_half_life_days", "0"),
+                ("retention_days", "10"),
             ],
         )
         .await;
@@ -292,6 +293,7 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
                 ("hot_score", "80"),
                 ("draft_score", "40"),
                 ("score_half_life_days", "30"),
+                ("retention_days", "365"),
             ],
         )
         .await;
@@ -306,6 +308,10 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
         "Enter a whole number from 0 to 100."
     );
     assert!(refused.has("#f-score_half_life_days-error"));
+    assert_eq!(
+        refused.text("#f-retention_days-error"),
+        "Enter a number of days from 30 to 3650, or leave it empty."
+    );
     assert_eq!(saved.path(), "/w/studio-nova/settings");
     assert_eq!(
         app.number(
@@ -313,4 +319,5 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
         ),
         20_804_030
     );
+    assert_eq!(app.number("SELECT retention_days FROM workspaces"), 365);
 }

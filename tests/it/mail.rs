@@ -347,3 +347,54 @@ async fn a_password_reset_link_works_once_within_the_hour_and_says_nothing_about
         "an hour-old link is refused"
     );
 }
+
+#[tokio::test]
+async fn the_clean_up_job_deletes_interactions_past_the_workspace_retention_and_recounts_leads() {
+    let app = TestApp::spawn();
+    let source = crate::collection::workspace_with_account(&app);
+    let now = Utc::now();
+    let rows = vec![
+        crate::collection::observed(
+            vistaflow::domain::interaction::Kind::Comment,
+            "nina",
+            Some("old comment"),
+            "2025-01-05",
+            now,
+        ),
+        crate::collection::observed(
+            vistaflow::domain::interaction::Kind::Like,
+            "nina",
+            None,
+            "5m ago",
+            now,
+        ),
+        crate::collection::observed(
+            vistaflow::domain::interaction::Kind::Follow,
+            "gone",
+            None,
+            "2025-01-06",
+            now,
+        ),
+    ];
+    queries::interactions::ingest(&mut app.db.connect(), source, rows).unwrap();
+    app.sql("UPDATE workspaces SET retention_days = 30");
+
+    let run = jobs::run_recorded(&app.state, jobs::job("cleanup").unwrap()).await;
+
+    assert!(run.is_some());
+    assert_eq!(
+        app.number("SELECT count(*) FROM job_runs WHERE job = 'cleanup' AND status = 'succeeded'"),
+        1,
+        "{}",
+        crate::harness::logs()
+    );
+    assert_eq!(app.number("SELECT count(*) FROM interactions"), 1);
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads WHERE handle = 'nina' AND interactions_count = 1 AND comments_count = 0 AND likes_count = 1"),
+        1
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads WHERE handle = 'gone'"),
+        0
+    );
+}

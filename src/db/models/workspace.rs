@@ -20,6 +20,8 @@ pub struct Workspace {
     /// The score from which a lead gets a draft message.
     pub draft_score: i16,
     pub score_half_life_days: i16,
+    /// Days interactions are kept; none keeps them all.
+    pub retention_days: Option<i16>,
 }
 
 #[derive(Debug, Insertable)]

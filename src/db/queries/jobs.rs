@@ -1,7 +1,9 @@
-//! Scheduled job runs, and the clean-up of old run records and mail.
+//! Scheduled job runs, and the clean-up: old run records and mail, and interactions past their
+//! workspace's retention.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Timestamptz};
 
 use crate::db::schema::{analysis_runs, job_runs, sent_emails, sync_runs};
 
@@ -58,6 +60,60 @@ pub fn recent(conn: &mut PgConnection, job: Option<&str>, limit: i64) -> QueryRe
         query = query.filter(job_runs::job.eq(job.to_owned()));
     }
     query.load(conn)
+}
+
+/// A lead touched by the retention clean-up.
+#[derive(QueryableByName)]
+struct Touched {
+    #[diesel(sql_type = BigInt)]
+    lead_id: i64,
+}
+
+/// Deletes the interactions older than their workspace's retention, recounts the leads that lost some,
+/// and deletes the leads left with none; answers how many interactions went.
+pub fn apply_retention(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
+    conn.transaction(|conn| {
+        let touched: Vec<Touched> = diesel::sql_query(
+            "DELETE FROM interactions i USING workspaces w \
+             WHERE i.workspace_id = w.id AND w.retention_days IS NOT NULL \
+               AND i.occurred_at < $1 - make_interval(days => w.retention_days::int) \
+             RETURNING i.lead_id",
+        )
+        .bind::<Timestamptz, _>(now)
+        .load(conn)?;
+        let mut leads: Vec<i64> = touched.iter().map(|t| t.lead_id).collect();
+        leads.sort_unstable();
+        leads.dedup();
+        if !leads.is_empty() {
+            diesel::sql_query(
+                "UPDATE leads l SET likes_count = c.likes, comments_count = c.comments, \
+                    follows_count = c.follows, shares_count = c.shares, mentions_count = c.mentions, \
+                    comment_likes_count = c.comment_likes, messages_count = c.messages, \
+                    interactions_count = c.total, first_seen_at = c.first, last_interaction_at = c.last, \
+                    updated_at = now() \
+                 FROM (SELECT lead_id, \
+                         count(*) FILTER (WHERE kind = 'like') AS likes, \
+                         count(*) FILTER (WHERE kind = 'comment') AS comments, \
+                         count(*) FILTER (WHERE kind = 'follow') AS follows, \
+                         count(*) FILTER (WHERE kind = 'share') AS shares, \
+                         count(*) FILTER (WHERE kind = 'mention') AS mentions, \
+                         count(*) FILTER (WHERE kind = 'comment_like') AS comment_likes, \
+                         count(*) FILTER (WHERE kind = 'message') AS messages, \
+                         count(*) AS total, min(occurred_at) AS first, max(occurred_at) AS last \
+                       FROM interactions WHERE lead_id = ANY($1) GROUP BY lead_id) c \
+                 WHERE l.id = c.lead_id",
+            )
+            .bind::<Array<BigInt>, _>(&leads)
+            .execute(conn)?;
+            diesel::sql_query(
+                "DELETE FROM leads WHERE id = ANY($1) \
+                 AND NOT EXISTS (SELECT 1 FROM interactions WHERE lead_id = leads.id)",
+            )
+            .bind::<Array<BigInt>, _>(&leads)
+            .execute(conn)?;
+        }
+        Ok(touched.len())
+    })
 }
 
 /// Deletes run records older than 30 days and mail older than 90; answers how many rows went.

@@ -113,6 +113,17 @@ pub fn update_settings(
         .execute(conn)
 }
 
+/// How long the workspace keeps interactions (days); `None` keeps them all.
+pub fn set_retention(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    days: Option<i16>,
+) -> QueryResult<usize> {
+    diesel::update(workspaces::table.find(workspace_id))
+        .set(workspaces::retention_days.eq(days))
+        .execute(conn)
+}
+
 /// A workspace as listed on the admin page.
 #[derive(Debug, Clone)]
 pub struct WorkspaceListing {

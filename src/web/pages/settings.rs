@@ -27,6 +27,8 @@ pub struct SettingsForm {
     pub hot_score: String,
     pub draft_score: String,
     pub score_half_life_days: String,
+    /// Days interactions are kept; empty keeps them all.
+    pub retention_days: String,
 }
 
 #[derive(Template)]
@@ -48,6 +50,7 @@ pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
         hot_score: ws.hot_score.to_string(),
         draft_score: ws.draft_score.to_string(),
         score_half_life_days: ws.score_half_life_days.to_string(),
+        retention_days: ws.retention_days.map(|d| d.to_string()).unwrap_or_default(),
     };
     render::html(
         StatusCode::OK,
@@ -97,7 +100,19 @@ pub async fn update(
             None
         }
     };
-    let (Some(name), Some(language), Some(thresholds)) = (name, language, thresholds) else {
+    let retention = match form.retention_days.trim() {
+        "" => Some(None),
+        text => match text.parse::<i16>() {
+            Ok(days) if (30..=3650).contains(&days) => Some(Some(days)),
+            _ => {
+                errors.add("retention_days", "errors.retention_range");
+                None
+            }
+        },
+    };
+    let (Some(name), Some(language), Some(thresholds), Some(retention)) =
+        (name, language, thresholds, retention)
+    else {
         return render::invalid(&SettingsPage {
             ctx: chrome,
             form,
@@ -107,6 +122,7 @@ pub async fn update(
     };
     db::run(&state.pool, move |conn| {
         queries::workspaces::update_settings(conn, workspace.id, &name, language, thresholds)?;
+        queries::workspaces::set_retention(conn, workspace.id, retention)?;
         let event = NewAuditEvent::new(
             "workspace.updated",
             Some(user.id),
