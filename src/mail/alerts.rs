@@ -2,35 +2,13 @@
 //! with a link that opens the reconnect flow for that account; one reminder follows after 24 hours if it
 //! is still expired; reconnecting clears both, so a later expiry alerts again.
 
-use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use super::{Email, queue};
+use super::message::Plain;
+use super::queue;
 use crate::db::schema::{memberships, social_accounts, users, workspaces};
 use crate::i18n::Lang;
-
-#[derive(Template)]
-#[template(path = "email/account_expired.txt")]
-struct AlertText<'a> {
-    lang: Lang,
-    name: &'a str,
-    handle: &'a str,
-    workspace: &'a str,
-    link: &'a str,
-    reminder: bool,
-}
-
-#[derive(Template)]
-#[template(path = "email/account_expired.html")]
-struct AlertHtml<'a> {
-    lang: Lang,
-    name: &'a str,
-    handle: &'a str,
-    workspace: &'a str,
-    link: &'a str,
-    reminder: bool,
-}
 
 /// Queues the alert for `account_id` unless one was already sent for this expiry; answers how many
 /// emails were queued. Call it in the transaction that marks the account expired.
@@ -128,48 +106,44 @@ fn send(
         public_url.trim_end_matches('/')
     );
     let handle = format!("@{handle}");
+    let (body_key, subject_key, kind) = if reminder {
+        (
+            "mail.expired_reminder_body",
+            "mail.expired_reminder_subject",
+            "account_expired_reminder",
+        )
+    } else {
+        (
+            "mail.expired_body",
+            "mail.expired_subject",
+            "account_expired",
+        )
+    };
     for (email, name, locale) in &recipients {
         let lang = locale
             .as_deref()
             .and_then(Lang::from_code)
             .or_else(|| Lang::from_code(&fallback_language))
             .unwrap_or_default();
-        let text = AlertText {
+        let plain = Plain {
             lang,
-            name,
-            handle: &handle,
-            workspace: &workspace,
-            link: &link,
-            reminder,
-        };
-        let html = AlertHtml {
-            lang,
-            name,
-            handle: &handle,
-            workspace: &workspace,
-            link: &link,
-            reminder,
-        };
-        let subject_key = if reminder {
-            "mail.expired_reminder_subject"
-        } else {
-            "mail.expired_subject"
+            greeting: lang.t_with("mail.hello", "name", name),
+            paragraphs: vec![
+                lang.t_with(body_key, "handle", &handle),
+                lang.t_with("mail.expired_workspace", "workspace", &workspace),
+                lang.t("mail.expired_safe").into_owned(),
+            ],
+            action: lang.t("mail.expired_action").into_owned(),
+            link: link.clone(),
         };
         queue(
             conn,
-            &Email {
-                workspace_id: Some(workspace_id),
-                recipient: email.clone(),
-                kind: if reminder {
-                    "account_expired_reminder"
-                } else {
-                    "account_expired"
-                },
-                language: lang.code(),
-                subject: lang.t_with(subject_key, "handle", &handle),
-                text: text.render().unwrap_or_default(),
-                html: html.render().unwrap_or_default(),
-            },
+            &plain.email(
+                Some(workspace_id),
+                email,
+                kind,
+                lang.t_with(subject_key, "handle", &handle),
+            ),
         )?;
     }
     Ok(recipients.len())
