@@ -96,6 +96,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    lead_notes (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        lead_id -> Int8,
+        author_id -> Nullable<Int8>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    lead_status_changes (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        lead_id -> Int8,
+        from_status -> Text,
+        to_status -> Text,
+        changed_by -> Nullable<Int8>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     leads (id) {
         id -> Int8,
         workspace_id -> Int8,
@@ -162,6 +185,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    quota_usage (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        account_id -> Int8,
+        message_id -> Nullable<Int8>,
+        used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sent_emails (id) {
         id -> Int8,
         workspace_id -> Nullable<Int8>,
@@ -215,6 +248,10 @@ diesel::table! {
         reviewed_by -> Nullable<Int8>,
         reviewed_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        account_id -> Nullable<Int8>,
+        approved_at -> Nullable<Timestamptz>,
+        sent_at -> Nullable<Timestamptz>,
+        edited_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -285,6 +322,8 @@ diesel::table! {
         draft_score -> Int2,
         score_half_life_days -> Int2,
         retention_days -> Nullable<Int2>,
+        quota_per_hour -> Int2,
+        quota_per_day -> Int2,
     }
 }
 
@@ -297,13 +336,23 @@ diesel::joinable!(interactions -> social_accounts (account_id));
 diesel::joinable!(interactions -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
+diesel::joinable!(lead_notes -> leads (lead_id));
+diesel::joinable!(lead_notes -> users (author_id));
+diesel::joinable!(lead_notes -> workspaces (workspace_id));
+diesel::joinable!(lead_status_changes -> leads (lead_id));
+diesel::joinable!(lead_status_changes -> users (changed_by));
+diesel::joinable!(lead_status_changes -> workspaces (workspace_id));
 diesel::joinable!(leads -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(quota_usage -> social_accounts (account_id));
+diesel::joinable!(quota_usage -> suggested_messages (message_id));
+diesel::joinable!(quota_usage -> workspaces (workspace_id));
 diesel::joinable!(sent_emails -> workspaces (workspace_id));
 diesel::joinable!(social_accounts -> workspaces (workspace_id));
 diesel::joinable!(suggested_messages -> leads (lead_id));
+diesel::joinable!(suggested_messages -> social_accounts (account_id));
 diesel::joinable!(suggested_messages -> users (reviewed_by));
 diesel::joinable!(suggested_messages -> workspaces (workspace_id));
 diesel::joinable!(suppressions -> workspaces (workspace_id));
@@ -319,10 +368,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     job_leases,
     job_runs,
+    lead_notes,
+    lead_status_changes,
     leads,
     login_throttles,
     memberships,
     password_resets,
+    quota_usage,
     sent_emails,
     social_accounts,
     suggested_messages,

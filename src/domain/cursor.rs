@@ -43,6 +43,35 @@ impl std::fmt::Display for Cursor {
     }
 }
 
+/// The keyset cursor of a highest-score-first list: the score and id of the last row shown, written
+/// `<score>_<id>` (e.g. `57_812`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreCursor {
+    pub score: i16,
+    pub id: i64,
+}
+
+impl ScoreCursor {
+    /// # Errors
+    /// `errors.cursor_invalid` for anything `Display` does not write, or a score outside 0-100.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let invalid = || Invalid::new("errors.cursor_invalid");
+        let (score, id) = input.trim().split_once('_').ok_or_else(invalid)?;
+        let score = score.parse::<i16>().map_err(|_| invalid())?;
+        let id = id.parse::<i64>().map_err(|_| invalid())?;
+        if !(0..=100).contains(&score) || id < 1 {
+            return Err(invalid());
+        }
+        Ok(Self { score, id })
+    }
+}
+
+impl std::fmt::Display for ScoreCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}_{}", self.score, self.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +87,16 @@ mod tests {
 
         assert_eq!(written, "2026-03-10T14:30:20.123456Z_812");
         assert_eq!(Cursor::parse(&written), Ok(cursor));
+    }
+
+    #[test]
+    fn a_score_cursor_reads_back_what_it_writes_and_refuses_the_rest() {
+        let cursor = ScoreCursor { score: 57, id: 812 };
+
+        assert_eq!(ScoreCursor::parse(&cursor.to_string()), Ok(cursor));
+        for bad in ["", "57", "57_", "x_5", "101_5", "-1_5", "57_0", "57_5_6"] {
+            assert!(ScoreCursor::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

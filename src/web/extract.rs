@@ -332,3 +332,26 @@ impl FromLoaded for SiteAdmin {
         })
     }
 }
+
+/// The most ids one request may name (a page's selection).
+pub const MAX_IDS: usize = 500;
+
+/// The values of every `name=<id>` pair in a URL-encoded query string or form body, in order, without
+/// repeats; what does not parse as a positive id is left out, and at most `MAX_IDS` are kept.
+#[must_use]
+pub fn repeated_ids(encoded: &[u8], name: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::new();
+    for (key, value) in url::form_urlencoded::parse(encoded) {
+        if key == name
+            && let Ok(id) = value.trim().parse::<i64>()
+            && id > 0
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+            if ids.len() == MAX_IDS {
+                break;
+            }
+        }
+    }
+    ids
+}

@@ -13,7 +13,8 @@ use actix_web::web::{self, get, post};
 use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
-    interactions, language, lead, login, members, password_reset, register, settings, workspaces,
+    interactions, language, lead, leads, login, members, password_reset, register, review,
+    settings, workspaces,
 };
 
 /// Registers every route of the app.
@@ -64,9 +65,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/accounts/{id}/reconnect", post().to(accounts::reconnect))
                 .route("/accounts/{id}/disconnect", post().to(accounts::disconnect))
                 .route("/interactions", get().to(interactions::index))
-                .route("/leads", get().to(coming_soon::leads))
+                .route("/leads", get().to(leads::index))
+                .route("/leads/bulk", post().to(leads::bulk))
+                .route("/leads/export.csv", get().to(leads::export))
                 .route("/leads/{id}", get().to(lead::show))
-                .route("/review", get().to(coming_soon::review))
+                .route("/leads/{id}/status", post().to(lead::update_status))
+                .route("/leads/{id}/notes", post().to(lead::add_note))
+                .route("/leads/{id}/erase", post().to(lead::erase))
+                .route("/leads/{id}/export.json", get().to(lead::export))
+                .route("/review", get().to(review::index))
+                .route("/review/batch", post().to(review::batch))
+                .route("/review/{id}", post().to(review::edit))
+                .route("/review/{id}/approve", post().to(review::approve))
+                .route("/review/{id}/reject", post().to(review::reject))
+                .route("/review/{id}/sent", post().to(review::mark_sent))
                 .route("/templates", get().to(coming_soon::templates))
                 .route("/integrations", get().to(coming_soon::integrations))
                 .route("/settings", get().to(settings::show))

@@ -22,6 +22,9 @@ pub struct Workspace {
     pub score_half_life_days: i16,
     /// Days interactions are kept; none keeps them all.
     pub retention_days: Option<i16>,
+    /// Approved messages allowed per account in any hour, and in any day.
+    pub quota_per_hour: i16,
+    pub quota_per_day: i16,
 }
 
 #[derive(Debug, Insertable)]

@@ -124,6 +124,20 @@ pub fn set_retention(
         .execute(conn)
 }
 
+/// The outreach quotas per account: approved messages per hour and per day.
+pub fn set_quotas(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    (per_hour, per_day): (i16, i16),
+) -> QueryResult<usize> {
+    diesel::update(workspaces::table.find(workspace_id))
+        .set((
+            workspaces::quota_per_hour.eq(per_hour),
+            workspaces::quota_per_day.eq(per_day),
+        ))
+        .execute(conn)
+}
+
 /// A workspace as listed on the admin page.
 #[derive(Debug, Clone)]
 pub struct WorkspaceListing {

@@ -25,16 +25,6 @@ fn page(member: InWorkspace, section: &'static str) -> Result<HttpResponse, AppE
     )
 }
 
-/// `GET /w/{slug}/leads`
-pub async fn leads(member: InWorkspace) -> Result<HttpResponse, AppError> {
-    page(member, "leads")
-}
-
-/// `GET /w/{slug}/review`
-pub async fn review(member: InWorkspace) -> Result<HttpResponse, AppError> {
-    page(member, "review")
-}
-
 /// `GET /w/{slug}/templates`
 pub async fn templates(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "templates")

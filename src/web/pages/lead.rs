@@ -1,18 +1,27 @@
-//! A lead's page: who they are on the platform, what they did (counts per kind and the timeline).
-//! Scoring, contact details, notes and drafts come with the lead intelligence and review features.
+//! A lead's page: who they are on the platform, their score with its explanation, contact details and
+//! intent, what they did (counts per kind and the timeline), notes, status with its history, drafts;
+//! and the person's rights: "Export this person's data" (JSON) and "Erase this person" (their data goes,
+//! the handle joins the suppression list).
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use diesel::Connection as _;
+use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::db::models::{Interaction, Lead};
+use crate::db::models::{Interaction, Lead, NewAuditEvent, SuggestedMessage};
+use crate::db::queries::leads::{NoteLine, StatusLine};
 use crate::db::{self, queries};
 use crate::domain::interaction::Kind;
+use crate::domain::lead_status::LeadStatus;
 use crate::domain::scoring::Explanation;
 use crate::error::AppError;
-use crate::web::extract::InWorkspace;
-use crate::web::render::{self, Chrome};
+use crate::web::extract::{Htmx, InWorkspace};
+use crate::web::render::{self, Chrome, FlashKind};
+
+/// The longest note kept.
+const MAX_NOTE: usize = 5_000;
 
 /// The most interactions the timeline shows.
 const TIMELINE: i64 = 200;
@@ -27,10 +36,14 @@ pub struct LeadPage {
     profile_url: String,
     /// Why the lead has its score (none before the first analysis).
     explanation: Option<Explanation>,
-    /// The draft waiting for review, if any.
-    draft: Option<String>,
+    /// Every draft, newest first.
+    drafts: Vec<SuggestedMessage>,
+    notes: Vec<NoteLine>,
+    history: Vec<StatusLine>,
     /// The workspace's thresholds: (targetable, hot).
     thresholds: (i16, i16),
+    /// Whether the visitor may erase the person (owners and admins).
+    can_erase: bool,
 }
 
 impl LeadPage {
@@ -55,6 +68,19 @@ impl LeadPage {
         format!("{value:.1}")
     }
 
+    /// The draft waiting for review, if any.
+    fn pending_draft(&self) -> Option<&SuggestedMessage> {
+        self.drafts.iter().find(|d| d.status == "pending")
+    }
+
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama hands template values to methods by reference"
+    )]
+    fn is_status(&self, status: &LeadStatus) -> bool {
+        self.lead.status == status.as_str()
+    }
+
     /// Each kind with its count, the kinds they never did left out.
     fn counts(&self) -> Vec<(Kind, i32)> {
         let l = &self.lead;
@@ -73,6 +99,15 @@ impl LeadPage {
     }
 }
 
+/// The person's profile on the platform.
+fn profile_url(state: &AppState, handle: &str) -> String {
+    format!(
+        "{}/@{}",
+        state.settings.tiktok_base_url.trim_end_matches('/'),
+        handle
+    )
+}
+
 /// `GET /w/{slug}/leads/{id}`
 pub async fn show(
     member: InWorkspace,
@@ -80,11 +115,13 @@ pub async fn show(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
-    let (lead, timeline, draft) = db::run(&state.pool, move |conn| {
+    let (lead, timeline, drafts, notes, history) = db::run(&state.pool, move |conn| {
         let lead = queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
         let timeline = queries::leads::timeline(conn, workspace_id, id, TIMELINE)?;
-        let draft = queries::analysis::pending_draft(conn, workspace_id, id)?;
-        Ok((lead, timeline, draft))
+        let drafts = queries::leads::drafts(conn, workspace_id, id)?;
+        let notes = queries::leads::notes(conn, workspace_id, id)?;
+        let history = queries::leads::status_history(conn, workspace_id, id)?;
+        Ok((lead, timeline, drafts, notes, history))
     })
     .await?;
     let explanation = lead
@@ -95,21 +132,217 @@ pub async fn show(
         member.workspace.targetable_score,
         member.workspace.hot_score,
     );
-    let profile_url = format!(
-        "{}/@{}",
-        state.settings.tiktok_base_url.trim_end_matches('/'),
-        lead.handle
-    );
     render::html(
         StatusCode::OK,
         &LeadPage {
+            can_erase: member.role.manages_members(),
             ctx: member.chrome,
+            profile_url: profile_url(&state, &lead.handle),
             lead,
             timeline,
-            profile_url,
             explanation,
-            draft,
+            drafts,
+            notes,
+            history,
             thresholds,
         },
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    pub status: String,
+}
+
+/// `POST /w/{slug}/leads/{id}/status`
+pub async fn update_status(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let back = format!("{}/{id}", member.chrome.ws_url("leads"));
+    let Some(status) = LeadStatus::parse(form.status.trim()) else {
+        render::flash(
+            &member.session,
+            FlashKind::Error,
+            member.chrome.t("errors.status_invalid"),
+        );
+        return Ok(render::redirect(htmx.0, &back));
+    };
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
+            queries::leads::set_status(conn, workspace_id, &[id], status, Some(user_id))?;
+            Ok(())
+        })
+    })
+    .await?;
+    render::flash(
+        &member.session,
+        FlashKind::Success,
+        member.chrome.t("lead.status_saved"),
+    );
+    Ok(render::redirect(htmx.0, &back))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoteForm {
+    pub body: String,
+}
+
+/// `POST /w/{slug}/leads/{id}/notes`
+pub async fn add_note(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+    form: web::Form<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let back = format!("{}/{id}#notes", member.chrome.ws_url("leads"));
+    let body = form.body.trim().to_owned();
+    if body.is_empty() || body.chars().count() > MAX_NOTE {
+        render::flash(
+            &member.session,
+            FlashKind::Error,
+            member.chrome.t("errors.note_length"),
+        );
+        return Ok(render::redirect(htmx.0, &back));
+    }
+    let added = db::run(&state.pool, move |conn| {
+        Ok(queries::leads::add_note(
+            conn,
+            workspace_id,
+            id,
+            user_id,
+            &body,
+        )?)
+    })
+    .await?;
+    if !added {
+        return Err(AppError::NotFound);
+    }
+    render::flash(
+        &member.session,
+        FlashKind::Success,
+        member.chrome.t("lead.note_added"),
+    );
+    Ok(render::redirect(htmx.0, &back))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EraseForm {
+    /// The box that says "I understand this cannot be undone".
+    pub confirm: String,
+}
+
+/// `POST /w/{slug}/leads/{id}/erase` (owners and admins): the person's interactions, drafts, notes and
+/// lead are deleted, and their handle is put on the suppression list.
+pub async fn erase(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+    form: web::Form<EraseForm>,
+) -> Result<HttpResponse, AppError> {
+    member.require_manager()?;
+    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    if form.confirm.trim().is_empty() {
+        let back = format!("{}/{id}#erase", member.chrome.ws_url("leads"));
+        render::flash(
+            &member.session,
+            FlashKind::Error,
+            member.chrome.t("lead.erase_unconfirmed"),
+        );
+        return Ok(render::redirect(htmx.0, &back));
+    }
+    let ip = member.ip.clone();
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            queries::leads::erase(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
+            // The audit trail keeps that someone was erased, never who.
+            let event =
+                NewAuditEvent::new("lead.erased", Some(user_id), Some(workspace_id), Some(&ip));
+            queries::audit::record(
+                conn,
+                &event.with_details(serde_json::json!({ "lead_id": id })),
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    render::flash(
+        &member.session,
+        FlashKind::Success,
+        member.chrome.t("lead.erased"),
+    );
+    Ok(render::redirect(htmx.0, &member.chrome.ws_url("leads")))
+}
+
+/// `GET /w/{slug}/leads/{id}/export.json`: everything VistaFlow holds about the person.
+pub async fn export(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
+    let (lead, timeline, drafts, notes, history) = db::run(&state.pool, move |conn| {
+        let lead = queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
+        let timeline = queries::leads::timeline(conn, workspace_id, id, i64::MAX)?;
+        let drafts = queries::leads::drafts(conn, workspace_id, id)?;
+        let notes = queries::leads::notes(conn, workspace_id, id)?;
+        let history = queries::leads::status_history(conn, workspace_id, id)?;
+        Ok((lead, timeline, drafts, notes, history))
+    })
+    .await?;
+    let document = serde_json::json!({
+        "exported_at": chrono::Utc::now(),
+        "person": {
+            "platform": lead.platform,
+            "handle": lead.handle,
+            "display_name": lead.display_name,
+            "profile_url": profile_url(&state, &lead.handle),
+            "first_seen_at": lead.first_seen_at,
+            "last_interaction_at": lead.last_interaction_at,
+            "status": lead.status,
+            "type": lead.lead_type,
+            "score": lead.score,
+            "score_explanation": lead.score_explanation,
+            "intent": lead.intent,
+            "phone": lead.phone,
+            "email": lead.email,
+            "language": lead.language,
+            "reasoning": lead.reasoning,
+        },
+        "interactions": timeline.iter().map(|i| serde_json::json!({
+            "kind": i.kind, "text": i.text, "post": i.post_ref,
+            "occurred_at": i.occurred_at, "precision": i.precision,
+            "collected_at": i.collected_at,
+        })).collect::<Vec<_>>(),
+        "messages": drafts.iter().map(|d| serde_json::json!({
+            "body": d.body, "status": d.status, "language": d.language,
+            "created_at": d.created_at, "approved_at": d.approved_at, "sent_at": d.sent_at,
+        })).collect::<Vec<_>>(),
+        "notes": notes.iter().map(|n| serde_json::json!({
+            "body": n.body, "author": n.author, "created_at": n.created_at,
+        })).collect::<Vec<_>>(),
+        "status_history": history.iter().map(|h| serde_json::json!({
+            "from": h.from_status, "to": h.to_status, "by": h.who, "at": h.changed_at,
+        })).collect::<Vec<_>>(),
+    });
+    let name = format!("lead-{}-{}.json", lead.platform, lead.handle);
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(document))
 }

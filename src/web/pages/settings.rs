@@ -29,6 +29,8 @@ pub struct SettingsForm {
     pub score_half_life_days: String,
     /// Days interactions are kept; empty keeps them all.
     pub retention_days: String,
+    pub quota_per_hour: String,
+    pub quota_per_day: String,
 }
 
 #[derive(Template)]
@@ -51,6 +53,8 @@ pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
         draft_score: ws.draft_score.to_string(),
         score_half_life_days: ws.score_half_life_days.to_string(),
         retention_days: ws.retention_days.map(|d| d.to_string()).unwrap_or_default(),
+        quota_per_hour: ws.quota_per_hour.to_string(),
+        quota_per_day: ws.quota_per_day.to_string(),
     };
     render::html(
         StatusCode::OK,
@@ -110,8 +114,12 @@ pub async fn update(
             }
         },
     };
-    let (Some(name), Some(language), Some(thresholds), Some(retention)) =
-        (name, language, thresholds, retention)
+    let quotas = parse_quotas(&form.quota_per_hour, &form.quota_per_day);
+    if quotas.is_none() {
+        errors.add("quota_per_hour", "errors.quota_range");
+    }
+    let (Some(name), Some(language), Some(thresholds), Some(retention), Some(quotas)) =
+        (name, language, thresholds, retention, quotas)
     else {
         return render::invalid(&SettingsPage {
             ctx: chrome,
@@ -123,6 +131,7 @@ pub async fn update(
     db::run(&state.pool, move |conn| {
         queries::workspaces::update_settings(conn, workspace.id, &name, language, thresholds)?;
         queries::workspaces::set_retention(conn, workspace.id, retention)?;
+        queries::workspaces::set_quotas(conn, workspace.id, quotas)?;
         let event = NewAuditEvent::new(
             "workspace.updated",
             Some(user.id),
@@ -135,12 +144,28 @@ pub async fn update(
                 "name": name.as_str(), "language": language.code(),
                 "targetable_score": thresholds.targetable, "hot_score": thresholds.hot,
                 "draft_score": thresholds.draft, "score_half_life_days": thresholds.half_life_days,
+                "quota_per_hour": quotas.0, "quota_per_day": quotas.1,
             })),
         )?)
     })
     .await?;
     render::flash(&session, FlashKind::Success, chrome.t("settings.saved"));
     Ok(render::redirect(htmx.0, &chrome.ws_url("settings")))
+}
+
+/// The outreach quotas (per hour, per day), when both are in range.
+fn parse_quotas(per_hour: &str, per_day: &str) -> Option<(i16, i16)> {
+    let hour = per_hour
+        .trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|h| (0..=1000).contains(h))?;
+    let day = per_day
+        .trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|d| (0..=10_000).contains(d))?;
+    Some((hour, day))
 }
 
 /// `POST /w/{slug}/leave`: anyone but the last owner may leave.

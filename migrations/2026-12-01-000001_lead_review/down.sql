@@ -1,0 +1,12 @@
+DROP INDEX interactions_lead_account_idx;
+ALTER TABLE workspaces
+    DROP COLUMN quota_per_day,
+    DROP COLUMN quota_per_hour;
+DROP TABLE quota_usage;
+ALTER TABLE suggested_messages
+    DROP COLUMN edited_at,
+    DROP COLUMN sent_at,
+    DROP COLUMN approved_at,
+    DROP COLUMN account_id;
+DROP TABLE lead_status_changes;
+DROP TABLE lead_notes;

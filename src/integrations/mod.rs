@@ -1,0 +1,3 @@
+//! Ways leads leave VistaFlow: the CSV export (webhooks, Google Sheets and Notion come later).
+
+pub mod csv;
