@@ -501,31 +501,37 @@ pub enum Shown {
 /// What replaces a password in a URL that is shown.
 const MASK: &str = "****";
 
-/// `raw` as a URL without its password, nor the value of a query parameter that names a secret; a
-/// URL that does not parse is hidden whole.
+/// `raw` as a URL without its password, nor the value of a query parameter that names a secret (as
+/// given when it holds neither); a URL that does not parse is hidden whole.
 fn without_password(raw: &str) -> Shown {
     let Ok(mut url) = url::Url::parse(raw) else {
         return Shown::Hidden;
     };
+    let names_a_secret = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        ["pass", "secret", "key", "token"]
+            .iter()
+            .any(|word| lower.contains(word))
+    };
+    let secret_query = url.query_pairs().any(|(name, _)| names_a_secret(&name));
+    if url.password().is_none() && !secret_query {
+        return Shown::Value(raw.to_owned());
+    }
     if url.password().is_some() && url.set_password(Some(MASK)).is_err() {
         return Shown::Hidden;
     }
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| {
-            let lower = name.to_ascii_lowercase();
-            let secret = ["pass", "secret", "key", "token"]
-                .iter()
-                .any(|word| lower.contains(word));
-            let value = if secret {
-                MASK.to_owned()
-            } else {
-                value.into_owned()
-            };
-            (name.into_owned(), value)
-        })
-        .collect();
-    if !pairs.is_empty() {
+    if secret_query {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if names_a_secret(&name) {
+                    MASK.to_owned()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
         url.query_pairs_mut().clear().extend_pairs(pairs);
     }
     Shown::Value(url.to_string())
@@ -783,6 +789,10 @@ mod tests {
             Some(Shown::Value(
                 "postgres://vf:****@db/vf?sslpassword=****".into()
             ))
+        );
+        assert_eq!(
+            of("PUBLIC_URL"),
+            Some(Shown::Value("https://app.example.com".into()))
         );
         assert_eq!(of("OPENAI_API_KEY"), Some(Shown::Hidden));
         assert_eq!(of("VISTAFLOW_SESSION_KEY"), Some(Shown::Hidden));
