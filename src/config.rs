@@ -486,6 +486,164 @@ impl Settings {
     }
 }
 
+/// How the admin page shows one setting of the running configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// A value that is no secret (URLs without their password).
+    Value(String),
+    /// A secret that is set: never shown.
+    Hidden,
+    /// A key made at random at this start (development), so it changes at every restart.
+    Ephemeral,
+    NotSet,
+}
+
+/// What replaces a password in a URL that is shown.
+const MASK: &str = "****";
+
+/// `raw` as a URL without its password, nor the value of a query parameter that names a secret (as
+/// given when it holds neither); a URL that does not parse is hidden whole.
+fn without_password(raw: &str) -> Shown {
+    let Ok(mut url) = url::Url::parse(raw) else {
+        return Shown::Hidden;
+    };
+    let names_a_secret = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        ["pass", "secret", "key", "token"]
+            .iter()
+            .any(|word| lower.contains(word))
+    };
+    let secret_query = url.query_pairs().any(|(name, _)| names_a_secret(&name));
+    if url.password().is_none() && !secret_query {
+        return Shown::Value(raw.to_owned());
+    }
+    if url.password().is_some() && url.set_password(Some(MASK)).is_err() {
+        return Shown::Hidden;
+    }
+    if secret_query {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if names_a_secret(&name) {
+                    MASK.to_owned()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    Shown::Value(url.to_string())
+}
+
+fn value(value: &dyn fmt::Display) -> Shown {
+    Shown::Value(value.to_string())
+}
+
+fn optional(value: Option<&str>) -> Shown {
+    value.map_or(Shown::NotSet, |v| Shown::Value(v.to_owned()))
+}
+
+impl Settings {
+    /// Every variable of the running configuration as the admin page shows it: secrets never, URLs
+    /// without their password.
+    #[must_use]
+    pub fn shown(&self) -> Vec<(&'static str, Shown)> {
+        let key = |name: &'static str| {
+            if self.ephemeral_keys.contains(&name) {
+                Shown::Ephemeral
+            } else {
+                Shown::Hidden
+            }
+        };
+        let openai = self.openai.as_ref();
+        let openai_value = |f: &dyn Fn(&crate::ai::openai::OpenAiSettings) -> String| {
+            openai.map_or(Shown::NotSet, |o| Shown::Value(f(o)))
+        };
+        vec![
+            (
+                "APP_ENV",
+                value(&match self.environment {
+                    Environment::Development => "development",
+                    Environment::Production => "production",
+                }),
+            ),
+            ("DATABASE_URL", without_password(self.database_url())),
+            ("DATABASE_POOL_SIZE", value(&self.database_pool_size)),
+            ("HOST", value(&self.host)),
+            ("PORT", value(&self.port)),
+            ("PUBLIC_URL", without_password(&self.public_url)),
+            ("VISTAFLOW_SESSION_KEY", key("VISTAFLOW_SESSION_KEY")),
+            ("VISTAFLOW_SECRET_KEYS", key("VISTAFLOW_SECRET_KEYS")),
+            ("SESSION_IDLE_MINUTES", value(&self.session_idle_minutes)),
+            (
+                "SESSION_ABSOLUTE_HOURS",
+                value(&self.session_absolute_hours),
+            ),
+            ("TRUST_FORWARDED_FOR", value(&self.trust_forwarded_for)),
+            ("VISTAFLOW_DEMO", value(&self.demo)),
+            ("DEMO_PORT", value(&self.demo_port)),
+            ("TIKTOK_BASE_URL", without_password(&self.tiktok_base_url)),
+            (
+                "WEBDRIVER_URL",
+                self.browser
+                    .webdriver_url
+                    .as_deref()
+                    .map_or(Shown::NotSet, without_password),
+            ),
+            ("CHROMEDRIVER", value(&self.browser.chromedriver)),
+            (
+                "CHROMIUM_BINARY",
+                optional(self.browser.chromium_binary.as_deref()),
+            ),
+            ("BROWSER_SESSIONS", value(&self.browser.max_sessions)),
+            (
+                "SCHEDULER",
+                value(&if self.sync.scheduler { "on" } else { "off" }),
+            ),
+            (
+                "SYNC_MIN_INTERVAL_MINUTES",
+                value(&self.sync.min_interval_minutes),
+            ),
+            ("SYNC_CONCURRENCY", value(&self.sync.concurrency)),
+            (
+                "OPENAI_API_KEY",
+                openai.map_or(Shown::NotSet, |_| Shown::Hidden),
+            ),
+            (
+                "OPENAI_BASE_URL",
+                openai.map_or(Shown::NotSet, |o| without_password(&o.base_url)),
+            ),
+            ("OPENAI_MODEL", openai_value(&|o| o.model.clone())),
+            (
+                "OPENAI_TIMEOUT_SECONDS",
+                openai_value(&|o| o.timeout.as_secs().to_string()),
+            ),
+            (
+                "OPENAI_BATCH_SIZE",
+                openai_value(&|o| o.batch_size.to_string()),
+            ),
+            (
+                "SMTP_URL",
+                self.mail
+                    .smtp_url
+                    .as_ref()
+                    .map_or(Shown::NotSet, |url| without_password(url.expose_secret())),
+            ),
+            ("MAIL_FROM", value(&self.mail.from)),
+            ("MAIL_DIR", value(&self.mail.dir.display())),
+            (
+                "LOG_FORMAT",
+                value(&match self.log_format {
+                    LogFormat::Text => "text",
+                    LogFormat::Json => "json",
+                }),
+            ),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,5 +737,80 @@ mod tests {
             "{printed}"
         );
         assert!(settings.secure_cookies());
+    }
+
+    #[test]
+    fn the_shown_configuration_masks_every_secret_and_keeps_urls_without_their_password() {
+        let key = base64::engine::general_purpose::STANDARD.encode([7_u8; 64]);
+        let secret_key = base64::engine::general_purpose::STANDARD.encode([8_u8; 32]);
+        let settings = settings(&[
+            (
+                "DATABASE_URL",
+                "postgres://vf:hunter2-secret@db/vf?sslpassword=pg-ssl-secret",
+            ),
+            ("PUBLIC_URL", "https://app.example.com"),
+            ("VISTAFLOW_SESSION_KEY", &key),
+            ("VISTAFLOW_SECRET_KEYS", &format!("k1:{secret_key}")),
+            (
+                "SMTP_URL",
+                "smtps://mailer:smtp-pass-secret@smtp.example.com:465",
+            ),
+            ("OPENAI_API_KEY", "sk-openai-secret"),
+        ])
+        .unwrap();
+
+        let shown = settings.shown();
+
+        let printed = format!("{shown:?}");
+        for secret in [
+            "hunter2-secret",
+            "pg-ssl-secret",
+            key.as_str(),
+            secret_key.as_str(),
+            "smtp-pass-secret",
+            "sk-openai-secret",
+        ] {
+            assert!(!printed.contains(secret), "{secret} shown in {printed}");
+        }
+        let of = |name: &str| {
+            shown
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| s.clone())
+        };
+        assert_eq!(
+            of("SMTP_URL"),
+            Some(Shown::Value(
+                "smtps://mailer:****@smtp.example.com:465".into()
+            ))
+        );
+        assert_eq!(
+            of("DATABASE_URL"),
+            Some(Shown::Value(
+                "postgres://vf:****@db/vf?sslpassword=****".into()
+            ))
+        );
+        assert_eq!(
+            of("PUBLIC_URL"),
+            Some(Shown::Value("https://app.example.com".into()))
+        );
+        assert_eq!(of("OPENAI_API_KEY"), Some(Shown::Hidden));
+        assert_eq!(of("VISTAFLOW_SESSION_KEY"), Some(Shown::Hidden));
+        assert_eq!(of("WEBDRIVER_URL"), Some(Shown::NotSet));
+    }
+
+    #[test]
+    fn development_keys_made_at_start_are_shown_as_such() {
+        let settings = settings(&[
+            ("APP_ENV", "development"),
+            ("DATABASE_URL", "postgres://localhost/vf"),
+        ])
+        .unwrap();
+
+        let shown = settings.shown();
+
+        assert!(shown.contains(&("VISTAFLOW_SECRET_KEYS", Shown::Ephemeral)));
+        assert!(shown.contains(&("SMTP_URL", Shown::NotSet)));
+        assert!(shown.contains(&("OPENAI_API_KEY", Shown::NotSet)));
     }
 }

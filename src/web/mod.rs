@@ -101,7 +101,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/users/{id}/{change}", post().to(admin::users::change))
                 .route("/workspaces", get().to(admin::workspaces::index))
                 .route("/analysis", get().to(admin::analysis::index))
-                .route("/audit", get().to(admin::audit::index)),
+                .route("/audit", get().to(admin::audit::index))
+                .route("/jobs", get().to(admin::jobs::index))
+                .route("/jobs/{name}/run", post().to(admin::jobs::run_now))
+                .route("/accounts", get().to(admin::accounts::index))
+                .route("/emails", get().to(admin::emails::index))
+                .route("/config", get().to(admin::config::index)),
         )
         .default_service(web::to(not_found));
 }

@@ -265,6 +265,19 @@ pub fn take_lease(
     Ok(taken > 0)
 }
 
+/// Who holds the lease of job `name` now, and until when; `None` when nobody does.
+pub fn current_lease(
+    conn: &mut PgConnection,
+    name: &str,
+) -> QueryResult<Option<(String, DateTime<Utc>)>> {
+    job_leases::table
+        .filter(job_leases::name.eq(name))
+        .filter(job_leases::until.gt(diesel::dsl::now))
+        .select((job_leases::holder, job_leases::until))
+        .first(conn)
+        .optional()
+}
+
 pub fn release_lease(conn: &mut PgConnection, name: &str, holder: &str) -> QueryResult<()> {
     diesel::update(
         job_leases::table

@@ -49,17 +49,42 @@ pub fn finish(
     Ok(())
 }
 
-/// The latest runs, newest first, of one job or of all.
-pub fn recent(conn: &mut PgConnection, job: Option<&str>, limit: i64) -> QueryResult<Vec<JobRun>> {
+impl JobRun {
+    /// How long the run took (so far, while it runs).
+    #[must_use]
+    pub fn duration(&self) -> chrono::Duration {
+        self.finished_at.unwrap_or_else(Utc::now) - self.started_at
+    }
+}
+
+/// A page of the run history, newest first, of one job or of all; `before_id` is the keyset cursor.
+pub fn history(
+    conn: &mut PgConnection,
+    job: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<JobRun>> {
     let mut query = job_runs::table
-        .order(job_runs::started_at.desc())
+        .order(job_runs::id.desc())
         .limit(limit)
         .select(JobRun::as_select())
         .into_boxed();
     if let Some(job) = job {
         query = query.filter(job_runs::job.eq(job.to_owned()));
     }
+    if let Some(before) = before_id {
+        query = query.filter(job_runs::id.lt(before));
+    }
     query.load(conn)
+}
+
+/// The latest run of each job that has run.
+pub fn latest_per_job(conn: &mut PgConnection) -> QueryResult<Vec<JobRun>> {
+    job_runs::table
+        .distinct_on(job_runs::job)
+        .order((job_runs::job, job_runs::started_at.desc()))
+        .select(JobRun::as_select())
+        .load(conn)
 }
 
 /// A lead touched by the retention clean-up.

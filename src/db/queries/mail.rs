@@ -100,11 +100,42 @@ pub fn record_attempt(
     Ok(())
 }
 
-/// The latest messages, newest first (site-wide: for admins).
-pub fn recent(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<SentEmail>> {
-    sent_emails::table
-        .order(sent_emails::created_at.desc())
+/// A message as the admin list shows it: everything but its text, which can hold a reset link while
+/// it waits.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sent_emails, check_for_backend(diesel::pg::Pg))]
+pub struct EmailLine {
+    pub id: i64,
+    pub recipient: String,
+    pub kind: String,
+    pub language: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A page of messages, newest first (site-wide: for admins), of one status or all; `before_id` is the
+/// keyset cursor.
+pub fn list(
+    conn: &mut PgConnection,
+    status: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<EmailLine>> {
+    let mut query = sent_emails::table
+        .order(sent_emails::id.desc())
         .limit(limit)
-        .select(SentEmail::as_select())
-        .load(conn)
+        .select(EmailLine::as_select())
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(sent_emails::status.eq(status.to_owned()));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(sent_emails::id.lt(before));
+    }
+    query.load(conn)
 }

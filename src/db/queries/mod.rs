@@ -2,6 +2,7 @@
 //! transaction; every query on workspace data filters by the workspace id.
 
 pub mod accounts;
+pub mod admin;
 pub mod analysis;
 pub mod audit;
 pub mod dashboard;

@@ -1,7 +1,12 @@
-//! The site admins' pages (`/admin`): people, workspaces and the audit trail. Others get 404.
+//! The site admins' pages (`/admin`): people, workspaces, the audit trail, and the operator's view
+//! (scheduled jobs, account health, sent mail, the running configuration). Others get 404.
 
+pub mod accounts;
 pub mod analysis;
 pub mod audit;
+pub mod config;
+pub mod emails;
+pub mod jobs;
 pub mod users;
 pub mod workspaces;
 
@@ -15,13 +20,16 @@ use crate::web::render;
 /// How many rows an admin list shows at a time.
 pub const PAGE_SIZE: i64 = 50;
 
-/// The query of an admin list: a search text and the keyset cursor.
+/// The query of an admin list: a search text, the keyset cursor, and each list's own filter (audit:
+/// action; jobs: job; accounts and emails: status).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ListQuery {
     pub q: String,
     pub before: Option<i64>,
     pub action: String,
+    pub job: String,
+    pub status: String,
 }
 
 impl ListQuery {

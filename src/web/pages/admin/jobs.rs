@@ -1,0 +1,133 @@
+//! Admin: the scheduled jobs (schedule, purpose, next and last run), their run history, and "Run now".
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+use super::{ListQuery, PAGE_SIZE, next_cursor};
+use crate::app::AppState;
+use crate::db::models::NewAuditEvent;
+use crate::db::queries::jobs::JobRun;
+use crate::db::{self, queries};
+use crate::error::AppError;
+use crate::jobs::{self, JOBS, Job};
+use crate::web::extract::{Htmx, SiteAdmin};
+use crate::web::render::{self, Chrome, FlashKind};
+
+/// A job with its next and last run.
+pub struct JobLine {
+    job: &'static Job,
+    next_run: Option<DateTime<Utc>>,
+    last: Option<JobRun>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin/jobs.html")]
+pub struct JobsPage {
+    ctx: Chrome,
+    jobs: Vec<JobLine>,
+    /// The job the history is filtered by ("" for all).
+    job: String,
+    runs: Vec<JobRun>,
+    next: Option<i64>,
+}
+
+impl JobsPage {
+    /// How long a run took, in the units people read at a glance.
+    fn took(run: &JobRun) -> String {
+        let ms = run.duration().num_milliseconds().max(0);
+        match ms {
+            0..1_000 => format!("{ms} ms"),
+            1_000..60_000 => format!("{}.{} s", ms / 1000, ms % 1000 / 100),
+            _ => format!("{} min {} s", ms / 60_000, ms % 60_000 / 1000),
+        }
+    }
+}
+
+/// `GET /admin/jobs?job=&before=`
+pub async fn index(
+    admin: SiteAdmin,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = jobs::job(query.job.trim()).map(|j| j.name);
+    let before = query.before;
+    let (latest, runs) = db::run(&state.pool, move |conn| {
+        Ok((
+            queries::jobs::latest_per_job(conn)?,
+            queries::jobs::history(conn, filter, before, PAGE_SIZE)?,
+        ))
+    })
+    .await?;
+    let now = Utc::now();
+    let jobs = JOBS
+        .iter()
+        .map(|job| JobLine {
+            job,
+            next_run: jobs::next_run(job, now),
+            last: latest.iter().find(|r| r.job == job.name).cloned(),
+        })
+        .collect();
+    let next = next_cursor(runs.len(), runs.last().map(|r| r.id));
+    render::html(
+        StatusCode::OK,
+        &JobsPage {
+            ctx: admin.chrome,
+            jobs,
+            job: filter.unwrap_or_default().to_owned(),
+            runs,
+            next,
+        },
+    )
+}
+
+/// `POST /admin/jobs/{name}/run`: runs the job in the background (unless its lease is held, which
+/// means it runs already, here or on another instance) and comes back to the jobs page.
+pub async fn run_now(
+    admin: SiteAdmin,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    name: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let job = jobs::job(&name).ok_or(AppError::NotFound)?;
+    let (actor, ip) = (admin.user.id, admin.ip.clone());
+    let held = db::run(&state.pool, move |conn| {
+        let held = queries::analysis::current_lease(conn, job.name)?;
+        if held.is_none() {
+            let event = NewAuditEvent::new("admin.job_run", Some(actor), None, Some(&ip));
+            queries::audit::record(
+                conn,
+                &event.with_details(serde_json::json!({ "job": job.name })),
+            )?;
+        }
+        Ok(held)
+    })
+    .await?;
+    if let Some((holder, until)) = held {
+        let text = admin
+            .chrome
+            .t_with("admin.job_lease_held", "job", job.name)
+            .replace("%{holder}", &holder)
+            .replace("%{until}", &admin.chrome.datetime(&until));
+        render::flash(&admin.session, FlashKind::Error, text);
+        return Ok(render::redirect(htmx.0, "/admin/jobs"));
+    }
+    actix_web::rt::spawn(async move {
+        if jobs::run_recorded(&state, job).await.is_none() {
+            tracing::info!(
+                job = job.name,
+                "run now: the job's lease was taken meanwhile"
+            );
+        }
+    });
+    render::flash(
+        &admin.session,
+        FlashKind::Success,
+        admin.chrome.t_with("admin.job_started", "job", job.name),
+    );
+    Ok(render::redirect(
+        htmx.0,
+        &format!("/admin/jobs?job={}", job.name),
+    ))
+}
