@@ -64,11 +64,8 @@ struct Window {
 
 fn window(used: &[DateTime<Utc>], now: DateTime<Utc>, span: Duration, limit: u32) -> Window {
     let start = now - span;
-    let mut inside: Vec<DateTime<Utc>> = used
-        .iter()
-        .copied()
-        .filter(|at| *at > start && *at <= now)
-        .collect();
+    // An approval stamped a moment after `now` (another request's clock) counts all the same.
+    let mut inside: Vec<DateTime<Utc>> = used.iter().copied().filter(|at| *at > start).collect();
     inside.sort_unstable();
     let count = u32::try_from(inside.len()).unwrap_or(u32::MAX);
     let frees_at = if count >= limit && limit > 0 {
@@ -146,6 +143,15 @@ mod tests {
         let allowance = allowance(SMALL, &used, at(0));
 
         assert_eq!(allowance.next_slot, Some(at(-900) + Duration::days(1)));
+    }
+
+    #[test]
+    fn an_approval_stamped_just_after_now_still_counts() {
+        let used = [at(-30), at(-20), at(0) + Duration::milliseconds(3)];
+
+        let allowance = allowance(SMALL, &used, at(0));
+
+        assert_eq!(allowance.left, 0);
     }
 
     #[test]

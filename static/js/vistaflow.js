@@ -1,6 +1,6 @@
 // VistaFlow's own few lines of script (the pages work without them): "Copy" buttons.
 // A button with data-copy="ID" copies the text of the element with that id, then says so in its
-// data-copied label; where the clipboard is not available it selects the text instead.
+// data-copied label.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -18,13 +18,25 @@
         setTimeout(function () { button.textContent = original; button.removeAttribute("data-state"); }, 2000);
       }
     };
-    var select = function () {
-      if (source.select) source.select();
+    // Without the asynchronous clipboard (a page served over plain http, a refused permission), copy
+    // from a hidden text area, the older way.
+    var fallback = function () {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      document.body.removeChild(area);
+      if (copied) done();
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, select);
+      navigator.clipboard.writeText(text).then(done, fallback);
     } else {
-      select();
+      fallback();
     }
   });
 })();

@@ -93,16 +93,41 @@ impl Chrome {
 
     /// Waits until an element matching `css` shows `text`.
     pub async fn wait_for_text(&self, css: &str, text: &str) {
+        self.wait_for(css, text, |shown| shown.trim() == text).await;
+    }
+
+    /// Waits until an element matching `css` shows a text that contains `part`.
+    pub async fn wait_for_text_containing(&self, css: &str, part: &str) {
+        self.wait_for(css, part, |shown| shown.contains(part)).await;
+    }
+
+    async fn wait_for(&self, css: &str, text: &str, matches: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(element) = self.driver.query(By::Css(css)).nowait().first().await
-                && element.text().await.is_ok_and(|t| t.trim() == text)
+                && element.text().await.is_ok_and(|t| matches(&t))
             {
                 return;
             }
             if Instant::now() > deadline {
                 self.save_evidence().await;
                 panic!("no {css} showing {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the page's query string is `query` (after `?`).
+    pub async fn wait_for_query(&self, query: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let current = self.driver.current_url().await.expect("the current url");
+            if current.query() == Some(query) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.save_evidence().await;
+                panic!("still on {current} instead of ?{query}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -294,9 +294,11 @@ impl TestApp {
             )
             .await;
         assert_eq!(
-            page.status, 200,
-            "registration of {email} failed: {}",
-            page.body
+            page.status,
+            200,
+            "registration of {email} failed: {}\nlogs: {}",
+            page.body,
+            logs()
         );
         browser
     }
@@ -382,7 +384,7 @@ impl Page {
 #[derive(Clone)]
 pub struct Browser {
     base: String,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
     pub jar: Arc<reqwest::cookie::Jar>,
     csrf: Arc<std::sync::Mutex<Option<String>>>,
 }

@@ -128,6 +128,16 @@ pub fn pending(
     Ok((list, total))
 }
 
+/// Whether `id` is one of the workspace's drafts (in any status).
+pub fn exists(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        drafts::table
+            .filter(drafts::workspace_id.eq(workspace_id))
+            .filter(drafts::id.eq(id)),
+    ))
+    .get_result(conn)
+}
+
 /// Replaces the text of the workspace's pending draft `id`; `false` when there is no such draft (or it
 /// is no longer pending).
 pub fn edit(conn: &mut PgConnection, workspace_id: i64, id: i64, body: &str) -> QueryResult<bool> {

@@ -246,6 +246,7 @@ pub async fn approve(
     form: web::Form<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
+    require_draft(&state, workspace_id, id).await?;
     if !form.body.trim().is_empty() {
         let body = match parse_body(&form.body) {
             Ok(body) => body,
@@ -270,7 +271,22 @@ pub async fn reject(
     htmx: Htmx,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    reject_ids(&member, &state, htmx.0, vec![path.into_inner().1]).await
+    let id = path.into_inner().1;
+    require_draft(&state, member.workspace.id, id).await?;
+    reject_ids(&member, &state, htmx.0, vec![id]).await
+}
+
+/// 404 unless `id` is one of the workspace's drafts.
+async fn require_draft(state: &AppState, workspace_id: i64, id: i64) -> Result<(), AppError> {
+    let exists = db::run(&state.pool, move |conn| {
+        Ok(review::exists(conn, workspace_id, id)?)
+    })
+    .await?;
+    if exists {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 async fn reject_ids(
