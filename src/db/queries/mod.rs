@@ -15,6 +15,7 @@ pub mod memberships;
 pub mod password_resets;
 pub mod sessions;
 pub mod syncs;
+pub mod templates;
 pub mod throttles;
 pub mod users;
 pub mod workspaces;
