@@ -6,6 +6,7 @@ pub mod cookies;
 pub mod cursor;
 pub mod email;
 pub mod interaction;
+pub mod message_template;
 pub mod names;
 pub mod password;
 pub mod platform_time;

@@ -13,7 +13,8 @@ use actix_web::web::{self, get, post};
 use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
-    interactions, language, lead, login, members, password_reset, register, settings, workspaces,
+    interactions, language, lead, login, members, password_reset, register, settings, templates,
+    workspaces,
 };
 
 /// Registers every route of the app.
@@ -67,7 +68,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/leads", get().to(coming_soon::leads))
                 .route("/leads/{id}", get().to(lead::show))
                 .route("/review", get().to(coming_soon::review))
-                .route("/templates", get().to(coming_soon::templates))
+                .route("/templates", get().to(templates::index))
+                .route("/templates", post().to(templates::create))
+                .route("/templates/preview", post().to(templates::preview_fragment))
+                .route("/templates/{id}", get().to(templates::edit))
+                .route("/templates/{id}", post().to(templates::update))
+                .route("/templates/{id}/delete", post().to(templates::delete))
                 .route("/integrations", get().to(coming_soon::integrations))
                 .route("/settings", get().to(settings::show))
                 .route("/settings", post().to(settings::update))

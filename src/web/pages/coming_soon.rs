@@ -35,11 +35,6 @@ pub async fn review(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "review")
 }
 
-/// `GET /w/{slug}/templates`
-pub async fn templates(member: InWorkspace) -> Result<HttpResponse, AppError> {
-    page(member, "templates")
-}
-
 /// `GET /w/{slug}/integrations`
 pub async fn integrations(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "integrations")

@@ -17,4 +17,5 @@ pub mod members;
 pub mod password_reset;
 pub mod register;
 pub mod settings;
+pub mod templates;
 pub mod workspaces;
