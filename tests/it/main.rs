@@ -17,5 +17,6 @@ mod journey;
 mod language;
 mod mail;
 mod sessions;
+mod templates;
 mod tiktok_accounts;
 mod workspaces;
