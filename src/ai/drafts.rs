@@ -44,6 +44,11 @@ pub fn render(
     Ok(out)
 }
 
+/// Refuses a template that names a variable outside [`VARIABLES`] (the first one found), without a lead.
+pub fn check(template: &str) -> Result<(), UnknownVariable> {
+    render(template, |name| VARIABLES.contains(&name).then(String::new)).map(drop)
+}
+
 /// The built-in template for a lead type in a language.
 #[must_use]
 pub fn default_template(lead_type: LeadType, lang: Lang) -> &'static str {
@@ -189,6 +194,15 @@ mod tests {
         assert_eq!(
             render("a { b } {", |n| variable(&lead(), Lang::En, n)).as_deref(),
             Ok("a { b } {")
+        );
+    }
+
+    #[test]
+    fn check_names_the_first_unknown_variable_and_accepts_the_known_ones() {
+        assert_eq!(check("Hi {display_name} from {platform}"), Ok(()));
+        assert_eq!(
+            check("Hi {first_name}, {city}"),
+            Err(UnknownVariable("first_name".into()))
         );
     }
 

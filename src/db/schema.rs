@@ -174,6 +174,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    message_templates (id) {
+        id -> Int8,
+        workspace_id -> Int8,
+        name -> Text,
+        lead_type -> Nullable<Text>,
+        language -> Text,
+        body -> Text,
+        is_default -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        updated_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> Int8,
         user_id -> Int8,
@@ -345,6 +360,8 @@ diesel::joinable!(lead_status_changes -> workspaces (workspace_id));
 diesel::joinable!(leads -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(message_templates -> users (updated_by));
+diesel::joinable!(message_templates -> workspaces (workspace_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(quota_usage -> social_accounts (account_id));
 diesel::joinable!(quota_usage -> suggested_messages (message_id));
@@ -373,6 +390,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     leads,
     login_throttles,
     memberships,
+    message_templates,
     password_resets,
     quota_usage,
     sent_emails,

@@ -7,6 +7,7 @@ pub mod cursor;
 pub mod email;
 pub mod interaction;
 pub mod lead_status;
+pub mod message_template;
 pub mod names;
 pub mod password;
 pub mod platform_time;

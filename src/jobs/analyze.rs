@@ -1,16 +1,19 @@
 //! Lead analysis as a job: after each sync (that workspace's leads with new interactions), every ten
 //! minutes as a catch-up, and once a day to let scores decay. Each pass scores the leads, writes what the
 //! analyzer says, drafts a message for leads whose score reaches the workspace's threshold (one pending
-//! draft at most, none for refused leads), and records what it did.
+//! draft at most, none for refused leads; from the workspace's default template when it has one for the
+//! lead's type or for any type in the lead's language, else the analyzer's own draft), and records what
+//! it did.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 
-use crate::ai::{Analyzer as _, InteractionInput, LeadInput, Usage};
+use crate::ai::{Analysis, Analyzer as _, InteractionInput, LeadInput, Usage, drafts};
 use crate::app::AppState;
-use crate::db::models::{Lead, LeadAnalysis};
+use crate::db::models::{Lead, LeadAnalysis, MessageTemplate};
 use crate::db::queries::analysis::{self, Policy, RunCounts};
+use crate::db::queries::templates;
 use crate::db::{self};
 use crate::domain::interaction::Kind;
 use crate::domain::scoring::{self, ScoringPolicy};
@@ -19,6 +22,8 @@ use crate::i18n::Lang;
 
 /// Leads read and analysed at a time.
 const BATCH: i64 = 200;
+/// `suggested_messages.source` of a draft made from one of the workspace's templates.
+const FROM_TEMPLATE: &str = "template";
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -111,10 +116,16 @@ async fn batch(
     let mut workspace_ids: Vec<i64> = keys.iter().map(|(w, _)| *w).collect();
     workspace_ids.sort_unstable();
     workspace_ids.dedup();
-    let (rows, policies) = db::run(&state.pool, move |conn| {
+    let (rows, policies, defaults) = db::run(&state.pool, move |conn| {
+        let defaults = if rescore_only {
+            Vec::new()
+        } else {
+            templates::defaults_of(conn, &workspace_ids)?
+        };
         Ok((
             analysis::interactions_of(conn, &keys)?,
             analysis::policies(conn, &workspace_ids)?,
+            defaults,
         ))
     })
     .await?;
@@ -134,7 +145,12 @@ async fn batch(
             .iter()
             .filter(|l| l.workspace_id == policy.workspace_id)
             .collect();
-        let done = workspace_batch(state, &policy, &group, &by_lead, rescore_only).await?;
+        let defaults: Vec<&MessageTemplate> = defaults
+            .iter()
+            .filter(|t| t.workspace_id == policy.workspace_id)
+            .collect();
+        let done =
+            workspace_batch(state, &policy, &group, &by_lead, &defaults, rescore_only).await?;
         summary.leads += done.leads;
         summary.drafts += done.drafts;
         summary.usage = Usage {
@@ -152,6 +168,7 @@ async fn workspace_batch(
     policy: &Policy,
     leads: &[&Lead],
     by_lead: &HashMap<i64, Vec<InteractionInput>>,
+    defaults: &[&MessageTemplate],
     rescore_only: bool,
 ) -> Result<Summary, AppError> {
     let now = Utc::now();
@@ -187,17 +204,11 @@ async fn workspace_batch(
     let writes: Vec<Write> = leads
         .iter()
         .zip(&scores)
-        .zip(&analysed.analyses)
-        .map(|((lead, scored), analysis)| {
+        .zip(analysed.analyses.iter().zip(&inputs))
+        .map(|((lead, scored), (analysis, input))| {
             let score = i16::from(scored.score);
             let wants_draft = score >= draft_score && lead.status != "refused";
-            let draft = wants_draft.then(|| {
-                (
-                    analysis.draft.clone(),
-                    analysis.language.code(),
-                    analysis.source.as_str(),
-                )
-            });
+            let draft = wants_draft.then(|| draft_for(analysis, input, defaults));
             let write = LeadAnalysis {
                 lead_type: Some(analysis.lead_type.as_str().to_owned()),
                 confidence: Some(analysis.confidence),
@@ -252,6 +263,39 @@ struct Write {
     draft: Option<(String, &'static str, &'static str)>,
 }
 
+/// A lead's draft as (body, language, source): the workspace's default template for the lead's type
+/// in the lead's language, else its default for any type in that language, else the analyzer's draft.
+fn draft_for(
+    analysis: &Analysis,
+    lead: &LeadInput,
+    defaults: &[&MessageTemplate],
+) -> (String, &'static str, &'static str) {
+    let lang = analysis.language;
+    let template = [Some(analysis.lead_type.as_str()), None]
+        .into_iter()
+        .find_map(|wanted| {
+            defaults
+                .iter()
+                .find(|t| t.language == lang.code() && t.lead_type.as_deref() == wanted)
+        });
+    if let Some(template) = template {
+        match drafts::render(&template.body, |name| drafts::variable(lead, lang, name)) {
+            Ok(body) => return (body, lang.code(), FROM_TEMPLATE),
+            // Bodies are checked when saved; a variable removed since then must not stop drafting.
+            Err(unknown) => tracing::warn!(
+                template_id = template.id,
+                variable = %unknown.0,
+                "a template names an unknown variable; the analyzer's draft is used"
+            ),
+        }
+    }
+    (
+        analysis.draft.clone(),
+        lang.code(),
+        analysis.source.as_str(),
+    )
+}
+
 /// Writes new scores only (the daily pass: interactions fade, nothing new to analyse).
 async fn rescore(
     state: &AppState,
@@ -283,4 +327,86 @@ async fn rescore(
 
 fn explanation_json(scored: &scoring::Scored) -> serde_json::Value {
     serde_json::to_value(&scored.explanation).unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ai::{LeadType, Source};
+
+    fn analysis(lead_type: LeadType, language: Lang) -> Analysis {
+        Analysis {
+            lead_type,
+            confidence: 0.9,
+            intent: None,
+            phone: None,
+            email: None,
+            language,
+            draft: "the analyzer's draft".into(),
+            reasoning: None,
+            source: Source::BuiltIn,
+        }
+    }
+
+    fn template(id: i64, lead_type: Option<&str>, language: &str, body: &str) -> MessageTemplate {
+        MessageTemplate {
+            id,
+            workspace_id: 1,
+            name: format!("t{id}"),
+            lead_type: lead_type.map(str::to_owned),
+            language: language.into(),
+            body: body.into(),
+            is_default: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            updated_by: None,
+        }
+    }
+
+    fn nina() -> LeadInput {
+        LeadInput {
+            handle: "nina".into(),
+            display_name: Some("Nina".into()),
+            platform: "tiktok".into(),
+            interactions: vec![InteractionInput {
+                kind: Kind::Comment,
+                text: Some("how much?".into()),
+                occurred_at: Utc::now(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_default_for_the_lead_type_wins_over_one_for_any_type_in_the_lead_language() {
+        let artist = template(1, Some("artist"), "en", "Artist {display_name}");
+        let any = template(2, None, "en", "Any {handle}");
+        let french = template(3, Some("artist"), "fr", "Artiste {display_name}");
+        let defaults = [&any, &french, &artist];
+
+        let for_artist = draft_for(&analysis(LeadType::Artist, Lang::En), &nina(), &defaults);
+        let for_fan = draft_for(
+            &analysis(LeadType::EngagedFan, Lang::En),
+            &nina(),
+            &defaults,
+        );
+
+        assert_eq!(for_artist, ("Artist Nina".into(), "en", "template"));
+        assert_eq!(for_fan, ("Any @nina".into(), "en", "template"));
+    }
+
+    #[test]
+    fn without_a_default_in_the_lead_language_the_analyzer_draft_is_kept() {
+        let french = template(3, None, "fr", "Salut {display_name}");
+        let broken = template(4, Some("curious"), "en", "Hi {first_name}");
+
+        let drafted = draft_for(
+            &analysis(LeadType::Artist, Lang::En),
+            &nina(),
+            &[&french, &broken],
+        );
+        let unknown = draft_for(&analysis(LeadType::Curious, Lang::En), &nina(), &[&broken]);
+
+        assert_eq!(drafted, ("the analyzer's draft".into(), "en", "built_in"));
+        assert_eq!(unknown.2, "built_in", "an unknown variable falls back");
+    }
 }

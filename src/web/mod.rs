@@ -14,7 +14,7 @@ use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
     interactions, language, lead, leads, login, members, password_reset, register, review,
-    settings, workspaces,
+    settings, templates, workspaces,
 };
 
 /// Registers every route of the app.
@@ -79,7 +79,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/review/{id}/approve", post().to(review::approve))
                 .route("/review/{id}/reject", post().to(review::reject))
                 .route("/review/{id}/sent", post().to(review::mark_sent))
-                .route("/templates", get().to(coming_soon::templates))
+                .route("/templates", get().to(templates::index))
+                .route("/templates", post().to(templates::create))
+                .route("/templates/preview", post().to(templates::preview_fragment))
+                .route("/templates/{id}", get().to(templates::edit))
+                .route("/templates/{id}", post().to(templates::update))
+                .route("/templates/{id}/delete", post().to(templates::delete))
                 .route("/integrations", get().to(coming_soon::integrations))
                 .route("/settings", get().to(settings::show))
                 .route("/settings", post().to(settings::update))

@@ -19,5 +19,6 @@ mod leads;
 mod mail;
 mod review;
 mod sessions;
+mod templates;
 mod tiktok_accounts;
 mod workspaces;

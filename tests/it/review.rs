@@ -384,8 +384,9 @@ async fn a_creator_filters_leads_reviews_a_batch_copies_a_message_and_hits_the_q
         .await
         .unwrap();
     chrome.click("#lead-filters button[type=submit]").await;
+    chrome.wait_for_query("type=potential_client").await;
     chrome
-        .wait_for_path("/w/studio-nova/leads?type=potential_client")
+        .wait_for_text(&format!("tr[data-lead-id='{buyer}'] .who"), "@fan0")
         .await;
     let rows = chrome
         .driver
@@ -427,7 +428,7 @@ async fn a_creator_filters_leads_reviews_a_batch_copies_a_message_and_hits_the_q
     }
     chrome.click("#approve-selected").await;
     chrome
-        .wait_for_text(".flash-error", "the quota of @studio.nova is reached")
+        .wait_for_text_containing(".flash-error", "the quota of @studio.nova is reached")
         .await;
     chrome
         .wait_for_text(

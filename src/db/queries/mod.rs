@@ -18,6 +18,7 @@ pub mod password_resets;
 pub mod review;
 pub mod sessions;
 pub mod syncs;
+pub mod templates;
 pub mod throttles;
 pub mod users;
 pub mod workspaces;

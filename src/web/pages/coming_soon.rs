@@ -25,11 +25,6 @@ fn page(member: InWorkspace, section: &'static str) -> Result<HttpResponse, AppE
     )
 }
 
-/// `GET /w/{slug}/templates`
-pub async fn templates(member: InWorkspace) -> Result<HttpResponse, AppError> {
-    page(member, "templates")
-}
-
 /// `GET /w/{slug}/integrations`
 pub async fn integrations(member: InWorkspace) -> Result<HttpResponse, AppError> {
     page(member, "integrations")

@@ -19,4 +19,5 @@ pub mod password_reset;
 pub mod register;
 pub mod review;
 pub mod settings;
+pub mod templates;
 pub mod workspaces;
