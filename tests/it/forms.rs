@@ -254,7 +254,7 @@ async fn garbage_in_paths_and_query_strings_gets_a_page_not_a_500() {
 }
 
 #[tokio::test]
-async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explained() {
+async fn score_thresholds_and_quotas_are_saved_from_the_settings_form_and_bad_ones_explained() {
     let app = TestApp::spawn();
     let nina = app
         .registered("Nina", "nina@example.com", "Studio Nova")
@@ -280,6 +280,8 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
                 ("draft_score", "150"),
                 ("score_half_life_days", "0"),
                 ("retention_days", "10"),
+                ("quota_per_hour", "-1"),
+                ("quota_per_day", "20"),
             ],
         )
         .await;
@@ -294,6 +296,8 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
                 ("draft_score", "40"),
                 ("score_half_life_days", "30"),
                 ("retention_days", "365"),
+                ("quota_per_hour", "5"),
+                ("quota_per_day", "20"),
             ],
         )
         .await;
@@ -320,4 +324,12 @@ async fn score_thresholds_are_saved_from_the_settings_form_and_bad_ones_explaine
         20_804_030
     );
     assert_eq!(app.number("SELECT retention_days FROM workspaces"), 365);
+    assert_eq!(
+        refused.text("#f-quota_per_hour-error"),
+        "Enter a number from 0 to 1000 per hour and from 0 to 10000 per day."
+    );
+    assert_eq!(
+        app.number("SELECT quota_per_hour * 100000 + quota_per_day FROM workspaces"),
+        500_020
+    );
 }
