@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod analysis;
 pub mod audit;
 pub mod dashboard;
+pub mod demo_data;
 pub mod interaction_list;
 pub mod interactions;
 pub mod invitations;
