@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `create-admin`.
+//! The command line: `serve` (the default), `migrate`, `create-admin`, `demo-data`, `bench`...
 
 use std::io::{BufRead as _, IsTerminal as _};
 
@@ -63,6 +63,24 @@ pub enum Command {
     /// Re-encrypt every stored secret under the current (first) key of VISTAFLOW_SECRET_KEYS, so older
     /// keys can then be removed.
     RotateSecrets,
+    /// Fill a workspace with generated leads and interactions (for trying the pages and for benchmarks):
+    /// the workspace SLUG (created, named "Demo data", for the existing person --owner when it does not
+    /// exist), one disconnected TikTok account @demo_data, N leads analysed and scored, M interactions,
+    /// and a pending draft for each lead at the workspace's draft score. The same seed gives the same data.
+    DemoData {
+        #[arg(long)]
+        leads: usize,
+        #[arg(long)]
+        interactions: usize,
+        /// The workspace's slug (default: demo-data).
+        #[arg(long)]
+        workspace: Option<String>,
+        /// The email of an existing person who owns the workspace if it has to be created.
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Create a site admin, or make an existing person one. The password is read from standard input
     /// (asked for without echo on a terminal), never from the command line.
     CreateAdmin {
@@ -376,4 +394,41 @@ pub async fn create_admin(
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Runs `demo-data` and prints what it did.
+///
+/// # Errors
+/// `demo_data::Refused` (exit code 2) when there is no such workspace and no owner to create it, or it
+/// already has demo data; otherwise when the database fails.
+pub async fn demo_data(
+    settings: &Settings,
+    options: crate::demo_data::Options,
+) -> anyhow::Result<()> {
+    let seed = options.seed;
+    let summary = crate::demo_data::run(settings, options).await?;
+    println!(
+        "demo-data: workspace {} (/w/{}/leads): {} leads, {} interactions, {} pending drafts, account @{}, seed {seed}, in {:.1} s",
+        summary.slug,
+        summary.slug,
+        summary.leads,
+        summary.interactions,
+        summary.drafts,
+        crate::demo_data::ACCOUNT_HANDLE,
+        summary.seconds
+    );
+    println!(
+        "{}",
+        serde_json::json!({
+            "command": "demo-data",
+            "workspace": summary.slug,
+            "path": format!("/w/{}/leads", summary.slug),
+            "leads": summary.leads,
+            "interactions": summary.interactions,
+            "drafts": summary.drafts,
+            "seed": seed,
+            "seconds": summary.seconds,
+        })
+    );
+    Ok(())
 }

@@ -50,6 +50,22 @@ async fn main() -> std::process::ExitCode {
         } => cli::analyze(&input, ai, &language, now.as_deref()).await,
         Command::Bench { which } => bench(&settings, which).await,
         Command::CreateAdmin { email, name } => cli::create_admin(&settings, &email, name).await,
+        Command::DemoData {
+            leads,
+            interactions,
+            workspace,
+            owner,
+            seed,
+        } => {
+            let options = vistaflow::demo_data::Options {
+                leads,
+                interactions,
+                workspace,
+                owner,
+                seed,
+            };
+            cli::demo_data(&settings, options).await
+        }
     };
     exit(outcome)
 }
@@ -68,6 +84,11 @@ async fn bench(settings: &Settings, which: cli::Bench) -> anyhow::Result<()> {
 fn exit(outcome: anyhow::Result<()>) -> std::process::ExitCode {
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // A request the person can correct (like a missing workspace): a usage error, code 2.
+        Err(error) if error.is::<vistaflow::demo_data::Refused>() => {
+            eprintln!("vistaflow: {error:#}");
+            std::process::ExitCode::from(2)
+        }
         Err(error) => {
             tracing::error!("{error:#}");
             eprintln!("vistaflow: {error:#}");

@@ -283,3 +283,134 @@ fn analyze_names_the_line_that_is_not_a_lead() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("line 2 is not a lead"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn demo_data(db: &TestDatabase, args: &[&str]) -> std::process::Output {
+    Command::new(BINARY)
+        .arg("demo-data")
+        .args(args)
+        .env("APP_ENV", "development")
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap()
+}
+
+fn numbers(db: &TestDatabase, query: &str) -> Vec<(String, i64)> {
+    use diesel::RunQueryDsl as _;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(query).load(&mut db.connect()).unwrap();
+    rows.into_iter().map(|r| (r.name, r.n)).collect()
+}
+
+#[test]
+fn demo_data_fills_a_workspace_with_consistent_counters_and_the_same_seed_gives_the_same_scores() {
+    let db = TestDatabase::migrated();
+    {
+        use diesel::RunQueryDsl as _;
+        diesel::sql_query(
+            "INSERT INTO users (email, display_name, password_hash) VALUES ('owner@example.com', 'Owner', 'x')",
+        )
+        .execute(&mut db.connect())
+        .unwrap();
+    }
+    let args = |slug: &'static str| {
+        [
+            "--leads",
+            "200",
+            "--interactions",
+            "2000",
+            "--workspace",
+            slug,
+            "--owner",
+            "owner@example.com",
+            "--seed",
+            "7",
+        ]
+    };
+
+    let first = demo_data(&db, &args("demo-one"));
+    let second = demo_data(&db, &args("demo-two"));
+
+    for output in [&first, &second] {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(String::from_utf8_lossy(&first.stdout).contains("/w/demo-one/leads"));
+    let counts = numbers(
+        &db,
+        "SELECT w.slug AS name, (SELECT count(*) FROM leads l WHERE l.workspace_id = w.id) * 1000000 \
+           + (SELECT count(*) FROM interactions i WHERE i.workspace_id = w.id) AS n \
+         FROM workspaces w ORDER BY w.slug",
+    );
+    assert_eq!(
+        counts,
+        vec![
+            ("demo-one".into(), 200_002_000),
+            ("demo-two".into(), 200_002_000)
+        ]
+    );
+    let inconsistent = numbers(
+        &db,
+        "SELECT 'inconsistent' AS name, count(*) AS n FROM leads l JOIN LATERAL ( \
+           SELECT count(*) AS total, count(*) FILTER (WHERE kind = 'like') AS likes, \
+             count(*) FILTER (WHERE kind = 'comment') AS comments, \
+             count(*) FILTER (WHERE kind = 'follow') AS follows, \
+             count(*) FILTER (WHERE kind = 'share') AS shares, \
+             count(*) FILTER (WHERE kind = 'mention') AS mentions, \
+             count(*) FILTER (WHERE kind = 'comment_like') AS comment_likes, \
+             count(*) FILTER (WHERE kind = 'message') AS messages, \
+             min(occurred_at) AS first, max(occurred_at) AS last \
+           FROM interactions i WHERE i.lead_id = l.id) c ON true \
+         WHERE (l.interactions_count, l.likes_count, l.comments_count, l.follows_count, l.shares_count, \
+                l.mentions_count, l.comment_likes_count, l.messages_count, l.analysed_interactions) \
+               <> (c.total, c.likes, c.comments, c.follows, c.shares, c.mentions, c.comment_likes, \
+                   c.messages, c.total) \
+            OR l.first_seen_at IS DISTINCT FROM c.first OR l.last_interaction_at IS DISTINCT FROM c.last",
+    );
+    assert_eq!(inconsistent, vec![("inconsistent".into(), 0)]);
+    let scores = |slug: &str| {
+        numbers(
+            &db,
+            &format!(
+                "SELECT l.handle AS name, l.score::bigint AS n FROM leads l JOIN workspaces w ON w.id = l.workspace_id \
+                 WHERE w.slug = '{slug}' ORDER BY l.handle"
+            ),
+        )
+    };
+    assert_eq!(scores("demo-one"), scores("demo-two"));
+    let drafts = numbers(
+        &db,
+        "SELECT 'leads without their draft' AS name, count(*) AS n FROM leads l JOIN workspaces w ON w.id = l.workspace_id \
+         WHERE (l.score >= w.draft_score AND l.status <> 'refused') \
+            <> EXISTS (SELECT 1 FROM suggested_messages m WHERE m.lead_id = l.id AND m.status = 'pending')",
+    );
+    assert_eq!(drafts, vec![("leads without their draft".into(), 0)]);
+}
+
+#[test]
+fn demo_data_refuses_with_code_2_when_there_is_no_workspace_and_no_owner() {
+    let db = TestDatabase::migrated();
+
+    let output = demo_data(
+        &db,
+        &[
+            "--leads",
+            "10",
+            "--interactions",
+            "20",
+            "--workspace",
+            "nowhere",
+        ],
+    );
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--owner"));
+}

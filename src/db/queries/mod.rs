@@ -6,6 +6,7 @@ pub mod admin;
 pub mod analysis;
 pub mod audit;
 pub mod dashboard;
+pub mod demo_data;
 pub mod interaction_list;
 pub mod interactions;
 pub mod invitations;

@@ -17,7 +17,18 @@ pub fn create_with_owner(
     language: Lang,
     owner_id: i64,
 ) -> QueryResult<Workspace> {
-    let base = name.slug_base();
+    create_with_owner_at(conn, name, &name.slug_base(), language, owner_id)
+}
+
+/// Creates a workspace owned by `owner_id` at `base`, or at the first free `base-2`, `base-3`...
+/// Call inside a transaction.
+pub fn create_with_owner_at(
+    conn: &mut PgConnection,
+    name: &WorkspaceName,
+    base: &Slug,
+    language: Lang,
+    owner_id: i64,
+) -> QueryResult<Workspace> {
     let mut candidate = base.clone();
     let mut attempt = 1_u32;
     let workspace = loop {
@@ -66,6 +77,15 @@ pub fn find_for_member(
         let role = membership.role();
         (workspace, role)
     }))
+}
+
+/// The workspace at `slug`, whoever its members (for the command line, not for web requests).
+pub fn find_by_slug(conn: &mut PgConnection, slug: &Slug) -> QueryResult<Option<Workspace>> {
+    workspaces::table
+        .filter(workspaces::slug.eq(slug.as_str()))
+        .select(Workspace::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Workspace> {
