@@ -171,6 +171,22 @@ pub fn html(status: StatusCode, template: &impl Template) -> Result<HttpResponse
 ///
 /// # Errors
 /// When the template fails to render.
+/// Tells htmx which address to show for a fragment (`HX-Push-Url`), so the list stays bookmarkable.
+pub fn push_url(response: &mut HttpResponse, url: &str) {
+    if let Ok(value) = header::HeaderValue::from_str(url) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static("hx-push-url"), value);
+    }
+}
+
+/// Marks a response that is a fragment or a page depending on `HX-Request`, so caches keep them apart.
+pub fn vary_on_htmx(response: &mut HttpResponse) {
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("HX-Request"));
+}
+
 pub fn invalid(template: &impl Template) -> Result<HttpResponse, AppError> {
     html(StatusCode::UNPROCESSABLE_ENTITY, template)
 }

@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike as _, NaiveDate, SecondsFormat};
@@ -297,10 +296,7 @@ pub async fn index(
         // The address bar shows what was applied, without empty fields or refused values.
         let applied = FilterQuery::of(&filters, before).url(&results.base_url);
         let mut response = render::html(status, &InteractionRows { ctx, results })?;
-        if let Ok(url) = HeaderValue::from_str(&applied) {
-            let push = HeaderName::from_static("hx-push-url");
-            response.headers_mut().insert(push, url);
-        }
+        render::push_url(&mut response, &applied);
         response
     } else {
         let page = InteractionsPage {
@@ -312,9 +308,7 @@ pub async fn index(
         };
         render::html(status, &page)?
     };
-    // One address answers a fragment or a page: caches must keep them apart.
-    let vary = HeaderValue::from_static("HX-Request");
-    response.headers_mut().insert(header::VARY, vary);
+    render::vary_on_htmx(&mut response);
     Ok(response)
 }
 

@@ -99,6 +99,35 @@ impl LeadPage {
     }
 }
 
+/// Everything the workspace holds about one person.
+struct Person {
+    lead: Lead,
+    timeline: Vec<Interaction>,
+    drafts: Vec<SuggestedMessage>,
+    notes: Vec<NoteLine>,
+    history: Vec<StatusLine>,
+}
+
+/// The workspace's lead `id` with its newest `limit` interactions, drafts, notes and status history,
+/// in one round trip; 404 when it is not the workspace's.
+async fn person(
+    state: &AppState,
+    workspace_id: i64,
+    id: i64,
+    limit: i64,
+) -> Result<Person, AppError> {
+    db::run(&state.pool, move |conn| {
+        Ok(Person {
+            lead: queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?,
+            timeline: queries::leads::timeline(conn, workspace_id, id, limit)?,
+            drafts: queries::leads::drafts(conn, workspace_id, id)?,
+            notes: queries::leads::notes(conn, workspace_id, id)?,
+            history: queries::leads::status_history(conn, workspace_id, id)?,
+        })
+    })
+    .await
+}
+
 /// The person's profile on the platform.
 fn profile_url(state: &AppState, handle: &str) -> String {
     format!(
@@ -115,15 +144,13 @@ pub async fn show(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
-    let (lead, timeline, drafts, notes, history) = db::run(&state.pool, move |conn| {
-        let lead = queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
-        let timeline = queries::leads::timeline(conn, workspace_id, id, TIMELINE)?;
-        let drafts = queries::leads::drafts(conn, workspace_id, id)?;
-        let notes = queries::leads::notes(conn, workspace_id, id)?;
-        let history = queries::leads::status_history(conn, workspace_id, id)?;
-        Ok((lead, timeline, drafts, notes, history))
-    })
-    .await?;
+    let Person {
+        lead,
+        timeline,
+        drafts,
+        notes,
+        history,
+    } = person(&state, workspace_id, id, TIMELINE).await?;
     let explanation = lead
         .score_explanation
         .clone()
@@ -292,15 +319,13 @@ pub async fn export(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
-    let (lead, timeline, drafts, notes, history) = db::run(&state.pool, move |conn| {
-        let lead = queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
-        let timeline = queries::leads::timeline(conn, workspace_id, id, i64::MAX)?;
-        let drafts = queries::leads::drafts(conn, workspace_id, id)?;
-        let notes = queries::leads::notes(conn, workspace_id, id)?;
-        let history = queries::leads::status_history(conn, workspace_id, id)?;
-        Ok((lead, timeline, drafts, notes, history))
-    })
-    .await?;
+    let Person {
+        lead,
+        timeline,
+        drafts,
+        notes,
+        history,
+    } = person(&state, workspace_id, id, i64::MAX).await?;
     let document = serde_json::json!({
         "exported_at": chrono::Utc::now(),
         "person": {

@@ -5,7 +5,7 @@
 //! exported; the export streams the CSV in batches, in constant memory.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -329,11 +329,7 @@ pub async fn index(
         // The address bar shows what was applied, without empty fields or refused values.
         let here = results.here.clone();
         let mut response = render::html(status, &LeadRows { ctx, results })?;
-        if let Ok(url) = HeaderValue::from_str(&here) {
-            response
-                .headers_mut()
-                .insert(HeaderName::from_static("hx-push-url"), url);
-        }
+        render::push_url(&mut response, &here);
         response
     } else {
         let page = LeadsPage {
@@ -346,9 +342,7 @@ pub async fn index(
         };
         render::html(status, &page)?
     };
-    // One address answers a fragment or a page: caches must keep them apart.
-    let vary = HeaderValue::from_static("HX-Request");
-    response.headers_mut().insert(header::VARY, vary);
+    render::vary_on_htmx(&mut response);
     Ok(response)
 }
 
