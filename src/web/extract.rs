@@ -181,11 +181,15 @@ async fn load(req: HttpRequest, want_workspace: bool) -> Result<Loaded, AppError
                 let Some(user) = queries::users::find(conn, id)? else {
                     return Ok((None, None, Vec::new()));
                 };
-                let workspace = match &slug {
-                    Some(slug) => queries::workspaces::find_for_member(conn, slug, user.id)?,
-                    None => None,
-                };
+                // The switcher lists the person's workspaces: the one in the path is among them, or
+                // is not theirs.
                 let workspaces = queries::workspaces::list_for_user(conn, user.id)?;
+                let workspace = slug.as_ref().and_then(|slug| {
+                    workspaces
+                        .iter()
+                        .find(|(w, _)| w.slug == slug.as_str())
+                        .cloned()
+                });
                 Ok((Some(user), workspace, workspaces))
             })
             .await?

@@ -50,7 +50,36 @@ type PendingRow = (
 );
 
 /// How many of a lead's latest words the review shows.
-const WORDS_SHOWN: usize = 3;
+const WORDS_SHOWN: i64 = 3;
+
+#[derive(QueryableByName)]
+struct Said {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    lead_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    text: String,
+}
+
+/// The latest `WORDS_SHOWN` comments, messages and mentions of each lead, newest first: one index
+/// walk per lead, however much they wrote.
+fn latest_words(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    lead_ids: &[i64],
+) -> QueryResult<Vec<Said>> {
+    diesel::sql_query(
+        "SELECT l.id AS lead_id, w.text FROM unnest($1::bigint[]) AS l(id) \
+         CROSS JOIN LATERAL (SELECT i.text, i.occurred_at FROM interactions i \
+           WHERE i.workspace_id = $2 AND i.lead_id = l.id AND i.text IS NOT NULL \
+             AND i.kind IN ('comment', 'message', 'mention') \
+           ORDER BY i.occurred_at DESC LIMIT $3) w \
+         ORDER BY l.id, w.occurred_at DESC",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(lead_ids)
+    .bind::<diesel::sql_types::BigInt, _>(workspace_id)
+    .bind::<diesel::sql_types::BigInt, _>(WORDS_SHOWN)
+    .load(conn)
+}
 
 /// The workspace's pending drafts, highest score first, at most `PAGE_SIZE` (only draft `only` when
 /// given); and how many are pending.
@@ -92,21 +121,8 @@ pub fn pending(
         .load(conn)?;
     let lead_ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
     let mut words: HashMap<i64, Vec<String>> = HashMap::new();
-    let texts: Vec<(i64, Option<String>)> = interactions::table
-        .filter(interactions::workspace_id.eq(workspace_id))
-        .filter(interactions::lead_id.eq_any(&lead_ids))
-        .filter(interactions::kind.eq_any(["comment", "message", "mention"]))
-        .filter(interactions::text.is_not_null())
-        .order((interactions::lead_id, interactions::occurred_at.desc()))
-        .select((interactions::lead_id, interactions::text))
-        .load(conn)?;
-    for (lead_id, text) in texts {
-        let list = words.entry(lead_id).or_default();
-        if let Some(text) = text
-            && list.len() < WORDS_SHOWN
-        {
-            list.push(text);
-        }
+    for said in latest_words(conn, workspace_id, &lead_ids)? {
+        words.entry(said.lead_id).or_default().push(said.text);
     }
     let list = rows
         .into_iter()

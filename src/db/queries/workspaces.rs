@@ -59,26 +59,6 @@ pub fn create_with_owner_at(
     Ok(workspace)
 }
 
-/// The workspace at `slug` with the person's role in it; `None` when it does not exist or they are not a
-/// member (both answer 404).
-pub fn find_for_member(
-    conn: &mut PgConnection,
-    slug: &Slug,
-    user_id: i64,
-) -> QueryResult<Option<(Workspace, Role)>> {
-    let found: Option<(Workspace, Membership)> = workspaces::table
-        .inner_join(memberships::table)
-        .filter(workspaces::slug.eq(slug.as_str()))
-        .filter(memberships::user_id.eq(user_id))
-        .select((Workspace::as_select(), Membership::as_select()))
-        .first(conn)
-        .optional()?;
-    Ok(found.map(|(workspace, membership)| {
-        let role = membership.role();
-        (workspace, role)
-    }))
-}
-
 /// The workspace at `slug`, whoever its members (for the command line, not for web requests).
 pub fn find_by_slug(conn: &mut PgConnection, slug: &Slug) -> QueryResult<Option<Workspace>> {
     workspaces::table
