@@ -387,8 +387,9 @@ impl Settings {
         let production = environment == Environment::Production;
 
         let database_url = database_url(&mut env);
+        let default_pool = i64::try_from(default_pool_size()).unwrap_or(4);
         let database_pool_size =
-            usize::try_from(env.ranged("DATABASE_POOL_SIZE", 8, 1..=200)).unwrap_or(8);
+            usize::try_from(env.ranged("DATABASE_POOL_SIZE", default_pool, 1..=200)).unwrap_or(4);
         let default_host: IpAddr = if production {
             [0, 0, 0, 0].into()
         } else {
@@ -642,6 +643,13 @@ impl Settings {
             ),
         ]
     }
+}
+
+/// Two connections a core, at least four: more connections than PostgreSQL and the app can keep busy
+/// only make them take turns (on 2 cores, 8 connections gave the Leads page a p99 of 55-64 ms where 4
+/// gave 44-53 ms, docs/PERFORMANCE.md).
+fn default_pool_size() -> usize {
+    std::thread::available_parallelism().map_or(4, |cores| (cores.get() * 2).max(4))
 }
 
 #[cfg(test)]

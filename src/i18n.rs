@@ -1,6 +1,27 @@
 //! The interface's two languages and the one way to translate a visible string (`src/locales/app.yml`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The locale file's keys: the lines that start a key (`nav.skip:`).
+const LOCALES: &str = include_str!("locales/app.yml");
+
+fn keys() -> impl Iterator<Item = &'static str> {
+    LOCALES
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#', '_']) && l.ends_with(':'))
+        .map(|l| l.trim_end_matches(':'))
+}
+
+/// Every text of each language, read once: a page borrows its strings instead of copying each one.
+static TEXTS: LazyLock<[HashMap<&'static str, String>; 2]> = LazyLock::new(|| {
+    Lang::ALL.map(|lang| {
+        keys()
+            .map(|key| (key, rust_i18n::t!(key, locale = lang.code()).into_owned()))
+            .collect()
+    })
+});
 
 /// A language the interface speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -65,7 +86,12 @@ impl Lang {
     /// The text for `key` in this language.
     #[must_use]
     pub fn t(self, key: &str) -> Cow<'static, str> {
-        Cow::Owned(rust_i18n::t!(key, locale = self.code()).into_owned())
+        let texts: &'static [HashMap<&'static str, String>; 2] = &TEXTS;
+        match texts[self as usize].get(key) {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            // Not a key of the file: rust-i18n's own answer (it names the missing key).
+            None => Cow::Owned(rust_i18n::t!(key, locale = self.code()).into_owned()),
+        }
     }
 
     /// The text for `key` with `%{name}` replaced by `value`.
@@ -95,13 +121,8 @@ mod tests {
 
     #[test]
     fn every_key_has_an_english_and_a_french_text() {
-        let file = include_str!("locales/app.yml");
-        let mut keys = 0;
-        for line in file
-            .lines()
-            .filter(|l| !l.starts_with(' ') && l.ends_with(':'))
-        {
-            let key = line.trim_end_matches(':');
+        let mut count = 0;
+        for key in keys() {
             for lang in Lang::ALL {
                 let text = lang.t(key);
                 assert!(
@@ -110,12 +131,18 @@ mod tests {
                     lang.code()
                 );
             }
-            keys += 1;
+            count += 1;
         }
         assert!(
-            keys > 50,
-            "the locale file should hold the interface's strings, found {keys}"
+            count > 50,
+            "the locale file should hold the interface's strings, found {count}"
         );
+    }
+
+    #[test]
+    fn a_key_outside_the_file_is_named_as_missing_and_a_key_of_the_file_is_borrowed() {
+        assert!(Lang::Fr.t("no.such.key").ends_with("no.such.key"));
+        assert!(matches!(Lang::Fr.t("nav.skip"), Cow::Borrowed(_)));
     }
 
     #[test]

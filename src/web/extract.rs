@@ -178,12 +178,11 @@ async fn load(req: HttpRequest, want_workspace: bool) -> Result<Loaded, AppError
         None => (None, None, Vec::new()),
         Some(id) => {
             db::run(&state.pool, move |conn| {
-                let Some(user) = queries::users::find(conn, id)? else {
+                let Some((user, workspaces)) = queries::users::with_workspaces(conn, id)? else {
                     return Ok((None, None, Vec::new()));
                 };
                 // The switcher lists the person's workspaces: the one in the path is among them, or
                 // is not theirs.
-                let workspaces = queries::workspaces::list_for_user(conn, user.id)?;
                 let workspace = slug.as_ref().and_then(|slug| {
                     workspaces
                         .iter()

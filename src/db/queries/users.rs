@@ -3,8 +3,9 @@
 use chrono::Utc;
 use diesel::prelude::*;
 
-use crate::db::models::{NewUser, User};
-use crate::db::schema::{memberships, users};
+use crate::db::models::{Membership, NewUser, User, Workspace};
+use crate::db::schema::{memberships, users, workspaces};
+use crate::domain::Role;
 
 pub fn find(conn: &mut PgConnection, user_id: i64) -> QueryResult<Option<User>> {
     users::table
@@ -12,6 +13,39 @@ pub fn find(conn: &mut PgConnection, user_id: i64) -> QueryResult<Option<User>> 
         .select(User::as_select())
         .first(conn)
         .optional()
+}
+
+/// A person's workspaces, each with their role in it.
+pub type Memberships = Vec<(Workspace, Role)>;
+
+/// The person and their workspaces with their role in each, by name: one query for someone with a
+/// workspace (what every page of a signed-in person needs), a second for someone without.
+pub fn with_workspaces(
+    conn: &mut PgConnection,
+    user_id: i64,
+) -> QueryResult<Option<(User, Memberships)>> {
+    let rows: Vec<(User, Workspace, Membership)> = memberships::table
+        .inner_join(users::table)
+        .inner_join(workspaces::table)
+        .filter(memberships::user_id.eq(user_id))
+        .order((workspaces::name.asc(), workspaces::id.asc()))
+        .select((
+            User::as_select(),
+            Workspace::as_select(),
+            Membership::as_select(),
+        ))
+        .load(conn)?;
+    let Some(user) = rows.first().map(|(user, _, _)| user.clone()) else {
+        return Ok(find(conn, user_id)?.map(|user| (user, Vec::new())));
+    };
+    let workspaces = rows
+        .into_iter()
+        .map(|(_, workspace, membership)| {
+            let role = membership.role();
+            (workspace, role)
+        })
+        .collect();
+    Ok(Some((user, workspaces)))
 }
 
 pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<User>> {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::models::{Membership, NewMembership, NewWorkspace, Workspace};
+use crate::db::models::{NewMembership, NewWorkspace, Workspace};
 use crate::db::schema::{memberships, workspaces};
 use crate::domain::scoring::Thresholds;
 use crate::domain::{Role, Slug, WorkspaceName};
@@ -73,23 +73,6 @@ pub fn find(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Workspace
         .find(workspace_id)
         .select(Workspace::as_select())
         .first(conn)
-}
-
-/// Every workspace the person belongs to, by name.
-pub fn list_for_user(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(Workspace, Role)>> {
-    let rows: Vec<(Workspace, Membership)> = workspaces::table
-        .inner_join(memberships::table)
-        .filter(memberships::user_id.eq(user_id))
-        .order((workspaces::name.asc(), workspaces::id.asc()))
-        .select((Workspace::as_select(), Membership::as_select()))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(w, m)| {
-            let role = m.role();
-            (w, role)
-        })
-        .collect())
 }
 
 pub fn update_settings(
