@@ -340,7 +340,8 @@ pub struct AccountQuota {
     pub allowance: Allowance,
 }
 
-/// Each of the workspace's accounts with what its quota allows at `now`.
+/// Each of the workspace's accounts (a disconnected one too: its leads' drafts are still sent from it by
+/// hand) with what its quota allows at `now`.
 pub fn quotas(
     conn: &mut PgConnection,
     workspace_id: i64,
@@ -349,7 +350,6 @@ pub fn quotas(
 ) -> QueryResult<Vec<AccountQuota>> {
     let accounts: Vec<(i64, String, String)> = social_accounts::table
         .filter(social_accounts::workspace_id.eq(workspace_id))
-        .filter(social_accounts::status.ne("disconnected"))
         .order((social_accounts::platform, social_accounts::handle))
         .select((
             social_accounts::id,
