@@ -81,18 +81,22 @@ fn latest_words(
     .load(conn)
 }
 
+/// How many of the workspace's drafts wait for review.
+pub fn pending_count(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<i64> {
+    drafts::table
+        .filter(drafts::workspace_id.eq(workspace_id))
+        .filter(drafts::status.eq("pending"))
+        .count()
+        .get_result(conn)
+}
+
 /// The workspace's pending drafts, highest score first, at most `PAGE_SIZE` (only draft `only` when
-/// given); and how many are pending.
+/// given).
 pub fn pending(
     conn: &mut PgConnection,
     workspace_id: i64,
     only: Option<i64>,
-) -> QueryResult<(Vec<PendingDraft>, i64)> {
-    let total: i64 = drafts::table
-        .filter(drafts::workspace_id.eq(workspace_id))
-        .filter(drafts::status.eq("pending"))
-        .count()
-        .get_result(conn)?;
+) -> QueryResult<Vec<PendingDraft>> {
     let mut query = drafts::table
         .inner_join(leads_table::table)
         .filter(drafts::workspace_id.eq(workspace_id))
@@ -141,7 +145,7 @@ pub fn pending(
             intent: r.10,
         })
         .collect();
-    Ok((list, total))
+    Ok(list)
 }
 
 /// Whether `id` is one of the workspace's drafts (in any status).

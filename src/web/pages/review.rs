@@ -67,7 +67,8 @@ pub async fn index(
     let workspace_id = member.workspace.id;
     let quota = quota_of(&member.workspace);
     let (pending, total_pending, ready, quotas) = db::run(&state.pool, move |conn| {
-        let (pending, total) = review::pending(conn, workspace_id, None)?;
+        let pending = review::pending(conn, workspace_id, None)?;
+        let total = review::pending_count(conn, workspace_id)?;
         let ready = review::ready(conn, workspace_id, None)?;
         let quotas = review::quotas(conn, workspace_id, quota, Utc::now())?;
         Ok((pending, total, ready, quotas))
@@ -117,17 +118,16 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
     let parsed = parse_body(&form.body);
+    let error = parsed.as_ref().err().copied();
     let (cards, saved) = db::run(&state.pool, move |conn| {
         let saved = match &parsed {
             Ok(body) => review::edit(conn, workspace_id, id, body)?,
             Err(_) => false,
         };
-        let (cards, _) = review::pending(conn, workspace_id, Some(id))?;
-        Ok((cards, saved))
+        Ok((review::pending(conn, workspace_id, Some(id))?, saved))
     })
     .await?;
     let mut card = cards.into_iter().next().ok_or(AppError::NotFound)?;
-    let error = parse_body(&form.body).err();
     if !htmx.0 {
         let (kind, key) = match error {
             Some(key) => (FlashKind::Error, key),
@@ -210,18 +210,34 @@ fn approval_message(ctx: &Chrome, outcome: &Approval) -> (FlashKind, String) {
 }
 
 /// Approves `ids` within the quotas and comes back to the page with what happened.
+/// `edit`, when given, is one draft's new text, saved in the same transaction (404 when that draft is
+/// not the workspace's).
 async fn approve_ids(
     member: &InWorkspace,
     state: &AppState,
     htmx: bool,
     ids: Vec<i64>,
+    edit: Option<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, user_id) = (member.workspace.id, member.user.id);
     let quota = quota_of(&member.workspace);
     let outcome = db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
-            review::approve(conn, workspace_id, &ids, user_id, quota, Utc::now())
-        })?)
+        conn.transaction(|conn| {
+            if let Some((id, body)) = &edit {
+                if !review::exists(conn, workspace_id, *id)? {
+                    return Err(AppError::NotFound);
+                }
+                review::edit(conn, workspace_id, *id, body)?;
+            }
+            Ok(review::approve(
+                conn,
+                workspace_id,
+                &ids,
+                user_id,
+                quota,
+                Utc::now(),
+            )?)
+        })
     })
     .await?;
     let (kind, text) = approval_message(&member.chrome, &outcome);
@@ -245,23 +261,25 @@ pub async fn approve(
     path: web::Path<(String, i64)>,
     form: web::Form<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
-    require_draft(&state, workspace_id, id).await?;
-    if !form.body.trim().is_empty() {
-        let body = match parse_body(&form.body) {
-            Ok(body) => body,
+    let id = path.into_inner().1;
+    let edit = if form.body.trim().is_empty() {
+        // No text sent: the draft as stored; still 404 when it is not the workspace's.
+        None
+    } else {
+        match parse_body(&form.body) {
+            Ok(body) => Some(body),
             Err(key) => {
                 render::flash(&member.session, FlashKind::Error, member.chrome.t(key));
                 let back = format!("{}#draft-{id}", member.chrome.ws_url("review"));
                 return Ok(render::redirect(htmx.0, &back));
             }
-        };
-        db::run(&state.pool, move |conn| {
-            Ok(review::edit(conn, workspace_id, id, &body)?)
-        })
-        .await?;
+        }
+    };
+    if edit.is_none() {
+        require_draft(&state, member.workspace.id, id).await?;
     }
-    approve_ids(&member, &state, htmx.0, vec![id]).await
+    let edit = edit.map(|body| (id, body));
+    approve_ids(&member, &state, htmx.0, vec![id], edit).await
 }
 
 /// `POST /w/{slug}/review/{id}/reject`
@@ -332,7 +350,7 @@ pub async fn batch(
     }
     match form.action.as_str() {
         "reject" => reject_ids(&member, &state, htmx.0, ids).await,
-        _ => approve_ids(&member, &state, htmx.0, ids).await,
+        _ => approve_ids(&member, &state, htmx.0, ids, None).await,
     }
 }
 
