@@ -83,6 +83,7 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
 #[must_use]
 pub fn header(dialect: Dialect) -> Vec<u8> {
     let mut out = writer(dialect, 256);
+    // Writing into memory cannot fail (the only errors are the writer's I/O).
     let _ = out.write_record(COLUMNS);
     let mut bytes = Vec::new();
     if dialect == Dialect::Excel {
@@ -127,6 +128,7 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
             line.messages_count.to_string(),
         ];
         // A phone number in E.164 starts with "+": it is data, and stays readable with the apostrophe.
+        // Writing into memory cannot fail.
         let _ = out.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()));
     }
     finish(out)

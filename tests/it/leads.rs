@@ -50,19 +50,9 @@ impl<'a> Studio<'a> {
         let nova = app
             .registered("Nova", "nova@example.com", "Studio Nova")
             .await;
-        let workspace_id = app.number("SELECT id FROM workspaces WHERE slug = 'studio-nova'");
-        let account_id = ids(
-            app,
-            &format!(
-                "INSERT INTO social_accounts (workspace_id, platform, handle, status, connected_via) \
-                 VALUES ({workspace_id}, 'tiktok', 'studio.nova', 'active', 'cookies') RETURNING id"
-            ),
-        )[0];
         Self {
-            app,
             nova,
-            workspace_id,
-            account_id,
+            ..Self::for_registered(app)
         }
     }
 
