@@ -40,6 +40,19 @@ pub struct AppState {
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// The headers every answer carries (the error page of a failed middleware too, see `errors::catch`);
+/// names in lower case, as HTTP/2 writes them and `HeaderName::from_static` demands.
+pub const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
+];
+
 /// A running server and the port it listens on (the tests bind port 0 and read it here).
 pub struct Application {
     pub port: u16,
@@ -118,15 +131,9 @@ fn serve(
                 .cookie_content_security(CookieContentSecurity::Private)
                 .session_lifecycle(BrowserSession::default().state_ttl(absolute))
                 .build();
-        let headers = DefaultHeaders::new()
-            .add(("Content-Security-Policy", CSP))
-            .add(("X-Content-Type-Options", "nosniff"))
-            .add(("X-Frame-Options", "DENY"))
-            .add(("Referrer-Policy", "same-origin"))
-            .add((
-                "Permissions-Policy",
-                "camera=(), microphone=(), geolocation=()",
-            ));
+        let headers = SECURITY_HEADERS
+            .into_iter()
+            .fold(DefaultHeaders::new(), DefaultHeaders::add);
         App::new()
             .app_data(state.clone())
             .app_data(web::FormConfig::default().limit(256 * 1024))
@@ -134,6 +141,7 @@ fn serve(
             .wrap(middleware::from_fn(routes::csrf::verify))
             .wrap(ErrorHandlers::new().default_handler(errors::render))
             .wrap(sessions)
+            .wrap(middleware::from_fn(errors::catch))
             .wrap(headers)
             .wrap(middleware::Compress::default())
             .wrap(

@@ -1,18 +1,19 @@
 //! Database access (`PostgreSQL`): the connection pool, the embedded migrations and the one way handlers reach a connection.
 
 pub mod models;
+pub mod pool;
 pub mod queries;
 pub mod schema;
 
 use anyhow::{Context as _, anyhow};
-use deadpool_diesel::postgres::{Manager, Pool};
-use deadpool_diesel::{PoolError, Runtime};
+use deadpool::managed::{Object, PoolError};
+use deadpool_diesel::Runtime;
 use diesel::PgConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
 
-pub type DbPool = Pool;
+pub use pool::DbPool;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -21,8 +22,7 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// # Errors
 /// When the pool cannot be configured.
 pub fn build_pool(database_url: &str, size: usize) -> anyhow::Result<DbPool> {
-    let manager = Manager::new(database_url, Runtime::Tokio1);
-    Pool::builder(manager)
+    DbPool::builder(pool::PgManager::new(database_url))
         .max_size(size)
         .wait_timeout(Some(std::time::Duration::from_secs(5)))
         .create_timeout(Some(std::time::Duration::from_secs(5)))
@@ -62,9 +62,20 @@ where
         PoolError::Timeout(_) => AppError::Unavailable,
         other => AppError::Internal(anyhow!("database connection: {other}")),
     })?;
-    conn.interact(work)
+    let (result, dead) = conn
+        .interact(move |c| {
+            let result = work(c);
+            // A failure may mean the server went away: such a connection must not be handed out again.
+            let dead = result.is_err() && !pool::answers(c);
+            (result, dead)
+        })
         .await
-        .map_err(|e| AppError::Internal(anyhow!("database task: {e}")))?
+        .map_err(|e| AppError::Internal(anyhow!("database task: {e}")))?;
+    if dead {
+        pool.manager().doubt_all();
+        drop(Object::take(conn));
+    }
+    result
 }
 
 /// Whether every migration this binary knows has been applied (for `/readyz`).

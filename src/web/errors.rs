@@ -3,13 +3,15 @@
 
 use actix_session::SessionExt as _;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::ServiceResponse;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::{StatusCode, header};
-use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::web::extract::{is_htmx, request_lang};
 use crate::web::render::Chrome;
 
@@ -62,6 +64,35 @@ fn urlencode(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The error page (or, for htmx, the toast) saying `keys` in `lang`.
+fn error_page(
+    lang: Lang,
+    htmx: bool,
+    status: StatusCode,
+    (title_key, message_key): (&'static str, &'static str),
+) -> HttpResponse {
+    let message = lang.t(message_key).into_owned();
+    let body = if htmx {
+        ErrorToast { message }.render()
+    } else {
+        ErrorPage {
+            ctx: Chrome::bare(lang),
+            status: status.as_u16(),
+            title: lang.t(title_key).into_owned(),
+            message,
+        }
+        .render()
+    };
+    let mut builder = HttpResponse::build(status);
+    builder.content_type("text/html; charset=utf-8");
+    if htmx {
+        builder
+            .insert_header(("HX-Retarget", "#toasts"))
+            .insert_header(("HX-Reswap", "beforeend"));
+    }
+    builder.body(body.unwrap_or_else(|_| lang.t(message_key).into_owned()))
+}
+
 /// `ErrorHandlers` default handler: replaces the body of every 4xx/5xx response that carries an error.
 ///
 /// # Errors
@@ -82,34 +113,49 @@ pub fn render<B: MessageBody + 'static>(
     let new_response = if unauthorized {
         login_redirect(&req)
     } else {
-        let (title_key, message_key) = keys_for(&response);
         let lang = request_lang(&req, Some(&req.get_session()));
-        let message = lang.t(message_key).into_owned();
-        let (body, htmx) = if is_htmx(&req) {
-            (ErrorToast { message }.render(), true)
-        } else {
-            let page = ErrorPage {
-                ctx: Chrome::bare(lang),
-                status: status.as_u16(),
-                title: lang.t(title_key).into_owned(),
-                message,
-            };
-            (page.render(), false)
-        };
-        let mut builder = HttpResponse::build(status);
-        builder.content_type("text/html; charset=utf-8");
-        if htmx {
-            builder
-                .insert_header(("HX-Retarget", "#toasts"))
-                .insert_header(("HX-Reswap", "beforeend"));
-        }
+        let mut page = error_page(lang, is_htmx(&req), status, keys_for(&response));
         if let Some(allow) = response.headers().get(header::ALLOW) {
-            builder.insert_header((header::ALLOW, allow.clone()));
+            page.headers_mut().insert(header::ALLOW, allow.clone());
         }
-        builder.body(body.unwrap_or_else(|_| lang.t(message_key).into_owned()))
+        page
     };
     let res: ServiceResponse<BoxBody> = ServiceResponse::new(req, new_response);
     Ok(ErrorHandlerResponse::Response(
         res.map_body(|_, body| EitherBody::right(body)),
     ))
+}
+
+/// Middleware around the session layer: an error raised outside the handlers (the session store
+/// unreachable, say) is logged and answered with the same error page as a handler's error, where actix
+/// would send an empty 500 that no log line records. The request itself is gone by then (the router
+/// must own it), so the page's language and form are read from it beforehand.
+///
+/// # Errors
+/// The error, now carrying the error page as its response.
+pub async fn catch(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let lang = request_lang(req.request(), None);
+    let htmx = is_htmx(req.request());
+    let path = req.path().to_owned();
+    next.call(req).await.map_err(|error| {
+        tracing::error!(%error, path, "a request failed outside its handler");
+        let status = error.as_response_error().status_code();
+        let mut page = error_page(
+            lang,
+            htmx,
+            status,
+            ("errors.internal_title", "errors.internal"),
+        );
+        // The error skips the middleware that adds these to every other answer.
+        for (name, value) in crate::app::SECURITY_HEADERS {
+            page.headers_mut().insert(
+                header::HeaderName::from_static(name),
+                header::HeaderValue::from_static(value),
+            );
+        }
+        InternalError::from_response(error.to_string(), page).into()
+    })
 }

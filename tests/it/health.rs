@@ -97,3 +97,58 @@ async fn htmx_and_the_stylesheet_are_served_from_the_app_itself() {
     assert!(js.text().await.unwrap().contains("htmx"));
     assert_eq!(css.status(), 200);
 }
+
+#[tokio::test]
+async fn when_the_database_drops_every_connection_only_the_first_request_fails_and_with_the_error_page()
+ {
+    let app = TestApp::spawn();
+    let browser = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+    // Every connection of the pool has just been used, so the pool trusts them all without asking.
+    let warm =
+        futures_util::future::join_all((0..8).map(|_| browser.get("/w/studio-nova/leads"))).await;
+    assert!(warm.iter().all(|page| page.status == 200));
+
+    // What a database restart does to the pool: every connection the app holds is gone.
+    app.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    for _ in 0..200 {
+        let left = app.number(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        );
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let mut pages = Vec::new();
+    for _ in 0..6 {
+        pages.push(browser.get("/w/studio-nova/leads").await);
+    }
+
+    let statuses: Vec<u16> = pages.iter().map(|page| page.status).collect();
+    assert_eq!(
+        statuses,
+        [500, 200, 200, 200, 200, 200],
+        "{}",
+        crate::harness::logs()
+    );
+    let failed = &pages[0];
+    assert!(
+        failed.body.contains("Something went wrong"),
+        "{}",
+        failed.body
+    );
+    assert!(failed.headers.contains_key("content-security-policy"));
+    assert!(crate::harness::logs().contains("a request failed outside its handler"));
+    // The person is still logged in: the session was never lost.
+    assert!(
+        pages[5].has("#lead-filters") && pages[5].url.ends_with("/w/studio-nova/leads"),
+        "{}",
+        pages[5].body
+    );
+}
