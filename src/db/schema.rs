@@ -151,6 +151,7 @@ diesel::table! {
         analysed_at -> Nullable<Timestamptz>,
         analysed_interactions -> Int4,
         scored_at -> Nullable<Timestamptz>,
+        search_text -> Text,
     }
 }
 

@@ -215,10 +215,16 @@ async fn each_filter_narrows_the_leads_to_exactly_the_matching_people() {
         .status("contacted")
         .make();
     let fan = studio.lead("lea.fan").score(30).kind("engaged_fan").make();
+    let elodie = studio
+        .lead("elo_beats")
+        .named("Élodie Studio")
+        .score(10)
+        .kind("curious")
+        .make();
     let spam = studio.lead("cheap.followers").score(2).kind("spam").make();
 
     for (query, expected) in [
-        ("", vec![buyer, artist, fan, spam]),
+        ("", vec![buyer, artist, fan, elodie, spam]),
         ("?type=artist", vec![artist]),
         ("?status=contacted", vec![artist]),
         ("?min_score=30&max_score=60", vec![artist, fan]),
@@ -228,10 +234,20 @@ async fn each_filter_narrows_the_leads_to_exactly_the_matching_people() {
         ("?intent=asking_price", vec![buyer]),
         ("?q=%40MALIK", vec![artist]),
         ("?q=nina", vec![buyer]),
+        // The text is matched in the email and in the display name too, whatever the case or accent's case.
+        ("?q=EXAMPLE.COM", vec![artist]),
+        ("?q=%C3%A9LODIE", vec![elodie]),
+        ("?q=studio", vec![elodie]),
+        // Wildcards are plain characters; a search never runs from one field into the next, even
+        // with the line break that separates them.
+        ("?q=elo_beats", vec![elodie]),
+        ("?q=lea_fan", vec![]),
+        ("?q=elo%25", vec![]),
+        ("?q=beats%0A%C3%A9lodie", vec![]),
         ("?platform=instagram", vec![]),
         (
             &format!("?account={}", studio.account_id),
-            vec![buyer, artist, fan, spam],
+            vec![buyer, artist, fan, elodie, spam],
         ),
         (
             "?type=potential_client&has_phone=1&min_score=80",

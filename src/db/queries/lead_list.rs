@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, sql};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, SmallInt, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, SmallInt, Text, Timestamptz};
 
 use crate::ai::LeadType;
 use crate::db::queries::like_pattern;
@@ -152,12 +152,15 @@ fn filtered<'a>(workspace_id: i64, filters: &LeadFilters) -> leads::BoxedQuery<'
         query = query.filter(leads::intent.eq(intent.as_str()));
     }
     if let Some(text) = &filters.text {
-        let pattern = like_pattern(text);
+        // `search_text` is the handle, display name and email lower-cased by PostgreSQL, with a
+        // trigram index (migration `lead_search`); the pattern is lower-cased by the same function.
+        // Written as SQL so that diesel does not keep the query as a prepared statement: PostgreSQL
+        // must plan it with the pattern in view, to read a rare name's few rows through the trigram
+        // index but walk the score index for a common word (a generic plan does one or the other).
         query = query.filter(
-            leads::handle
-                .ilike(pattern.clone())
-                .or(leads::display_name.ilike(pattern.clone()))
-                .or(leads::email.ilike(pattern)),
+            sql::<Bool>("leads.search_text LIKE lower(")
+                .bind::<Text, _>(like_pattern(text))
+                .sql(")"),
         );
     }
     if !filters.ids.is_empty() {

@@ -127,10 +127,16 @@ impl LeadQuery {
                 let parsed = Intent::parse(i).ok_or(Invalid::new("errors.intent_invalid"));
                 errors.check("intent", parsed)
             }),
-            // Handles are shown with their @ but stored without it.
+            // Handles are shown with their @ but stored without it. Control characters go: nobody
+            // types them, and the line breaks that separate the searched fields must not match.
             text: given(&self.q)
                 .and_then(|q| given(q.strip_prefix('@').unwrap_or(q)))
-                .map(|q| q.chars().take(MAX_TEXT).collect()),
+                .map(|q| {
+                    q.chars()
+                        .filter(|c| !c.is_control())
+                        .take(MAX_TEXT)
+                        .collect()
+                }),
             ids: Vec::new(),
         };
         if let (Some(min), Some(max)) = (filters.min_score, filters.max_score)
