@@ -110,22 +110,37 @@ async fn tick(
 
 /// Runs `job` now (its lease permitting) and records the run; answers the run's id when it ran.
 pub async fn run_recorded(state: &AppState, job: &Job) -> Option<i64> {
+    let run_id = match start_run(state, job).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return None,
+        Err(error) => {
+            tracing::warn!(job = job.name, ?error, "a job could not start");
+            return None;
+        }
+    };
+    finish_run(state, job, run_id).await;
+    Some(run_id)
+}
+
+/// Takes the job's lease (collection needs none, see `JOBS`) and records the start of a run: the
+/// run's id, or `None` when another run holds the lease.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn start_run(state: &AppState, job: &Job) -> Result<Option<i64>, AppError> {
     let (name, holder) = (job.name, state.instance.clone());
-    let started = db::run(&state.pool, move |conn| {
+    db::run(&state.pool, move |conn| {
         if name != "collect" && !queries::analysis::take_lease(conn, name, &holder, 60)? {
             return Ok(None);
         }
         Ok(Some(queries::jobs::start(conn, name, &holder)?))
     })
-    .await;
-    let run_id = match started {
-        Ok(Some(id)) => id,
-        Ok(None) => return None,
-        Err(error) => {
-            tracing::warn!(job = name, ?error, "a job could not start");
-            return None;
-        }
-    };
+    .await
+}
+
+/// Does the work of a run `start_run` began, records how it ended and gives the lease back.
+pub async fn finish_run(state: &AppState, job: &Job, run_id: i64) {
+    let name = job.name;
     let outcome = perform(state, name).await;
     match &outcome {
         Ok(summary) => tracing::info!(job = name, %summary, "job done"),
@@ -147,7 +162,6 @@ pub async fn run_recorded(state: &AppState, job: &Job) -> Option<i64> {
     if let Err(error) = recorded {
         tracing::warn!(job = name, ?error, "a job's run could not be recorded");
     }
-    Some(run_id)
 }
 
 /// What each job does; answers a summary for its run record.

@@ -185,6 +185,8 @@ async fn an_admin_sees_every_job_with_its_next_run_and_runs_one_now() {
     let before = admin.get("/admin/jobs").await;
     let action = before.attr("#job-cleanup form", "action").unwrap();
     let started = admin.post(&action, &[]).await;
+    // The run holds its lease and is on record before "started" is said.
+    let recorded_at_answer = app.number("SELECT count(*) FROM job_runs WHERE job = 'cleanup'");
     eventually(
         &app,
         "SELECT count(*) FROM job_runs WHERE job = 'cleanup' AND finished_at IS NOT NULL",
@@ -211,6 +213,7 @@ async fn an_admin_sees_every_job_with_its_next_run_and_runs_one_now() {
         "No job has run yet: each runs on its schedule, or at once with its “Run now” button."
     );
     assert_eq!(action, "/admin/jobs/cleanup/run");
+    assert_eq!(recorded_at_answer, 1);
     assert!(
         started
             .text(".flash-success")

@@ -82,8 +82,9 @@ pub async fn index(
     )
 }
 
-/// `POST /admin/jobs/{name}/run`: runs the job in the background (unless its lease is held, which
-/// means it runs already, here or on another instance) and comes back to the jobs page.
+/// `POST /admin/jobs/{name}/run`: takes the job's lease and records the run's start before answering,
+/// then does the work in the background and comes back to the jobs page. When the lease is held (the
+/// job runs already, here or on another instance) nothing starts and the page says who holds it.
 pub async fn run_now(
     admin: SiteAdmin,
     state: web::Data<AppState>,
@@ -91,36 +92,34 @@ pub async fn run_now(
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let job = jobs::job(&name).ok_or(AppError::NotFound)?;
-    let (actor, ip) = (admin.user.id, admin.ip.clone());
-    let held = db::run(&state.pool, move |conn| {
-        let held = queries::analysis::current_lease(conn, job.name)?;
-        if held.is_none() {
-            let event = NewAuditEvent::new("admin.job_run", Some(actor), None, Some(&ip));
-            queries::audit::record(
-                conn,
-                &event.with_details(serde_json::json!({ "job": job.name })),
-            )?;
-        }
-        Ok(held)
-    })
-    .await?;
-    if let Some((holder, until)) = held {
-        let text = admin
-            .chrome
-            .t_with("admin.job_lease_held", "job", job.name)
-            .replace("%{holder}", &holder)
-            .replace("%{until}", &admin.chrome.datetime(&until));
+    let Some(run_id) = jobs::start_run(&state, job).await? else {
+        let held = db::run(&state.pool, move |conn| {
+            Ok(queries::analysis::current_lease(conn, job.name)?)
+        })
+        .await?;
+        let text = match held {
+            Some((holder, until)) => admin
+                .chrome
+                .t_with("admin.job_lease_held", "job", job.name)
+                .replace("%{holder}", &holder)
+                .replace("%{until}", &admin.chrome.datetime(&until)),
+            // The lease was given back between the two reads: the other run has just ended.
+            None => admin.chrome.t_with("admin.job_just_ran", "job", job.name),
+        };
         render::flash(&admin.session, FlashKind::Error, text);
         return Ok(render::redirect(htmx.0, "/admin/jobs"));
-    }
-    actix_web::rt::spawn(async move {
-        if jobs::run_recorded(&state, job).await.is_none() {
-            tracing::info!(
-                job = job.name,
-                "run now: the job's lease was taken meanwhile"
-            );
-        }
-    });
+    };
+    let (actor, ip) = (admin.user.id, admin.ip.clone());
+    db::run(&state.pool, move |conn| {
+        let event = NewAuditEvent::new("admin.job_run", Some(actor), None, Some(&ip));
+        queries::audit::record(
+            conn,
+            &event.with_details(serde_json::json!({ "job": job.name, "run": run_id })),
+        )?;
+        Ok(())
+    })
+    .await?;
+    actix_web::rt::spawn(async move { jobs::finish_run(&state, job, run_id).await });
     render::flash(
         &admin.session,
         FlashKind::Success,
