@@ -308,7 +308,7 @@ async fn with_nothing_to_review_the_page_says_where_drafts_come_from() {
 }
 
 /// Registers Nova with her workspace Studio Nova through the form.
-async fn register(chrome: &Chrome, register_url: &str) {
+pub async fn register(chrome: &Chrome, register_url: &str) {
     chrome.driver.goto(register_url).await.unwrap();
     chrome.fill("#f-display_name", "Nova").await;
     chrome.fill("#f-email", "nova@example.com").await;

@@ -1,5 +1,6 @@
 //! The Templates page: create, edit, make default, delete; refused bodies; the live preview on a real
-//! lead; one default per lead type and language; drafts made from the default; who may see and change
+//! lead (over HTTP and, as it is typed, in real Chromium); one default per lead type and language; drafts
+//! made from the default; who may see and change
 //! templates.
 
 use chrono::Utc;
@@ -7,6 +8,7 @@ use vistaflow::db::queries::{self, interactions::Source};
 use vistaflow::domain::account::Platform;
 use vistaflow::jobs;
 
+use crate::chrome::Chrome;
 use crate::collection::sample;
 use crate::harness::{Browser, Page, TestApp};
 
@@ -290,6 +292,34 @@ async fn the_preview_renders_the_body_on_the_highest_scored_lead_or_the_one_chos
         "Hi Malik (@malik), thanks for your comment on TikTok!"
     );
     assert_eq!(app.number("SELECT count(*) FROM message_templates"), 0);
+}
+
+#[tokio::test]
+async fn the_preview_follows_the_text_as_it_is_typed_in_a_real_browser() {
+    let app = TestApp::spawn();
+    let chrome = Chrome::start().await;
+    crate::review::register(&chrome, &format!("{}/register", app.address)).await;
+    lead(&app, "nina.beats", "Nina 🎧", 80);
+    chrome
+        .driver
+        .goto(format!("{}{PAGE}", app.address))
+        .await
+        .unwrap();
+
+    chrome
+        .fill("#f-body", "Hi {display_name}, thanks for {interaction}!")
+        .await;
+    chrome
+        .wait_for_text("#preview-text", "Hi Nina 🎧, thanks for your comment!")
+        .await;
+    chrome.fill("#f-body", "Hey {nickname}").await;
+    chrome
+        .wait_for_text_containing("#preview-error", "{nickname} is not a variable")
+        .await;
+
+    assert_eq!(chrome.driver.current_url().await.unwrap().path(), PAGE);
+    assert_eq!(app.number("SELECT count(*) FROM message_templates"), 0);
+    chrome.quit().await;
 }
 
 #[tokio::test]
