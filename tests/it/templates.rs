@@ -1,7 +1,6 @@
 //! The Templates page: create, edit, make default, delete; refused bodies; the live preview on a real
 //! lead (over HTTP and, as it is typed, in real Chromium); one default per lead type and language; drafts
-//! made from the default; who may see and change
-//! templates.
+//! made from the default; who may see and change templates.
 
 use chrono::Utc;
 use vistaflow::db::queries::{self, interactions::Source};
