@@ -227,6 +227,20 @@ fn distinct_rows_shown(network: &DemoNetwork, handle: &str) -> i64 {
         .unwrap()
 }
 
+/// The distinct rows shown before and after `work`, lowest first, with what `work` answered. Shown times
+/// round as the clock moves ("3m ago" becomes "4m ago"), so two alike events that are one row when a
+/// slow sync starts can be two by the time it reads them, or the other way round.
+async fn shown_around<T>(
+    network: &DemoNetwork,
+    handle: &str,
+    work: impl std::future::Future<Output = T>,
+) -> (std::ops::RangeInclusive<i64>, T) {
+    let before = distinct_rows_shown(network, handle);
+    let answer = work.await;
+    let after = distinct_rows_shown(network, handle);
+    (before.min(after)..=before.max(after), answer)
+}
+
 async fn sync(app: &TestApp, account_id: i64) -> SyncRun {
     let workspace_id = app.number(&format!(
         "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
@@ -250,12 +264,12 @@ async fn a_first_sync_stores_exactly_what_the_demo_shows_and_a_second_stores_not
     let app = TestApp::spawn_with_demo();
     network(&app).pause_audience(Some(Utc::now()));
     let (nina, account_id) = connected(&app).await;
-    let expected = distinct_rows_shown(network(&app), CREATOR);
 
-    let first = sync(&app, account_id).await;
+    let (shown, first) = shown_around(network(&app), CREATOR, sync(&app, account_id)).await;
 
     assert_eq!(first.status, "succeeded", "{first:?}");
-    assert_eq!(i64::from(first.new_interactions), expected, "{first:?}");
+    let expected = i64::from(first.new_interactions);
+    assert!(shown.contains(&expected), "{first:?}, shown: {shown:?}");
     assert_eq!(app.number("SELECT count(*) FROM interactions"), expected);
     assert_eq!(first.unknown_rows, 0);
     assert_eq!(
@@ -352,16 +366,17 @@ async fn two_syncs_of_one_account_at_the_same_time_store_nothing_twice() {
     let app = TestApp::spawn_with_demo();
     network(&app).pause_audience(Some(Utc::now()));
     let (_nina, account_id) = connected(&app).await;
-    let expected = distinct_rows_shown(network(&app), CREATOR);
 
-    let (a, b) = tokio::join!(sync(&app, account_id), sync(&app, account_id));
+    let both = Box::pin(async { tokio::join!(sync(&app, account_id), sync(&app, account_id)) });
+    let (shown, (a, b)) = shown_around(network(&app), CREATOR, both).await;
 
     assert_eq!(
         (a.status.as_str(), b.status.as_str()),
         ("succeeded", "succeeded")
     );
-    assert_eq!(i64::from(a.new_interactions + b.new_interactions), expected);
-    assert_eq!(app.number("SELECT count(*) FROM interactions"), expected);
+    let stored = app.number("SELECT count(*) FROM interactions");
+    assert!(shown.contains(&stored), "{stored} stored, shown: {shown:?}");
+    assert_eq!(i64::from(a.new_interactions + b.new_interactions), stored);
 }
 
 #[tokio::test]
