@@ -74,6 +74,19 @@ impl<'a> Studio<'a> {
         }
     }
 
+    /// A pending draft of `body` for `lead`.
+    pub fn draft(&self, lead: i64, body: &str) -> i64 {
+        ids(
+            self.app,
+            &format!(
+                "INSERT INTO suggested_messages (workspace_id, lead_id, body, language, source) \
+                 VALUES ({}, {lead}, '{}', 'en', 'built_in') RETURNING id",
+                self.workspace_id,
+                body.replace('\'', "''")
+            ),
+        )[0]
+    }
+
     /// A lead as analysis leaves it, with one comment through the studio's account.
     pub fn lead(&self, handle: &str) -> LeadBuilder<'_, 'a> {
         LeadBuilder {
@@ -621,11 +634,7 @@ async fn the_persons_export_holds_their_interactions_notes_and_messages() {
     let app = TestApp::spawn();
     let studio = Studio::open(&app).await;
     let nina = studio.lead("nina").said("how much for a beat?").make();
-    app.sql(&format!(
-        "INSERT INTO suggested_messages (workspace_id, lead_id, body, language, source) \
-         VALUES ({}, {nina}, 'Hi Nina!', 'en', 'built_in')",
-        studio.workspace_id
-    ));
+    studio.draft(nina, "Hi Nina!");
     studio
         .nova
         .post(&format!("{LEADS}/{nina}/notes"), &[("body", "called her")])
@@ -658,11 +667,7 @@ async fn erasing_a_person_removes_their_data_and_a_later_sync_does_not_bring_the
     let studio = Studio::open(&app).await;
     let nina = studio.lead("nina").make();
     let malik = studio.lead("malik").make();
-    app.sql(&format!(
-        "INSERT INTO suggested_messages (workspace_id, lead_id, body, language, source) \
-         VALUES ({}, {nina}, 'Hi Nina!', 'en', 'built_in')",
-        studio.workspace_id
-    ));
+    studio.draft(nina, "Hi Nina!");
     studio
         .nova
         .post(&format!("{LEADS}/{nina}/notes"), &[("body", "called her")])
@@ -755,14 +760,7 @@ async fn another_workspaces_member_gets_404_on_every_lead_and_draft_url() {
     let app = TestApp::spawn();
     let studio = Studio::open(&app).await;
     let nina = studio.lead("nina").make();
-    let draft = ids(
-        &app,
-        &format!(
-            "INSERT INTO suggested_messages (workspace_id, lead_id, body, language, source) \
-             VALUES ({}, {nina}, 'Hi Nina!', 'en', 'built_in') RETURNING id",
-            studio.workspace_id
-        ),
-    )[0];
+    let draft = studio.draft(nina, "Hi Nina!");
     let other = app.registered("Eve", "eve@example.com", "Studio Eve").await;
     let lead = format!("/w/studio-eve/leads/{nina}");
     let mine = format!("{LEADS}/{nina}");

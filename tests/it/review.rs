@@ -11,22 +11,9 @@ use vistaflow::domain::quota::Quota;
 
 use crate::chrome::Chrome;
 use crate::harness::{PASSWORD, TestApp};
-use crate::leads::{Studio, ids};
+use crate::leads::Studio;
 
 const REVIEW: &str = "/w/studio-nova/review";
-
-/// A pending draft for `lead`.
-fn draft(studio: &Studio<'_>, lead: i64, body: &str) -> i64 {
-    ids(
-        studio.app,
-        &format!(
-            "INSERT INTO suggested_messages (workspace_id, lead_id, body, language, source) \
-             VALUES ({}, {lead}, '{}', 'en', 'built_in') RETURNING id",
-            studio.workspace_id,
-            body.replace('\'', "''")
-        ),
-    )[0]
-}
 
 /// `count` leads, each with a pending draft; answers the drafts' ids, best score first.
 fn drafts(studio: &Studio<'_>, count: i16) -> Vec<i64> {
@@ -37,7 +24,7 @@ fn drafts(studio: &Studio<'_>, count: i16) -> Vec<i64> {
                 .score(90 - n)
                 .kind("potential_client")
                 .make();
-            draft(studio, lead, &format!("Hi fan{n}!"))
+            studio.draft(lead, &format!("Hi fan{n}!"))
         })
         .collect()
 }
@@ -165,7 +152,7 @@ async fn two_approvals_racing_for_the_last_slot_cannot_both_win() {
         let contenders: Vec<i64> = (0..2)
             .map(|k| {
                 let lead = studio.lead(&format!("r{round}k{k}")).make();
-                draft(&studio, lead, "Hi!")
+                studio.draft(lead, "Hi!")
             })
             .collect();
         let barrier = Arc::new(Barrier::new(2));
