@@ -129,14 +129,12 @@ impl LeadQuery {
             }),
             // Handles are shown with their @ but stored without it. Control characters go: nobody
             // types them, and the line breaks that separate the searched fields must not match.
-            text: given(&self.q)
-                .and_then(|q| given(q.strip_prefix('@').unwrap_or(q)))
-                .map(|q| {
-                    q.chars()
-                        .filter(|c| !c.is_control())
-                        .take(MAX_TEXT)
-                        .collect()
-                }),
+            text: {
+                let q: String = self.q.chars().filter(|c| !c.is_control()).collect();
+                given(&q)
+                    .and_then(|q| given(q.strip_prefix('@').unwrap_or(q)))
+                    .map(|q| q.chars().take(MAX_TEXT).collect())
+            },
             ids: Vec::new(),
         };
         if let (Some(min), Some(max)) = (filters.min_score, filters.max_score)
