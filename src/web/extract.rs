@@ -203,9 +203,13 @@ async fn load(req: HttpRequest, want_workspace: bool) -> Result<Loaded, AppError
     };
 
     let csrf_token = csrf::token(&session)?;
-    let flash = session
-        .remove_as::<Flash>(session_keys::FLASH)
-        .and_then(Result::ok);
+    // Removing a key marks the session changed, which writes it back: only a flash that is there is taken.
+    let flash = match session.get::<Flash>(session_keys::FLASH) {
+        Ok(None) => None,
+        _ => session
+            .remove_as::<Flash>(session_keys::FLASH)
+            .and_then(Result::ok),
+    };
     let path = req
         .uri()
         .path_and_query()

@@ -231,3 +231,111 @@ async fn a_get_request_changes_no_state() {
     assert_eq!(page.status, 404);
     assert_eq!(nina.get("/account").await.status, 200);
 }
+
+#[tokio::test]
+async fn a_session_ended_while_a_request_was_in_flight_is_never_written_back() {
+    use actix_session::storage::SessionStore as _;
+    use actix_web::cookie::time::Duration;
+    let app = TestApp::spawn();
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let store = vistaflow::web::session_store::PgSessionStore::new(app.state.pool.clone());
+    let user_id = app.number("SELECT id FROM users WHERE email = 'nina@example.com'");
+    let state: std::collections::HashMap<String, String> =
+        [("user_id".to_owned(), user_id.to_string())].into();
+    let ttl = Duration::hours(1);
+    let key = store.save(state.clone(), &ttl).await.unwrap();
+    let loaded = store.load(&key).await.unwrap().expect("the session exists");
+
+    // Logout deletes the row while another request that loaded it is still running; that request then
+    // answers with the state it loaded.
+    store.delete(&key).await.unwrap();
+    let answered = store.update(key, loaded, &ttl).await.unwrap();
+
+    assert_eq!(store.load(&answered).await.unwrap(), None);
+    assert_eq!(
+        app.number(&format!(
+            "SELECT count(*) FROM web_sessions WHERE user_id = {user_id}"
+        )),
+        1,
+        "only the registration's own session is left"
+    );
+}
+
+#[tokio::test]
+async fn a_stolen_cookie_polling_during_logout_never_logs_back_in() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let url: reqwest::Url = app.address.parse().unwrap();
+
+    let mut kept_in = 0;
+    for _ in 0..5 {
+        // The thief polls with a copy of the cookie and a jar of their own, which takes whatever cookie
+        // the app answers with.
+        let copied = reqwest::cookie::CookieStore::cookies(&*nina.jar, &url).unwrap();
+        let thief = app.browser();
+        thief.jar.add_cookie_str(copied.to_str().unwrap(), &url);
+        let polling = {
+            let thief = thief.clone();
+            tokio::spawn(async move {
+                for _ in 0..20 {
+                    thief.get("/w/studio-nova/").await;
+                }
+            })
+        };
+        nina.post("/logout", &[]).await;
+        polling.await.unwrap();
+        let account = thief
+            .client
+            .get(format!("{}/account", app.address))
+            .send()
+            .await
+            .unwrap();
+        if account.status() == 200 {
+            kept_in += 1;
+        }
+        nina.post(
+            "/login",
+            &[
+                ("email", "nina@example.com"),
+                ("password", crate::harness::PASSWORD),
+            ],
+        )
+        .await;
+    }
+
+    assert_eq!(
+        kept_in, 0,
+        "the thief stayed logged in {kept_in} times out of 5"
+    );
+}
+
+#[tokio::test]
+async fn visits_without_a_login_store_no_session_rows() {
+    let app = TestApp::spawn();
+
+    for _ in 0..50 {
+        let visitor = app.browser();
+        assert_eq!(visitor.get("/login").await.status, 200);
+        assert_eq!(visitor.get("/register").await.status, 200);
+    }
+    let visitor = app.browser();
+    visitor.get("/login").await;
+    let wrong = visitor
+        .post(
+            "/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "wrong-password-1"),
+            ],
+        )
+        .await;
+
+    assert_eq!(app.number("SELECT count(*) FROM web_sessions"), 0);
+    assert_eq!(
+        wrong.status, 422,
+        "the visitor's anti-forgery token held without a row"
+    );
+}
