@@ -210,15 +210,21 @@ pub fn redirect(htmx: bool, to: &str) -> HttpResponse {
     }
 }
 
-/// Keeps a `next` parameter only when it is a path on this site (no open redirect).
+/// Keeps a `next` or `back` parameter only when it is a path on this site (no open redirect): it starts
+/// with one `/`, holds no backslash, whitespace or control character (browsers drop a tab or a line break
+/// from `/\t/evil.example` and go to `//evil.example`), and resolved against this site it stays on it.
 #[must_use]
 pub fn local_path(next: Option<&str>) -> Option<String> {
-    let next = next?.trim();
-    let local = next.starts_with('/')
+    let next = next?;
+    let plain = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains(['\r', '\n']);
-    local.then(|| next.to_owned())
+        && !next.contains(|c: char| c == '\\' || c.is_whitespace() || c.is_control());
+    if !plain {
+        return None;
+    }
+    let base = url::Url::parse("http://this.site.invalid/").ok()?;
+    let resolved = base.join(next).ok()?;
+    (resolved.origin() == base.origin()).then(|| next.to_owned())
 }
 
 /// Field errors of a form: the field's name and the translation key of its message.
@@ -280,6 +286,15 @@ mod tests {
             "/\\evil.example",
             "evil",
             "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            " //evil.example",
+            "/\u{0}/evil.example",
+            "/\u{b}/evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
         ] {
             assert_eq!(local_path(Some(outside)), None, "{outside}");
         }

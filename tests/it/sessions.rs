@@ -339,3 +339,47 @@ async fn visits_without_a_login_store_no_session_rows() {
         "the visitor's anti-forgery token held without a row"
     );
 }
+
+#[tokio::test]
+async fn a_next_path_with_a_tab_or_a_line_break_never_leaves_the_site() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let crafted = [
+        ("/%09/evil.example", "/\t/evil.example"),
+        ("/%0A/evil.example", "/\n/evil.example"),
+        ("/%0D%0A/evil.example", "/\r\n/evil.example"),
+        ("%20//evil.example", " //evil.example"),
+        ("/%00/evil.example", "/\0/evil.example"),
+    ];
+
+    for (encoded, decoded) in crafted {
+        // Logged in already: the login page sends the person on at once.
+        let signed_in = nina
+            .client
+            .get(format!("{}/login?next={encoded}", app.address))
+            .send()
+            .await
+            .unwrap();
+        // Logging in with the form.
+        let visitor = app.browser();
+        visitor.get("/login").await;
+        let logging_in = visitor
+            .raw_post(
+                "/login",
+                &[
+                    ("email", "nina@example.com"),
+                    ("password", crate::harness::PASSWORD),
+                    ("next", decoded),
+                ],
+            )
+            .await;
+
+        for response in [signed_in, logging_in] {
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            assert_eq!(response.status(), 303, "{encoded}");
+            assert_eq!(location, "/", "{encoded} sent the browser to {location:?}");
+        }
+    }
+}
