@@ -42,7 +42,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 
 /// The headers every answer carries (the error page of a failed middleware too, see `errors::catch`);
 /// names in lower case, as HTTP/2 writes them and `HeaderName::from_static` demands.
-pub const SECURITY_HEADERS: [(&str, &str); 5] = [
+pub const SECURITY_HEADERS: [(&str, &str); 6] = [
     ("content-security-policy", CSP),
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
@@ -51,7 +51,15 @@ pub const SECURITY_HEADERS: [(&str, &str); 5] = [
         "permissions-policy",
         "camera=(), microphone=(), geolocation=()",
     ),
+    // Pages show private data: no browser or proxy keeps a copy (static assets set their own policy).
+    ("cache-control", "no-store"),
 ];
+
+/// Sent when the app is served over https: browsers then refuse plain http for a year.
+pub const STRICT_TRANSPORT_SECURITY: (&str, &str) = (
+    "strict-transport-security",
+    "max-age=31536000; includeSubDomains",
+);
 
 /// A running server and the port it listens on (the tests bind port 0 and read it here).
 pub struct Application {
@@ -133,6 +141,7 @@ fn serve(
                 .build();
         let headers = SECURITY_HEADERS
             .into_iter()
+            .chain(secure.then_some(STRICT_TRANSPORT_SECURITY))
             .fold(DefaultHeaders::new(), DefaultHeaders::add);
         App::new()
             .app_data(state.clone())

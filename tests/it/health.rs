@@ -152,3 +152,71 @@ async fn when_the_database_drops_every_connection_only_the_first_request_fails_a
         pages[5].body
     );
 }
+
+#[tokio::test]
+async fn over_https_every_answer_tells_browsers_to_keep_to_https_for_a_year() {
+    let secure = TestApp::spawn_with(&[("PUBLIC_URL", "https://app.example.com")]);
+    let plain = TestApp::spawn();
+
+    let over_https = reqwest::get(format!("{}/login", secure.address))
+        .await
+        .unwrap();
+    let over_http = reqwest::get(format!("{}/login", plain.address))
+        .await
+        .unwrap();
+
+    let hsts = over_https.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
+    let max_age: i64 = hsts
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("max-age="))
+        .and_then(|age| age.parse().ok())
+        .expect("a max-age");
+    assert!(max_age >= 365 * 24 * 3600, "{hsts}");
+    assert!(
+        over_http
+            .headers()
+            .get("strict-transport-security")
+            .is_none(),
+        "plain local http has no HSTS"
+    );
+}
+
+#[tokio::test]
+async fn signed_in_pages_are_never_kept_by_a_cache() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+
+    for path in [
+        "/w/studio-nova/",
+        "/w/studio-nova/leads",
+        "/w/studio-nova/members",
+        "/account",
+        "/workspaces",
+    ] {
+        let response = nina
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let css = nina
+        .client
+        .get(format!("{}/static/css/app.css", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        css.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"),
+        "static files keep their long cache"
+    );
+}
