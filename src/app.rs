@@ -148,6 +148,7 @@ fn serve(
             .app_data(web::FormConfig::default().limit(256 * 1024))
             .configure(routes::routes)
             .wrap(middleware::from_fn(routes::csrf::verify))
+            .wrap(middleware::from_fn(routes::input::refuse_nul))
             .wrap(ErrorHandlers::new().default_handler(errors::render))
             .wrap(sessions)
             .wrap(middleware::from_fn(errors::catch))

@@ -46,7 +46,8 @@ fn is_safe(method: &Method) -> bool {
     )
 }
 
-fn is_form(req: &ServiceRequest) -> bool {
+/// Whether the request carries a URL-encoded form.
+pub(crate) fn is_form(req: &ServiceRequest) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod csrf;
 pub mod errors;
 pub mod extract;
+pub mod input;
 pub mod pages;
 pub mod render;
 pub mod session_store;

@@ -333,3 +333,54 @@ async fn score_thresholds_and_quotas_are_saved_from_the_settings_form_and_bad_on
         500_020
     );
 }
+
+#[tokio::test]
+async fn a_nul_character_anywhere_is_refused_with_a_message_never_a_500() {
+    let app = TestApp::spawn();
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    app.sql("UPDATE users SET is_admin = true WHERE email = 'nina@example.com'");
+    let leads_before = app.number("SELECT count(*) FROM message_templates");
+
+    let searches = [
+        "/w/studio-nova/leads?q=a%00b",
+        "/w/studio-nova/interactions?q=%00",
+        "/admin/users?q=ni%00na",
+        "/admin/audit?action=%00",
+    ];
+    let forms: [(&str, &[(&str, &str)]); 5] = [
+        ("/w/studio-nova/leads/1/notes", &[("body", "call\0back")]),
+        ("/w/studio-nova/review/1", &[("body", "Hi\0")]),
+        (
+            "/w/studio-nova/templates",
+            &[
+                ("name", "T\0"),
+                ("lead_type", ""),
+                ("language", "en"),
+                ("body", "Hi {handle}"),
+            ],
+        ),
+        ("/w/studio-nova/settings", &[("name", "Studio\0Nova")]),
+        ("/workspaces", &[("name", "\0")]),
+    ];
+
+    for path in searches {
+        let page = nina.get(path).await;
+        assert_eq!(page.status, 422, "{path}");
+        assert!(page.body.contains("NUL character"), "{path}: {}", page.body);
+    }
+    for (path, fields) in forms {
+        let page = nina.post(path, fields).await;
+        assert_eq!(page.status, 422, "{path}");
+        assert!(page.body.contains("NUL character"), "{path}");
+    }
+    let htmx = nina
+        .get_with("/w/studio-nova/leads?q=%00", &[("HX-Request", "true")])
+        .await;
+    assert_eq!(htmx.status, 422);
+    assert_eq!(
+        app.number("SELECT count(*) FROM message_templates"),
+        leads_before
+    );
+}
