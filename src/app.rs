@@ -155,7 +155,19 @@ fn serve(
             .wrap(headers)
             .wrap(middleware::Compress::default())
             .wrap(
-                Logger::new("%r %s %b %Dms")
+                Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", |req| {
+                        let target = req
+                            .uri()
+                            .path_and_query()
+                            .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
+                        format!(
+                            "{} {} {:?}",
+                            req.method(),
+                            crate::telemetry::redacted_target(&target),
+                            req.version()
+                        )
+                    })
                     .exclude("/healthz")
                     .exclude("/readyz"),
             )
