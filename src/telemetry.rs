@@ -28,6 +28,16 @@ const SECRET_SEGMENT_AFTER: [&str; 3] =
 /// Query parameters whose value is a secret (tokens, OAuth codes and states): logged as `[redacted]`.
 const SECRET_PARAMETERS: [&str; 4] = ["token", "code", "state", "csrf_token"];
 
+/// Whether a (possibly percent-encoded) query value is a path to a single-use link.
+fn holds_secret_path(value: &str) -> bool {
+    let decoded: String = url::form_urlencoded::parse(format!("v={value}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    SECRET_SEGMENT_AFTER
+        .iter()
+        .any(|prefix| decoded.contains(prefix))
+}
+
 /// A request's path and query as the request log may show them: no token of a single-use link, no OAuth
 /// code, nothing that would let a reader of the logs act as someone.
 #[must_use]
@@ -48,6 +58,8 @@ pub fn redacted_target(path_and_query: &str) -> String {
             .split('&')
             .map(|pair| match pair.split_once('=') {
                 Some((key, _)) if SECRET_PARAMETERS.contains(&key) => format!("{key}=[redacted]"),
+                // A `next` path may itself be a single-use link (log in, then join).
+                Some((key, value)) if holds_secret_path(value) => format!("{key}=[redacted]"),
                 _ => pair.to_owned(),
             })
             .collect();
@@ -74,6 +86,14 @@ mod tests {
         assert_eq!(
             redacted_target("/oauth/instagram/callback?code=AQD&state=s3cr3t&x=1"),
             "/oauth/instagram/callback?code=[redacted]&state=[redacted]&x=1"
+        );
+        assert_eq!(
+            redacted_target("/login?next=%2Finvitations%2Fjoin%2Fabc"),
+            "/login?next=[redacted]"
+        );
+        assert_eq!(
+            redacted_target("/register?next=/invitations/join/abc&x=1"),
+            "/register?next=[redacted]&x=1"
         );
         assert_eq!(
             redacted_target("/w/studio/leads?q=nina"),

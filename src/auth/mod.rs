@@ -2,6 +2,8 @@
 
 pub mod login;
 pub mod password;
+pub mod token;
+pub mod verification;
 
 /// Keys of the values kept in a web session.
 pub mod session_keys {

@@ -41,6 +41,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    email_verifications (id) {
+        id -> Int8,
+        user_id -> Int8,
+        email -> Text,
+        token_hash -> Bytea,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     interactions (id) {
         id -> Int8,
         workspace_id -> Int8,
@@ -71,6 +83,7 @@ diesel::table! {
         invited_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        token_hash -> Nullable<Bytea>,
     }
 }
 
@@ -311,6 +324,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        email_verified_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -347,6 +361,7 @@ diesel::joinable!(account_secrets -> social_accounts (account_id));
 diesel::joinable!(account_secrets -> workspaces (workspace_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
 diesel::joinable!(audit_events -> workspaces (workspace_id));
+diesel::joinable!(email_verifications -> users (user_id));
 diesel::joinable!(interactions -> leads (lead_id));
 diesel::joinable!(interactions -> social_accounts (account_id));
 diesel::joinable!(interactions -> workspaces (workspace_id));
@@ -382,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_secrets,
     analysis_runs,
     audit_events,
+    email_verifications,
     interactions,
     invitations,
     job_leases,

@@ -221,6 +221,7 @@ async fn load(req: HttpRequest, want_workspace: bool) -> Result<Loaded, AppError
             display_name: u.display_name.clone(),
             email: u.email.clone(),
             is_admin: u.is_admin,
+            email_verified: u.is_verified(),
         }),
         workspace: workspace.as_ref().map(|(w, role)| NavWorkspace {
             slug: w.slug.clone(),

@@ -13,12 +13,16 @@ use actix_web::web::{self, get, post};
 
 use crate::error::AppError;
 use pages::{
-    account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, health, home,
-    interactions, language, lead, leads, login, members, password_reset, register, review,
-    settings, templates, workspaces,
+    account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, email_verification,
+    health, home, interactions, language, lead, leads, login, members, password_reset, register,
+    review, settings, templates, workspaces,
 };
 
 /// Registers every route of the app.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the one route table: every URL of the app in one place, as the house style asks"
+)]
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", get().to(health::healthz))
         .route("/readyz", get().to(health::readyz))
@@ -33,6 +37,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/forgot", post().to(password_reset::create))
         .route("/password/reset/{token}", get().to(password_reset::edit))
         .route("/password/reset/{token}", post().to(password_reset::update))
+        .route("/email/verify/{token}", get().to(email_verification::show))
+        .route(
+            "/email/verify/{token}",
+            post().to(email_verification::confirm),
+        )
+        .route("/email/verification", post().to(email_verification::resend))
+        .route("/invitations/join/{token}", get().to(workspaces::join_show))
+        .route(
+            "/invitations/join/{token}",
+            post().to(workspaces::join_accept),
+        )
         .route("/language", post().to(language::update))
         .route("/account", get().to(account::show))
         .route("/account/password", post().to(account::update_password))

@@ -22,6 +22,8 @@ pub struct NavUser {
     pub display_name: String,
     pub email: String,
     pub is_admin: bool,
+    /// False until the person confirms their address: the layout then offers a new link.
+    pub email_verified: bool,
 }
 
 /// A workspace in the switcher.

@@ -303,6 +303,17 @@ impl TestApp {
         browser
     }
 
+    /// Registers someone and confirms their address (as its mail's link would), for tests about what
+    /// verified people do.
+    pub async fn verified(&self, name: &str, email: &str, workspace: &str) -> Browser {
+        let browser = self.registered(name, email, workspace).await;
+        self.sql(&format!(
+            "UPDATE users SET email_verified_at = now() WHERE email = '{}'",
+            email.to_lowercase().replace('\'', "''")
+        ));
+        browser
+    }
+
     /// The first column of the first row of `query`, a number (an id, a count).
     pub fn number(&self, query: &str) -> i64 {
         #[derive(diesel::QueryableByName)]
@@ -526,6 +537,25 @@ pub struct Received {
     pub html: String,
 }
 
+impl Received {
+    /// The "confirm your email address" message, in either language.
+    pub fn is_address_confirmation(&self) -> bool {
+        self.text.contains("/email/verify/")
+    }
+
+    /// The path of the first link of the text part that contains `marker`.
+    pub fn link_path(&self, marker: &str) -> String {
+        let link = self
+            .text
+            .lines()
+            .find(|l| l.starts_with("http") && l.contains(marker))
+            .unwrap_or_else(|| panic!("no {marker} link in {}", self.text))
+            .trim();
+        let after_host = &link[link.find("://").unwrap() + 3..];
+        after_host[after_host.find('/').unwrap()..].to_owned()
+    }
+}
+
 impl MailSink {
     pub fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -556,8 +586,17 @@ impl MailSink {
         }
     }
 
-    /// Every message received so far.
+    /// Every message received so far but the address confirmations every registration sends (the tests
+    /// of those read `all_received`).
     pub fn received(&self) -> Vec<Received> {
+        self.all_received()
+            .into_iter()
+            .filter(|mail| !mail.is_address_confirmation())
+            .collect()
+    }
+
+    /// Every message received so far.
+    pub fn all_received(&self) -> Vec<Received> {
         let Ok(entries) = std::fs::read_dir(self.dir.join("new")) else {
             return Vec::new();
         };

@@ -278,7 +278,7 @@ async fn an_invitation_arrives_by_email_and_its_link_leads_to_accepting_it() {
     let max = app.registered("Max", "max@example.com", "Max Prod").await;
     let page = max.get(&link_path(&received[0].text)).await;
     let accept = page
-        .attr("form[action$='/accept']", "action")
+        .attr("form:has(#join-accept)", "action")
         .expect("the invitation is waiting on the page the link opens");
     max.post(&accept, &[]).await;
     assert_eq!(

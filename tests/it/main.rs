@@ -21,4 +21,5 @@ mod review;
 mod sessions;
 mod templates;
 mod tiktok_accounts;
+mod verification;
 mod workspaces;

@@ -336,7 +336,7 @@ async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
         &[("email", "max@example.com"), ("role", "member")],
     )
     .await;
-    let max = app.registered("Max", "max@example.com", "Max Own").await;
+    let max = app.verified("Max", "max@example.com", "Max Own").await;
     let invitations = max.get("/workspaces").await;
     max.post(
         &invitations.attr(".invitation form", "action").unwrap(),

@@ -147,7 +147,7 @@ async fn an_invited_person_registers_accepts_and_gets_the_role_they_were_given()
         .await;
     invite(&owner, "studio-nova", "Max@Example.com", "admin").await;
 
-    let max = app.registered("Max", "max@example.com", "Max Own").await;
+    let max = app.verified("Max", "max@example.com", "Max Own").await;
     let list = max.get("/workspaces").await;
     assert_eq!(list.texts(".invitation strong"), vec!["Studio Nova"]);
     let accept_action = list.attr(".invitation form", "action").unwrap();
@@ -178,7 +178,7 @@ async fn an_invitation_cannot_be_accepted_by_someone_else() {
         .registered("Olga", "olga@example.com", "Studio Nova")
         .await;
     invite(&owner, "studio-nova", "max@example.com", "member").await;
-    let intruder = app.registered("Ivan", "ivan@example.com", "Ivan Own").await;
+    let intruder = app.verified("Ivan", "ivan@example.com", "Ivan Own").await;
     let id: i64 = app.number("SELECT id FROM invitations");
 
     let page = intruder
@@ -247,7 +247,7 @@ async fn an_owner_changes_a_role_and_a_plain_member_cannot() {
 }
 
 async fn join(app: &TestApp, name: &str, email: &str) -> Browser {
-    let person = app.registered(name, email, &format!("{name} Own")).await;
+    let person = app.verified(name, email, &format!("{name} Own")).await;
     let list = person.get("/workspaces").await;
     let action = list
         .attr(".invitation form", "action")

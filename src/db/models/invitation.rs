@@ -16,6 +16,8 @@ pub struct Invitation {
     pub invited_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The SHA-256 of the token its email carries (none for invitations sent before tokens).
+    pub token_hash: Option<Vec<u8>>,
 }
 
 impl Invitation {
@@ -33,4 +35,5 @@ pub struct NewInvitation<'a> {
     pub role: &'a str,
     pub invited_by: Option<i64>,
     pub expires_at: DateTime<Utc>,
+    pub token_hash: Option<&'a [u8]>,
 }

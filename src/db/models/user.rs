@@ -18,6 +18,8 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the person proved they read mail at `email` (a verification or invitation link).
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -31,6 +33,11 @@ impl User {
     pub fn is_disabled(&self) -> bool {
         self.disabled_at.is_some()
     }
+
+    #[must_use]
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -41,4 +48,6 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub locale: Option<&'a str>,
     pub is_admin: bool,
+    /// Set for people an operator vouches for (`create-admin`); others verify by link.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }

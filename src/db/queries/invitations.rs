@@ -97,3 +97,34 @@ pub fn revoke(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResul
     )
     .execute(conn)
 }
+
+/// The unexpired invitation whose email carried this token, with its workspace's name.
+pub fn find_by_token(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<Option<(Invitation, String)>> {
+    invitations::table
+        .inner_join(workspaces::table)
+        .filter(invitations::token_hash.eq(token_hash))
+        .filter(invitations::expires_at.gt(now))
+        .select((Invitation::as_select(), workspaces::name))
+        .first(conn)
+        .optional()
+}
+
+/// Uses up the unexpired invitation whose email carried this token: `Some` for the one caller that wins.
+pub fn take_by_token(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Invitation>> {
+    diesel::delete(
+        invitations::table
+            .filter(invitations::token_hash.eq(token_hash))
+            .filter(invitations::expires_at.gt(now)),
+    )
+    .returning(Invitation::as_returning())
+    .get_result(conn)
+    .optional()
+}

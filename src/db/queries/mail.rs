@@ -26,6 +26,10 @@ pub struct SentEmail {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// Kinds of mail whose link lets its reader act as someone (reset a password, verify an address, join a
+/// workspace): their text is not kept once delivered.
+pub const CARRIES_A_CREDENTIAL: [&str; 3] = ["password_reset", "email_verification", "invitation"];
+
 pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<i64> {
     diesel::insert_into(sent_emails::table)
         .values((
@@ -79,12 +83,12 @@ pub fn record_attempt(
             sent_emails::sent_at.eq(sent_at),
         ))
         .execute(conn)?;
-    // A reset link is a credential: once its message is sent (or given up), its text goes.
+    // A single-use link is a credential: once its message is sent (or given up), its text goes.
     if status != "pending" {
         diesel::update(
             sent_emails::table
                 .filter(sent_emails::id.eq(id))
-                .filter(sent_emails::kind.eq("password_reset")),
+                .filter(sent_emails::kind.eq_any(CARRIES_A_CREDENTIAL)),
         )
         .set((
             sent_emails::body_text.eq("[removed after delivery]"),

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod audit;
 pub mod dashboard;
 pub mod demo_data;
+pub mod email_verifications;
 pub mod interaction_list;
 pub mod interactions;
 pub mod invitations;

@@ -8,6 +8,7 @@ use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::auth::token::LinkToken;
 use crate::db::models::{Invitation, NewAuditEvent, NewInvitation, Workspace};
 use crate::db::queries::memberships::Member;
 use crate::db::{self, queries};
@@ -94,7 +95,14 @@ pub async fn index(
 }
 
 /// The invitation email, in the workspace's language (the invitee's own is not known yet).
-fn invitation_email(state: &AppState, member: &InWorkspace, to: &str, role: Role) -> mail::Email {
+/// The link carries the invitation's single-use token: it is what lets the invited person in.
+fn invitation_email(
+    state: &AppState,
+    member: &InWorkspace,
+    to: &str,
+    role: Role,
+    token: &str,
+) -> mail::Email {
     let lang = Lang::from_code(&member.workspace.language).unwrap_or_default();
     let inviter = member.user.display_name.as_str();
     let workspace = member.workspace.name.as_str();
@@ -109,7 +117,7 @@ fn invitation_email(state: &AppState, member: &InWorkspace, to: &str, role: Role
         ],
         action: lang.t("mail.invitation_action").into_owned(),
         link: format!(
-            "{}/workspaces",
+            "{}/invitations/join/{token}",
             state.settings.public_url.trim_end_matches('/')
         ),
     };
@@ -144,7 +152,8 @@ pub async fn invite(
 
     let (workspace_id, inviter, ip) = (member.workspace.id, member.user.id, member.ip.clone());
     let invited_email = email.clone();
-    let invitation_mail = invitation_email(&state, &member, email.as_str(), role);
+    let link = LinkToken::generate();
+    let invitation_mail = invitation_email(&state, &member, email.as_str(), role, &link.token);
     let refusal = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let already_member =
@@ -158,6 +167,7 @@ pub async fn invite(
                 role: role.as_str(),
                 invited_by: Some(inviter),
                 expires_at: Utc::now() + Duration::days(INVITATION_DAYS),
+                token_hash: Some(&link.hash),
             };
             if queries::invitations::create(conn, &new)?.is_none() {
                 return Ok(Some("errors.already_invited"));

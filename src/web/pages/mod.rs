@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod coming_soon;
 pub mod dashboard;
+pub mod email_verification;
 pub mod health;
 pub mod home;
 pub mod interactions;

@@ -3,18 +3,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::Utc;
 use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::password;
+use crate::auth::verification::{self, Occasion};
 use crate::db::models::{NewAuditEvent, NewUser};
 use crate::db::{self, queries};
 use crate::domain::{DisplayName, EmailAddress, NewPassword, WorkspaceName};
 use crate::error::AppError;
+use crate::mail;
 use crate::web::extract::{Htmx, Visitor};
 use crate::web::pages::login::start_session;
-use crate::web::render::{self, Chrome, FormErrors};
+use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -23,6 +26,14 @@ pub struct RegisterForm {
     pub email: String,
     pub password: String,
     pub workspace_name: String,
+    /// Where to go once registered (an invitation's page), when it is a path on this site.
+    pub next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterQuery {
+    pub next: String,
 }
 
 #[derive(Template)]
@@ -34,15 +45,25 @@ pub struct RegisterPage {
 }
 
 /// `GET /register`
-pub async fn new(visitor: Visitor) -> Result<HttpResponse, AppError> {
+pub async fn new(
+    visitor: Visitor,
+    query: web::Query<RegisterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = render::local_path(Some(&query.next)).unwrap_or_default();
     if visitor.user.is_some() {
-        return Ok(render::redirect(false, "/"));
+        return Ok(render::redirect(
+            false,
+            if next.is_empty() { "/" } else { &next },
+        ));
     }
     render::html(
         StatusCode::OK,
         &RegisterPage {
             ctx: visitor.chrome,
-            form: RegisterForm::default(),
+            form: RegisterForm {
+                next,
+                ..RegisterForm::default()
+            },
             errors: FormErrors::default(),
         },
     )
@@ -78,6 +99,7 @@ pub async fn create(
     let hash = password::hash_blocking(password.expose().to_owned()).await?;
     let lang = visitor.chrome.lang;
     let ip = visitor.ip.clone();
+    let public_url = state.settings.public_url.clone();
     let created = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let new_user = NewUser {
@@ -86,12 +108,14 @@ pub async fn create(
                 password_hash: &hash,
                 locale: Some(lang.code()),
                 is_admin: false,
+                email_verified_at: None,
             };
             let Some(user) = queries::users::insert(conn, &new_user)? else {
                 return Ok(None);
             };
             let workspace =
                 queries::workspaces::create_with_owner(conn, &workspace_name, lang, user.id)?;
+            verification::send_link(conn, &public_url, &user, lang, Occasion::Asked, Utc::now())?;
             queries::audit::record(
                 conn,
                 &NewAuditEvent::new(
@@ -113,6 +137,14 @@ pub async fn create(
             errors,
         });
     };
+    mail::deliver_soon(&state);
     start_session(&visitor.session, &user, lang)?;
-    Ok(render::redirect(htmx.0, &format!("/w/{}/", workspace.slug)))
+    render::flash(
+        &visitor.session,
+        FlashKind::Success,
+        visitor.chrome.t_with("verify.sent", "email", &user.email),
+    );
+    let next =
+        render::local_path(Some(&form.next)).unwrap_or_else(|| format!("/w/{}/", workspace.slug));
+    Ok(render::redirect(htmx.0, &next))
 }

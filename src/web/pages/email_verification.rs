@@ -1,0 +1,159 @@
+//! Email verification: the link from the mail opens a page whose button confirms the address (a GET
+//! changes nothing, so a mail scanner opening the link verifies nobody), and a signed-in person who is
+//! not verified yet can ask for a new link.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use diesel::Connection as _;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::token;
+use crate::auth::verification::{self, Occasion};
+use crate::db::models::NewAuditEvent;
+use crate::db::{self, queries};
+use crate::error::AppError;
+use crate::mail;
+use crate::web::extract::{Htmx, SignedIn, Visitor};
+use crate::web::render::{self, Chrome, FlashKind};
+
+#[derive(Template)]
+#[template(path = "pages/email_verification/show.html")]
+pub struct VerifyPage {
+    ctx: Chrome,
+    token: String,
+    /// False when the link is unknown, used, expired or for an address the person no longer has.
+    valid: bool,
+    signed_in: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResendForm {
+    /// The page to come back to.
+    pub back: String,
+}
+
+fn page(visitor: Visitor, token: String, valid: bool) -> Result<HttpResponse, AppError> {
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
+    let signed_in = visitor.user.is_some();
+    render::html(
+        status,
+        &VerifyPage {
+            ctx: visitor.chrome,
+            token,
+            valid,
+            signed_in,
+        },
+    )
+}
+
+/// `GET /email/verify/{token}`
+pub async fn show(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let hash = token::hash(&token);
+    let valid = db::run(&state.pool, move |conn| {
+        Ok(queries::email_verifications::is_valid(
+            conn,
+            &hash,
+            Utc::now(),
+        )?)
+    })
+    .await?;
+    page(visitor, token, valid)
+}
+
+/// `POST /email/verify/{token}`: uses the link and marks the address verified.
+pub async fn confirm(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let hash = token::hash(&token);
+    let ip = visitor.ip.clone();
+    let verified = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let Some(user_id) = queries::email_verifications::consume(conn, &hash, Utc::now())?
+            else {
+                return Ok(false);
+            };
+            let event = NewAuditEvent::new("user.email_verified", Some(user_id), None, Some(&ip));
+            queries::audit::record(conn, &event)?;
+            Ok(true)
+        })
+    })
+    .await?;
+    if !verified {
+        return page(visitor, token, false);
+    }
+    render::flash(
+        &visitor.session,
+        FlashKind::Success,
+        visitor.chrome.t("verify.done"),
+    );
+    let next = if visitor.user.is_some() {
+        "/workspaces"
+    } else {
+        "/login"
+    };
+    Ok(render::redirect(htmx.0, next))
+}
+
+/// `POST /email/verification`: a new link for a signed-in person not verified yet (one a minute at most).
+pub async fn resend(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    form: web::Form<ResendForm>,
+) -> Result<HttpResponse, AppError> {
+    let back = render::local_path(Some(&form.back)).unwrap_or_else(|| "/workspaces".to_owned());
+    let SignedIn {
+        session,
+        user,
+        chrome,
+        ..
+    } = signed_in;
+    let (text, kind) = if user.is_verified() {
+        (chrome.t("verify.already").into_owned(), FlashKind::Success)
+    } else {
+        let (public_url, lang, email) = (
+            state.settings.public_url.clone(),
+            chrome.lang,
+            user.email.clone(),
+        );
+        let sent = db::run(&state.pool, move |conn| {
+            Ok(verification::send_link(
+                conn,
+                &public_url,
+                &user,
+                lang,
+                Occasion::Asked,
+                Utc::now(),
+            )?)
+        })
+        .await?;
+        if sent {
+            mail::deliver_soon(&state);
+            (
+                chrome.t_with("verify.sent", "email", &email),
+                FlashKind::Success,
+            )
+        } else {
+            (chrome.t("verify.wait").into_owned(), FlashKind::Error)
+        }
+    };
+    render::flash(&session, kind, text);
+    Ok(render::redirect(htmx.0, &back))
+}
