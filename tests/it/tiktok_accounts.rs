@@ -49,6 +49,29 @@ pub async fn connected(app: &TestApp) -> (Browser, i64) {
     (nina, app.number("SELECT id FROM social_accounts"))
 }
 
+/// Takes the app's only browser session for syncs and checks (`BROWSER_SESSIONS=1`) and keeps it for
+/// `seconds`; answers once it is held, with the task to await at the end.
+pub async fn hold_every_browser(app: &TestApp, seconds: u64) -> tokio::task::JoinHandle<()> {
+    let (held, holding) = tokio::sync::oneshot::channel();
+    let browsers = app.browsers.clone();
+    let holder = tokio::spawn(async move {
+        browsers
+            .run(|_driver| async move {
+                let _ = held.send(());
+                tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
+                Ok(())
+            })
+            .await
+            .expect("holding the browser session");
+    });
+    holding.await.expect("the browser session was held");
+    holder
+}
+
+/// One browser session for syncs and checks, and a short wait for it.
+pub const ONE_BROWSER: [(&str, &str); 2] =
+    [("BROWSER_SESSIONS", "1"), ("BROWSER_WAIT_SECONDS", "1")];
+
 async fn owner(app: &TestApp) -> Browser {
     app.registered("Nina", "nina@example.com", "Studio Nova")
         .await
@@ -187,6 +210,30 @@ async fn check_now_notices_an_expired_session_keeps_the_account_and_reconnect_re
         "@studio.nova.demo is reconnected."
     );
     assert_eq!(revived.text("#accounts .status"), "Active");
+}
+
+#[tokio::test]
+async fn a_check_that_finds_every_browser_busy_says_so_and_leaves_the_account_as_it_was() {
+    let app = TestApp::spawn_with_demo_and(&ONE_BROWSER);
+    let (nina, id) = connected(&app).await;
+    let holder = hold_every_browser(&app, 5).await;
+
+    let checked = nina
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    assert_eq!(
+        checked.text(".flash-error"),
+        "Every browser is busy right now, so @studio.nova.demo was not checked. Try again shortly."
+    );
+    assert_eq!(checked.text("#accounts .status"), "Active");
+    assert_eq!(
+        app.number(
+            "SELECT count(*) FROM social_accounts WHERE status = 'active' AND status_reason IS NULL"
+        ),
+        1
+    );
+    holder.await.unwrap();
 }
 
 #[tokio::test]
