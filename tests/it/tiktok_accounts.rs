@@ -374,10 +374,8 @@ async fn a_member_of_another_workspace_gets_404_on_every_account_url() {
     assert_eq!(app.number("SELECT count(*) FROM account_secrets"), 1);
 }
 
-#[tokio::test]
-async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
-    let app = TestApp::spawn_with_demo();
-    let nina = owner(&app).await;
+/// Max, invited by Nina as a plain member of Studio Nova.
+async fn plain_member(app: &TestApp, nina: &Browser) -> Browser {
     nina.post(
         "/w/studio-nova/invitations",
         &[("email", "max@example.com"), ("role", "member")],
@@ -390,6 +388,14 @@ async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
         &[],
     )
     .await;
+    max
+}
+
+#[tokio::test]
+async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let max = plain_member(&app, &nina).await;
 
     let page = max.get("/w/studio-nova/accounts").await;
     let refused = max
@@ -485,6 +491,90 @@ async fn a_cancelled_qr_login_stores_nothing() {
             .await
             .status,
         404
+    );
+}
+
+/// Follows a QR login's page until it shows that it ended (cancelled, expired or failed).
+async fn wait_until_over(browser: &Browser, qr_page: &str) -> String {
+    for _ in 0..50 {
+        let page = browser.get(qr_page).await;
+        if page.has("#qr-failure") {
+            return page.text("#qr-failure");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the QR login never ended");
+}
+
+#[tokio::test]
+async fn a_second_qr_login_in_a_workspace_is_refused_while_the_first_runs() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let first = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    let first_page = first.path();
+
+    let second = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+
+    assert_eq!(second.status, 200);
+    assert_eq!(second.path(), "/w/studio-nova/accounts");
+    assert_eq!(
+        second.text(".flash-error"),
+        "A QR login is already under way in this workspace: finish or cancel it first."
+    );
+    nina.post(&format!("{first_page}/cancel"), &[]).await;
+    assert_eq!(
+        wait_until_over(&nina, &first_page).await,
+        "The QR login was cancelled."
+    );
+    let after = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    assert!(
+        after.path().starts_with("/w/studio-nova/accounts/qr/"),
+        "once the first ended, a new one starts: {}",
+        after.path()
+    );
+}
+
+#[tokio::test]
+async fn qr_logins_beyond_the_global_cap_are_refused_with_try_again_in_a_minute() {
+    let app = TestApp::spawn_with_demo_and(&[("QR_LOGIN_MAX", "1")]);
+    let nina = owner(&app).await;
+    let ivan = app
+        .registered("Ivan", "ivan@example.com", "Ivan Studio")
+        .await;
+    let running = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+
+    let refused = ivan.post("/w/ivan-studio/accounts/qr", &[]).await;
+
+    assert!(running.path().starts_with("/w/studio-nova/accounts/qr/"));
+    assert_eq!(refused.status, 200);
+    assert_eq!(refused.path(), "/w/ivan-studio/accounts");
+    assert_eq!(
+        refused.text(".flash-error"),
+        "Every QR login slot is in use right now. Try again in a minute."
+    );
+}
+
+#[tokio::test]
+async fn a_plain_member_cannot_cancel_the_owners_qr_login_and_the_owner_can() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let max = plain_member(&app, &nina).await;
+    let started = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    let qr_page = started.path();
+
+    let refused = max.post(&format!("{qr_page}/cancel"), &[]).await;
+
+    assert_eq!(refused.status, 403);
+    let code = wait_for_code(&nina, started).await;
+    assert!(code.has("#qr-image"), "the login goes on");
+    let cancelled = nina.post(&format!("{qr_page}/cancel"), &[]).await;
+    assert_eq!(
+        cancelled.text(".flash-success"),
+        "The QR login was cancelled."
+    );
+    assert_eq!(
+        wait_until_over(&nina, &qr_page).await,
+        "The QR login was cancelled."
     );
 }
 
