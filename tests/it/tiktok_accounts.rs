@@ -555,6 +555,34 @@ async fn qr_logins_beyond_the_global_cap_are_refused_with_try_again_in_a_minute(
 }
 
 #[tokio::test]
+async fn a_qr_login_under_way_never_holds_up_another_workspaces_check() {
+    let app = TestApp::spawn_with_demo_and(&[
+        ("BROWSER_SESSIONS", "1"),
+        ("BROWSER_WAIT_SECONDS", "1"),
+        ("QR_LOGIN_MAX", "1"),
+    ]);
+    let (nina, id) = connected(&app).await;
+    let ivan = app
+        .registered("Ivan", "ivan@example.com", "Ivan Studio")
+        .await;
+    let code = wait_for_code(&ivan, ivan.post("/w/ivan-studio/accounts/qr", &[]).await).await;
+
+    let checked = nina
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    assert_eq!(
+        checked.text(".flash-success"),
+        "@studio.nova.demo is active."
+    );
+    assert_eq!(checked.text("#accounts .status"), "Active");
+    assert!(
+        !ivan.get(&code.path()).await.has("#qr-failure"),
+        "Ivan's QR login goes on"
+    );
+}
+
+#[tokio::test]
 async fn a_plain_member_cannot_cancel_the_owners_qr_login_and_the_owner_can() {
     let app = TestApp::spawn_with_demo();
     let nina = owner(&app).await;
