@@ -182,7 +182,8 @@ fn base_url(env: &mut Reader<'_>, name: &str, default: String) -> String {
     }
 }
 
-/// `WEBDRIVER_URL`, `CHROMEDRIVER`, `CHROMIUM_BINARY`, `BROWSER_SESSIONS`.
+/// `WEBDRIVER_URL`, `CHROMEDRIVER`, `CHROMIUM_BINARY`, `BROWSER_SESSIONS`, `BROWSER_WAIT_SECONDS`,
+/// `QR_LOGIN_MAX`.
 fn browser_settings(env: &mut Reader<'_>) -> BrowserSettings {
     let webdriver_url = env.get("WEBDRIVER_URL");
     if webdriver_url
@@ -201,6 +202,10 @@ fn browser_settings(env: &mut Reader<'_>) -> BrowserSettings {
             .unwrap_or_else(|| "chromedriver".to_owned()),
         chromium_binary: env.get("CHROMIUM_BINARY").or(default_chromium),
         max_sessions: usize::try_from(env.ranged("BROWSER_SESSIONS", 2, 1..=32)).unwrap_or(2),
+        login_sessions: usize::try_from(env.ranged("QR_LOGIN_MAX", 2, 1..=16)).unwrap_or(2),
+        slot_wait: std::time::Duration::from_secs(
+            u64::try_from(env.ranged("BROWSER_WAIT_SECONDS", 30, 1..=300)).unwrap_or(30),
+        ),
         step_timeout: std::time::Duration::from_secs(20),
         session_timeout: std::time::Duration::from_secs(90),
     }
@@ -599,6 +604,11 @@ impl Settings {
                 optional(self.browser.chromium_binary.as_deref()),
             ),
             ("BROWSER_SESSIONS", value(&self.browser.max_sessions)),
+            (
+                "BROWSER_WAIT_SECONDS",
+                value(&self.browser.slot_wait.as_secs()),
+            ),
+            ("QR_LOGIN_MAX", value(&self.browser.login_sessions)),
             (
                 "SCHEDULER",
                 value(&if self.sync.scheduler { "on" } else { "off" }),

@@ -1,6 +1,6 @@
 //! Connecting social accounts: a pasted session is checked in a real browser before anything is stored;
 //! its cookies are sealed with the keyring, bound to the workspace and the account; checks record what
-//! the platform's own page says.
+//! the platform's own page says (a check that finds every browser busy records nothing).
 
 pub mod qr;
 
@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::mail;
 use crate::platforms::tiktok::{self, SessionState};
+use crate::scrape::PoolBusy;
 
 /// Why a session was not connected; each says what to do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,11 +339,12 @@ pub async fn replace_session(
     Ok(None)
 }
 
-/// Checks a connected account's stored session now and records what the page says.
+/// Checks a connected account's stored session now and records what the page says. When every browser
+/// is busy nothing is known about the session, so nothing is recorded: the answer is `PoolBusy`.
 pub async fn check_now(
     state: &AppState,
     account: &SocialAccount,
-) -> Result<AccountStatus, AppError> {
+) -> Result<Result<AccountStatus, PoolBusy>, AppError> {
     let (workspace_id, account_id) = (account.workspace_id, account.id);
     let secret = db::run(&state.pool, move |conn| {
         Ok(queries::accounts::secret(
@@ -375,31 +377,9 @@ pub async fn check_now(
                     AccountStatus::Failing,
                     Some("accounts.reason_secret_unreadable"),
                 ),
-                Ok(jar) => match tiktok::session::check(
-                    &state.browsers,
-                    &state.settings.tiktok_base_url,
-                    &jar,
-                )
-                .await
-                {
-                    Ok(SessionState::Active { .. }) => (AccountStatus::Active, None),
-                    Ok(SessionState::Expired) => {
-                        (AccountStatus::Expired, Some("accounts.reason_expired"))
-                    }
-                    Ok(SessionState::Blocked) => {
-                        (AccountStatus::Blocked, Some("accounts.reason_blocked"))
-                    }
-                    Ok(SessionState::Unrecognised) => {
-                        (AccountStatus::Failing, Some("accounts.reason_unrecognised"))
-                    }
-                    Err(error) => {
-                        tracing::warn!(
-                            account_id,
-                            error = format!("{error:#}"),
-                            "a session check could not run"
-                        );
-                        (AccountStatus::Failing, Some("accounts.reason_browser"))
-                    }
+                Ok(jar) => match check_in_browser(state, account_id, &jar).await {
+                    Ok(found) => found,
+                    Err(busy) => return Ok(Err(busy)),
                 },
             },
         },
@@ -430,7 +410,37 @@ pub async fn check_now(
             "queued mail could not be delivered now; the mail job retries"
         );
     }
-    Ok(status)
+    Ok(Ok(status))
+}
+
+/// The status a browser finds for `jar`, with the reason's key; `PoolBusy` when no browser was free.
+async fn check_in_browser(
+    state: &AppState,
+    account_id: i64,
+    jar: &CookieJar,
+) -> Result<(AccountStatus, Option<&'static str>), PoolBusy> {
+    match tiktok::session::check(&state.browsers, &state.settings.tiktok_base_url, jar).await {
+        Ok(SessionState::Active { .. }) => Ok((AccountStatus::Active, None)),
+        Ok(SessionState::Expired) => Ok((AccountStatus::Expired, Some("accounts.reason_expired"))),
+        Ok(SessionState::Blocked) => Ok((AccountStatus::Blocked, Some("accounts.reason_blocked"))),
+        Ok(SessionState::Unrecognised) => {
+            Ok((AccountStatus::Failing, Some("accounts.reason_unrecognised")))
+        }
+        Err(error) => match error.downcast::<PoolBusy>() {
+            Ok(busy) => {
+                tracing::info!(account_id, "a session check waits: every browser is busy");
+                Err(busy)
+            }
+            Err(error) => {
+                tracing::warn!(
+                    account_id,
+                    error = format!("{error:#}"),
+                    "a session check could not run"
+                );
+                Ok((AccountStatus::Failing, Some("accounts.reason_browser")))
+            }
+        },
+    }
 }
 
 /// Deletes the account's credentials and marks it disconnected (its history stays).

@@ -1,6 +1,8 @@
 //! Connecting by QR code: a browser session opens the platform's QR login page, the creator scans the
 //! code with their phone, and once that browser is logged in its cookies are captured, checked and
-//! sealed. A login lives at most five minutes, can be cancelled, and its browser session always ends.
+//! sealed. A login lives at most five minutes, can be cancelled (by the person who started it or a
+//! manager of the workspace), and its browser session always ends. One login at a time per workspace,
+//! and at most `QR_LOGIN_MAX` in this process, in browser sessions of their own (never those of syncs).
 //! Logins are kept in this process's memory: with several instances, the load balancer must send a
 //! creator's polling to the instance that started the login (sticky sessions).
 
@@ -18,6 +20,7 @@ use crate::app::AppState;
 use crate::db::models::SocialAccount;
 use crate::domain::cookies::{CookieJar, SESSION_COOKIES};
 use crate::platforms::tiktok::{self, SessionState};
+use crate::scrape::{BrowserPool, Slot};
 
 /// How long a QR login waits for its scan.
 pub const LIFETIME: Duration = Duration::from_mins(5);
@@ -56,11 +59,33 @@ struct Progress {
     phone_link: Option<String>,
 }
 
+/// Why a QR login was not started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrRefusal {
+    /// The workspace has one under way.
+    WorkspaceBusy,
+    /// Every QR login session of this instance is in use.
+    AllBusy,
+}
+
+impl QrRefusal {
+    /// The translation key of the message that says so.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            QrRefusal::WorkspaceBusy => "accounts.qr_busy_workspace",
+            QrRefusal::AllBusy => "accounts.qr_busy_everywhere",
+        }
+    }
+}
+
 /// One QR login, owned by a workspace.
 #[derive(Debug)]
 pub struct QrLogin {
     pub id: String,
     pub workspace_id: i64,
+    /// The user who started it.
+    pub started_by: i64,
     pub started_at: DateTime<Utc>,
     progress: Mutex<Progress>,
     cancelled: AtomicBool,
@@ -95,6 +120,21 @@ impl QrLogin {
         (lifetime - (Utc::now() - self.started_at).num_seconds()).max(0)
     }
 
+    /// Whether `user_id` may cancel it: its starter, or someone who manages the workspace.
+    #[must_use]
+    pub fn cancellable_by(&self, user_id: i64, manages_workspace: bool) -> bool {
+        self.started_by == user_id || manages_workspace
+    }
+
+    /// Whether it still holds (or is about to hold) a browser session. A login far past its lifetime
+    /// counts as ended even if its task never said so.
+    fn is_live(&self) -> bool {
+        !self.status().is_over()
+            && Utc::now() - self.started_at
+                < chrono::Duration::from_std(LIFETIME).unwrap_or_default()
+                    + chrono::Duration::minutes(1)
+    }
+
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
     }
@@ -126,29 +166,42 @@ impl QrLogins {
             .cloned()
     }
 
-    fn insert(&self, login: Arc<QrLogin>) {
+    /// Registers `login` with a browser session of its own, unless its workspace has one under way or
+    /// every QR login session is in use.
+    fn insert(&self, login: Arc<QrLogin>, browsers: &BrowserPool) -> Result<Slot, QrRefusal> {
         let mut map = self.map();
         // Logins that ended more than a lifetime ago are forgotten.
         map.retain(|_, l| {
             !(l.status().is_over() && Utc::now() - l.started_at > chrono::Duration::seconds(600))
         });
+        if map
+            .values()
+            .any(|l| l.workspace_id == login.workspace_id && l.is_live())
+        {
+            return Err(QrRefusal::WorkspaceBusy);
+        }
+        let slot = browsers.try_login_slot().ok_or(QrRefusal::AllBusy)?;
         map.insert(login.id.clone(), login);
+        Ok(slot)
     }
 }
 
 /// Starts a QR login for the workspace, for a new account or to reconnect `reconnecting` (then only
 /// that same account's scan is accepted); its browser work runs in the background.
-#[must_use]
+///
+/// # Errors
+/// When the workspace has a QR login under way, or every QR login session is in use.
 pub fn start(
     state: Arc<AppState>,
     workspace_id: i64,
     actor: i64,
     ip: String,
     reconnecting: Option<SocialAccount>,
-) -> Arc<QrLogin> {
+) -> Result<Arc<QrLogin>, QrRefusal> {
     let login = Arc::new(QrLogin {
         id: uuid::Uuid::new_v4().simple().to_string(),
         workspace_id,
+        started_by: actor,
         started_at: Utc::now(),
         progress: Mutex::new(Progress {
             status: QrStatus::Starting,
@@ -157,12 +210,12 @@ pub fn start(
         }),
         cancelled: AtomicBool::new(false),
     });
-    state.qr_logins.insert(login.clone());
+    let slot = state.qr_logins.insert(login.clone(), &state.browsers)?;
     let running = login.clone();
     actix_web::rt::spawn(async move {
         let outcome = state
             .browsers
-            .run(|driver| watch(&state, &running, driver))
+            .run_in(slot, |driver| watch(&state, &running, driver))
             .await;
         let status = match outcome {
             Ok(None) if running.cancelled.load(Ordering::Relaxed) => QrStatus::Cancelled,
@@ -206,7 +259,7 @@ pub fn start(
         };
         running.set(status);
     });
-    login
+    Ok(login)
 }
 
 /// Shows the QR code, then waits for the browser to be logged in; `None` when cancelled or expired.

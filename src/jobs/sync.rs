@@ -1,6 +1,7 @@
 //! One sync of one account: read its Activity and Messages through a browser, store what is new, record
 //! the run, and set when the account is read next (its interval with jitter, or a backoff after failures).
-//! An expired or blocked session changes the account's status and loses nothing already stored.
+//! An expired or blocked session changes the account's status and loses nothing already stored. A sync
+//! that finds every browser busy is no failure: it is recorded as waiting and is due again at once.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng as _;
@@ -19,6 +20,7 @@ use crate::mail;
 use crate::platforms::tiktok::collect::{Cost, Limits, NotRead, Reader};
 use crate::platforms::tiktok::extract::{Profile, Row};
 use crate::platforms::tiktok::session::open_with_cookies;
+use crate::scrape::PoolBusy;
 
 /// How long a claimed account is kept from other instances while its sync runs.
 pub const LEASE_MINUTES: i32 = 15;
@@ -47,6 +49,15 @@ impl Failure {
         Self {
             status: "failed",
             key,
+            detail: None,
+        }
+    }
+
+    /// No browser came free: nothing was read, and nothing is known about the account.
+    fn waiting() -> Self {
+        Self {
+            status: "waiting",
+            key: "sync.waiting_browser",
             detail: None,
         }
     }
@@ -102,6 +113,10 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> 
             );
             Ok(summary)
         }
+        Err(failure) if failure.status == "waiting" => {
+            tracing::info!(account_id, elapsed_ms, "sync waits for a free browser");
+            Err(failure.key.to_owned())
+        }
         Err(failure) => {
             tracing::warn!(account_id, key = failure.key, detail = ?failure.detail, elapsed_ms, "sync failed");
             Err(failure.key.to_owned())
@@ -114,7 +129,8 @@ fn clamp(n: usize) -> i32 {
 }
 
 /// Records how a run ended, sets the account's next sync and, for an expired or blocked session, its
-/// status (queuing the expiry alert in the same transaction). Answers the status change, if any.
+/// status (queuing the expiry alert in the same transaction); a waiting run leaves the failure streak
+/// as it was and makes the account due now. Answers the status change, if any.
 async fn record(
     state: &AppState,
     run: &SyncRun,
@@ -157,6 +173,13 @@ async fn record(
         _ => None,
     };
     let succeeded = outcome.is_ok();
+    let waiting = matches!(
+        outcome,
+        Err(Failure {
+            status: "waiting",
+            ..
+        })
+    );
     let min_interval = state.settings.sync.min_interval_minutes;
     let public_url = state.settings.public_url.clone();
     let recorded = db::run(&state.pool, move |conn| {
@@ -172,7 +195,11 @@ async fn record(
                 if succeeded { 0 } else { failures + 1 },
             );
             queries::syncs::finish(conn, run_id, &record)?;
-            queries::syncs::reschedule(conn, workspace_id, account_id, next, succeeded)?;
+            if waiting {
+                queries::syncs::due_now(conn, workspace_id, account_id)?;
+            } else {
+                queries::syncs::reschedule(conn, workspace_id, account_id, next, succeeded)?;
+            }
             if let Some((status, reason)) = account_change {
                 let check = AccountCheck::new(status, Some(reason), Some(Utc::now()));
                 queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
@@ -241,7 +268,13 @@ async fn collect(state: &AppState, run: &SyncRun) -> Result<Summary, Failure> {
     let profile = Profile::from_env().map_err(|e| Failure::with("sync.error_profile", &e))?;
     let read = read_account(state, run, &jar, &profile, since)
         .await
-        .map_err(|e| Failure::with("sync.error_browser", &e))??;
+        .map_err(|e| {
+            if e.is::<PoolBusy>() {
+                Failure::waiting()
+            } else {
+                Failure::with("sync.error_browser", &e)
+            }
+        })??;
 
     progress(
         state,

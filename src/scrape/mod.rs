@@ -2,4 +2,4 @@
 
 pub mod pool;
 
-pub use pool::{BrowserPool, BrowserSettings};
+pub use pool::{BrowserPool, BrowserSettings, PoolBusy, Slot};

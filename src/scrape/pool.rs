@@ -1,6 +1,8 @@
 //! The browser pool: WebDriver sessions against `WEBDRIVER_URL` (a chromedriver or a Selenium Grid) or a
-//! chromedriver the app starts itself and restarts if it dies. At most N sessions at once, a fresh
-//! profile for each (no cookie crosses accounts), a timeout on every step, and every session closed.
+//! chromedriver the app starts itself and restarts if it dies. At most N sessions at once for syncs and
+//! checks, a separate few for people's logins (QR), a fresh profile for each (no cookie crosses
+//! accounts), a timeout on every step, and every session closed. Work that finds no free session
+//! within the wait gets `PoolBusy`: it did not run and may be tried again later.
 
 use std::future::Future;
 use std::os::unix::process::CommandExt as _;
@@ -10,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
 use thirtyfour::prelude::*;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
 /// How the pool reaches browsers.
 #[derive(Debug, Clone)]
@@ -21,7 +23,13 @@ pub struct BrowserSettings {
     pub chromedriver: String,
     /// The Chromium binary, when not the driver's default.
     pub chromium_binary: Option<String>,
+    /// Sessions for syncs and checks.
     pub max_sessions: usize,
+    /// Sessions for logins a person follows (QR), apart from `max_sessions` so that they never hold up
+    /// syncs and checks.
+    pub login_sessions: usize,
+    /// The longest work waits for a free session before it gets `PoolBusy`.
+    pub slot_wait: Duration,
     /// The longest one WebDriver command may take.
     pub step_timeout: Duration,
     /// The longest a whole piece of work in one session may take.
@@ -42,9 +50,22 @@ impl LocalDriver {
     }
 }
 
+/// Every session was busy for the whole wait: the work did not run (nothing about its account is
+/// known), and trying again later is the answer.
+#[derive(Debug, thiserror::Error)]
+#[error("every browser session was busy for {0:?}")]
+pub struct PoolBusy(pub Duration);
+
+/// The right to open one browser session, held until the work in it ends.
+#[derive(Debug)]
+pub struct Slot {
+    _permit: OwnedSemaphorePermit,
+}
+
 pub struct BrowserPool {
     settings: BrowserSettings,
     permits: Arc<Semaphore>,
+    login_permits: Arc<Semaphore>,
     local: Mutex<Option<LocalDriver>>,
 }
 
@@ -72,9 +93,11 @@ impl BrowserPool {
     #[must_use]
     pub fn new(settings: BrowserSettings) -> Self {
         let permits = Arc::new(Semaphore::new(settings.max_sessions.max(1)));
+        let login_permits = Arc::new(Semaphore::new(settings.login_sessions.max(1)));
         Self {
             settings,
             permits,
+            login_permits,
             local: Mutex::new(None),
         }
     }
@@ -131,18 +154,42 @@ impl BrowserPool {
     /// runs out of time.
     ///
     /// # Errors
-    /// When no session can be had, or `work` fails or times out.
+    /// `PoolBusy` when no session comes free within the wait; otherwise when the session cannot start,
+    /// or `work` fails or times out.
     pub async fn run<T, F, Fut>(&self, work: F) -> anyhow::Result<T>
     where
         F: FnOnce(WebDriver) -> Fut,
         Fut: Future<Output = anyhow::Result<T>>,
     {
-        let _permit = tokio::time::timeout(
-            self.settings.session_timeout,
+        let permit = tokio::time::timeout(
+            self.settings.slot_wait,
             self.permits.clone().acquire_owned(),
         )
         .await
-        .map_err(|_| anyhow!("every browser session is busy"))??;
+        .map_err(|_| PoolBusy(self.settings.slot_wait))??;
+        self.run_in(Slot { _permit: permit }, work).await
+    }
+
+    /// A session for a person's login, now or never: `None` when every login session is taken.
+    #[must_use]
+    pub fn try_login_slot(&self) -> Option<Slot> {
+        self.login_permits
+            .clone()
+            .try_acquire_owned()
+            .ok()
+            .map(|permit| Slot { _permit: permit })
+    }
+
+    /// Runs `work` like `run`, in the session `slot` was held for.
+    ///
+    /// # Errors
+    /// When the session cannot start, or `work` fails or times out.
+    pub async fn run_in<T, F, Fut>(&self, slot: Slot, work: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(WebDriver) -> Fut,
+        Fut: Future<Output = anyhow::Result<T>>,
+    {
+        let _slot = slot;
         let endpoint = self.endpoint().await?;
         let profile = std::env::temp_dir().join(format!(
             "vistaflow-browser-{}",

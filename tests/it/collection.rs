@@ -14,7 +14,7 @@ use vistaflow::domain::platform_time;
 use vistaflow::jobs;
 
 use crate::harness::TestApp;
-use crate::tiktok_accounts::connected;
+use crate::tiktok_accounts::{ONE_BROWSER, connected, hold_every_browser};
 
 const CREATOR: &str = "studio.nova.demo";
 
@@ -508,4 +508,40 @@ async fn a_scheduler_tick_syncs_the_due_accounts_and_schedules_the_next_sync() {
         0,
         "nothing is due any more"
     );
+}
+
+#[tokio::test]
+async fn a_sync_that_finds_every_browser_busy_waits_for_the_next_round_without_counting_a_failure()
+{
+    let app = TestApp::spawn_with_demo_and(&ONE_BROWSER);
+    let (nina, account_id) = connected(&app).await;
+    app.sql("UPDATE social_accounts SET next_sync_at = now() - interval '1 minute'");
+    let holder = hold_every_browser(&app, 5).await;
+
+    let ran = jobs::run_due(&app.state).await;
+
+    assert_eq!(ran, 1);
+    let run = queries::syncs::latest_per_account(
+        &mut app.db.connect(),
+        app.number("SELECT id FROM workspaces"),
+    )
+    .unwrap()
+    .remove(0);
+    assert_eq!(run.status, "waiting", "{run:?}");
+    assert_eq!(
+        app.number(&format!(
+            "SELECT count(*) FROM social_accounts WHERE id = {account_id} AND status = 'active' \
+             AND consecutive_failures = 0 AND next_sync_at <= now() + interval '1 minute'"
+        )),
+        1,
+        "the account is as it was, and due again at the next round"
+    );
+    let page = nina.get("/w/studio-nova/accounts").await;
+    assert!(
+        page.text(&format!("#sync-{account_id} .sync-waiting"))
+            .ends_with("Every browser was busy: this sync waits for the next round."),
+        "{}",
+        page.body
+    );
+    holder.await.unwrap();
 }

@@ -49,6 +49,29 @@ pub async fn connected(app: &TestApp) -> (Browser, i64) {
     (nina, app.number("SELECT id FROM social_accounts"))
 }
 
+/// Takes the app's only browser session for syncs and checks (`BROWSER_SESSIONS=1`) and keeps it for
+/// `seconds`; answers once it is held, with the task to await at the end.
+pub async fn hold_every_browser(app: &TestApp, seconds: u64) -> tokio::task::JoinHandle<()> {
+    let (held, holding) = tokio::sync::oneshot::channel();
+    let browsers = app.browsers.clone();
+    let holder = tokio::spawn(async move {
+        browsers
+            .run(|_driver| async move {
+                let _ = held.send(());
+                tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
+                Ok(())
+            })
+            .await
+            .expect("holding the browser session");
+    });
+    holding.await.expect("the browser session was held");
+    holder
+}
+
+/// One browser session for syncs and checks, and a short wait for it.
+pub const ONE_BROWSER: [(&str, &str); 2] =
+    [("BROWSER_SESSIONS", "1"), ("BROWSER_WAIT_SECONDS", "1")];
+
 async fn owner(app: &TestApp) -> Browser {
     app.registered("Nina", "nina@example.com", "Studio Nova")
         .await
@@ -190,6 +213,30 @@ async fn check_now_notices_an_expired_session_keeps_the_account_and_reconnect_re
 }
 
 #[tokio::test]
+async fn a_check_that_finds_every_browser_busy_says_so_and_leaves_the_account_as_it_was() {
+    let app = TestApp::spawn_with_demo_and(&ONE_BROWSER);
+    let (nina, id) = connected(&app).await;
+    let holder = hold_every_browser(&app, 5).await;
+
+    let checked = nina
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    assert_eq!(
+        checked.text(".flash-error"),
+        "Every browser is busy right now, so @studio.nova.demo was not checked. Try again shortly."
+    );
+    assert_eq!(checked.text("#accounts .status"), "Active");
+    assert_eq!(
+        app.number(
+            "SELECT count(*) FROM social_accounts WHERE status = 'active' AND status_reason IS NULL"
+        ),
+        1
+    );
+    holder.await.unwrap();
+}
+
+#[tokio::test]
 async fn the_same_handle_twice_in_one_workspace_is_refused() {
     let app = TestApp::spawn_with_demo();
     let nina = owner(&app).await;
@@ -327,10 +374,8 @@ async fn a_member_of_another_workspace_gets_404_on_every_account_url() {
     assert_eq!(app.number("SELECT count(*) FROM account_secrets"), 1);
 }
 
-#[tokio::test]
-async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
-    let app = TestApp::spawn_with_demo();
-    let nina = owner(&app).await;
+/// Max, invited by Nina as a plain member of Studio Nova.
+async fn plain_member(app: &TestApp, nina: &Browser) -> Browser {
     nina.post(
         "/w/studio-nova/invitations",
         &[("email", "max@example.com"), ("role", "member")],
@@ -343,6 +388,14 @@ async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
         &[],
     )
     .await;
+    max
+}
+
+#[tokio::test]
+async fn a_plain_member_sees_accounts_but_cannot_connect_one() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let max = plain_member(&app, &nina).await;
 
     let page = max.get("/w/studio-nova/accounts").await;
     let refused = max
@@ -438,6 +491,118 @@ async fn a_cancelled_qr_login_stores_nothing() {
             .await
             .status,
         404
+    );
+}
+
+/// Follows a QR login's page until it shows that it ended (cancelled, expired or failed).
+async fn wait_until_over(browser: &Browser, qr_page: &str) -> String {
+    for _ in 0..50 {
+        let page = browser.get(qr_page).await;
+        if page.has("#qr-failure") {
+            return page.text("#qr-failure");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the QR login never ended");
+}
+
+#[tokio::test]
+async fn a_second_qr_login_in_a_workspace_is_refused_while_the_first_runs() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let first = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    let first_page = first.path();
+
+    let second = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+
+    assert_eq!(second.status, 200);
+    assert_eq!(second.path(), "/w/studio-nova/accounts");
+    assert_eq!(
+        second.text(".flash-error"),
+        "A QR login is already under way in this workspace: finish or cancel it first."
+    );
+    nina.post(&format!("{first_page}/cancel"), &[]).await;
+    assert_eq!(
+        wait_until_over(&nina, &first_page).await,
+        "The QR login was cancelled."
+    );
+    let after = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    assert!(
+        after.path().starts_with("/w/studio-nova/accounts/qr/"),
+        "once the first ended, a new one starts: {}",
+        after.path()
+    );
+}
+
+#[tokio::test]
+async fn qr_logins_beyond_the_global_cap_are_refused_with_try_again_in_a_minute() {
+    let app = TestApp::spawn_with_demo_and(&[("QR_LOGIN_MAX", "1")]);
+    let nina = owner(&app).await;
+    let ivan = app
+        .registered("Ivan", "ivan@example.com", "Ivan Studio")
+        .await;
+    let running = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+
+    let refused = ivan.post("/w/ivan-studio/accounts/qr", &[]).await;
+
+    assert!(running.path().starts_with("/w/studio-nova/accounts/qr/"));
+    assert_eq!(refused.status, 200);
+    assert_eq!(refused.path(), "/w/ivan-studio/accounts");
+    assert_eq!(
+        refused.text(".flash-error"),
+        "Every QR login slot is in use right now. Try again in a minute."
+    );
+}
+
+#[tokio::test]
+async fn a_qr_login_under_way_never_holds_up_another_workspaces_check() {
+    let app = TestApp::spawn_with_demo_and(&[
+        ("BROWSER_SESSIONS", "1"),
+        ("BROWSER_WAIT_SECONDS", "1"),
+        ("QR_LOGIN_MAX", "1"),
+    ]);
+    let (nina, id) = connected(&app).await;
+    let ivan = app
+        .registered("Ivan", "ivan@example.com", "Ivan Studio")
+        .await;
+    let code = wait_for_code(&ivan, ivan.post("/w/ivan-studio/accounts/qr", &[]).await).await;
+
+    let checked = nina
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    assert_eq!(
+        checked.text(".flash-success"),
+        "@studio.nova.demo is active."
+    );
+    assert_eq!(checked.text("#accounts .status"), "Active");
+    assert!(
+        !ivan.get(&code.path()).await.has("#qr-failure"),
+        "Ivan's QR login goes on"
+    );
+}
+
+#[tokio::test]
+async fn a_plain_member_cannot_cancel_the_owners_qr_login_and_the_owner_can() {
+    let app = TestApp::spawn_with_demo();
+    let nina = owner(&app).await;
+    let max = plain_member(&app, &nina).await;
+    let started = nina.post("/w/studio-nova/accounts/qr", &[]).await;
+    let qr_page = started.path();
+
+    let refused = max.post(&format!("{qr_page}/cancel"), &[]).await;
+
+    assert_eq!(refused.status, 403);
+    let code = wait_for_code(&nina, started).await;
+    assert!(code.has("#qr-image"), "the login goes on");
+    let cancelled = nina.post(&format!("{qr_page}/cancel"), &[]).await;
+    assert_eq!(
+        cancelled.text(".flash-success"),
+        "The QR login was cancelled."
+    );
+    assert_eq!(
+        wait_until_over(&nina, &qr_page).await,
+        "The QR login was cancelled."
     );
 }
 

@@ -131,6 +131,18 @@ pub fn reschedule(
     Ok(())
 }
 
+/// Makes the account due at the next round, its failure streak untouched (its sync found no browser).
+pub fn due_now(conn: &mut PgConnection, workspace_id: i64, account_id: i64) -> QueryResult<()> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(account_id)),
+    )
+    .set(social_accounts::next_sync_at.eq(Utc::now()))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// The run of the account still under way, if any.
 pub fn running(
     conn: &mut PgConnection,

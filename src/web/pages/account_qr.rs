@@ -1,11 +1,12 @@
 //! Connecting a TikTok account by QR code: start, the page that shows the code and follows the scan
-//! (htmx polls it), the code's image, and cancel.
+//! (htmx polls it), the code's image, and cancel. A login that cannot start now (one under way in the
+//! workspace, or every QR session in use) is refused with a message on the Accounts page.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::accounts::qr::{self, QrLogin, QrStatus};
+use crate::accounts::qr::{self, QrLogin, QrRefusal, QrStatus};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::web::extract::{Htmx, InWorkspace};
@@ -52,6 +53,28 @@ fn login(
         .ok_or(AppError::NotFound)
 }
 
+/// Where a start leads: the login's page, or the Accounts page saying why it did not start.
+fn started(
+    member: &InWorkspace,
+    htmx: Htmx,
+    outcome: Result<std::sync::Arc<QrLogin>, QrRefusal>,
+) -> HttpResponse {
+    match outcome {
+        Ok(login) => render::redirect(
+            htmx.0,
+            &member.chrome.ws_url(&format!("accounts/qr/{}", login.id)),
+        ),
+        Err(refusal) => {
+            render::flash(
+                &member.session,
+                FlashKind::Error,
+                member.chrome.t(refusal.key()),
+            );
+            render::redirect(htmx.0, &member.chrome.ws_url("accounts"))
+        }
+    }
+}
+
 /// `POST /w/{slug}/accounts/qr`
 pub async fn start(
     member: InWorkspace,
@@ -59,17 +82,14 @@ pub async fn start(
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
-    let login = qr::start(
+    let outcome = qr::start(
         state.into_inner(),
         member.workspace.id,
         member.user.id,
         member.ip.clone(),
         None,
     );
-    Ok(render::redirect(
-        htmx.0,
-        &member.chrome.ws_url(&format!("accounts/qr/{}", login.id)),
-    ))
+    Ok(started(&member, htmx, outcome))
 }
 
 /// `POST /w/{slug}/accounts/{id}/reconnect-qr`: a QR login that only this account's scan completes.
@@ -82,17 +102,14 @@ pub async fn reconnect(
     member.require_manager()?;
     let account = super::accounts::account(&state, &member, path.1).await?;
     let workspace_id = account.workspace_id;
-    let login = qr::start(
+    let outcome = qr::start(
         state.into_inner(),
         workspace_id,
         member.user.id,
         member.ip.clone(),
         Some(account),
     );
-    Ok(render::redirect(
-        htmx.0,
-        &member.chrome.ws_url(&format!("accounts/qr/{}", login.id)),
-    ))
+    Ok(started(&member, htmx, outcome))
 }
 
 /// `GET /w/{slug}/accounts/qr/{id}`: the code, a countdown, and the state of the scan. Once connected,
@@ -141,14 +158,19 @@ pub async fn image(
         .body(png))
 }
 
-/// `POST /w/{slug}/accounts/qr/{id}/cancel`: the browser session ends at once.
+/// `POST /w/{slug}/accounts/qr/{id}/cancel`: the browser session ends at once. Only the person who
+/// started the login or a manager of the workspace may cancel it.
 pub async fn cancel(
     member: InWorkspace,
     state: web::Data<AppState>,
     htmx: Htmx,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    login(&state, &member, &path.1)?.cancel();
+    let login = login(&state, &member, &path.1)?;
+    if !login.cancellable_by(member.user.id, member.role.manages_members()) {
+        return Err(AppError::Forbidden);
+    }
+    login.cancel();
     render::flash(
         &member.session,
         FlashKind::Success,

@@ -191,7 +191,15 @@ pub async fn check(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let account = account(&state, &member, path.into_inner().1).await?;
-    let status = accounts::check_now(&state, &account).await?;
+    let Ok(status) = accounts::check_now(&state, &account).await? else {
+        let text = member.chrome.t_with(
+            "accounts.check_busy",
+            "handle",
+            &format!("@{}", account.handle),
+        );
+        render::flash(&member.session, FlashKind::Error, text);
+        return Ok(render::redirect(htmx.0, &member.chrome.ws_url("accounts")));
+    };
     let (kind, key) = if status == AccountStatus::Active {
         (FlashKind::Success, "accounts.check_active")
     } else {
