@@ -354,6 +354,7 @@ diesel::table! {
         retention_days -> Nullable<Int2>,
         quota_per_hour -> Int2,
         quota_per_day -> Int2,
+        members_export_contacts -> Bool,
     }
 }
 

@@ -38,6 +38,13 @@ impl Role {
         self >= Role::Admin
     }
 
+    /// Whether this role may export contact details (the leads CSV, a person's data): owners and admins
+    /// always, members when the workspace allows it.
+    #[must_use]
+    pub fn exports_contacts(self, members_allowed: bool) -> bool {
+        self.manages_members() || members_allowed
+    }
+
     /// The roles this role may give to someone (in an invitation or a change).
     #[must_use]
     pub fn assignable(self) -> &'static [Role] {

@@ -115,6 +115,21 @@ impl InWorkspace {
             Err(AppError::Forbidden)
         }
     }
+
+    /// Exports of contact details: owners and admins, and members when the workspace allows it.
+    pub fn require_contact_export(&self) -> Result<(), AppError> {
+        if self.may_export_contacts() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    #[must_use]
+    pub fn may_export_contacts(&self) -> bool {
+        self.role
+            .exports_contacts(self.workspace.members_export_contacts)
+    }
 }
 
 /// A logged-in site admin. Anyone else gets 404: the admin pages do not exist for them.

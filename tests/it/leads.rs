@@ -834,3 +834,115 @@ async fn another_workspaces_member_gets_404_on_every_lead_and_draft_url() {
     assert_eq!(app.number("SELECT count(*) FROM lead_notes"), 0);
     assert_eq!(export.lines().count(), 1, "the header only: {export}");
 }
+
+#[tokio::test]
+async fn contact_exports_are_for_owners_and_admins_unless_the_workspace_lets_members_and_each_is_audited()
+ {
+    let app = TestApp::spawn();
+    let studio = Studio::open(&app).await;
+    let nina = studio
+        .lead("nina")
+        .phone("+33612345678")
+        .email("nina@example.org")
+        .make();
+    studio.lead("ivan").make();
+    studio
+        .nova
+        .post(
+            "/w/studio-nova/invitations",
+            &[("email", "max@example.com"), ("role", "member")],
+        )
+        .await;
+    let max = app.verified("Max", "max@example.com", "Max Own").await;
+    let list = max.get("/workspaces").await;
+    max.post(&list.attr(".invitation form", "action").unwrap(), &[])
+        .await;
+    let status = |browser: &Browser, path: &str| {
+        let request = browser.client.get(format!("{}{path}", app.address));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let csv = format!("{LEADS}/export.csv?min_score=10");
+    let json = format!("{LEADS}/{nina}/export.json");
+
+    let member_page = max.get(LEADS).await;
+    let member_csv = status(&max, &csv).await;
+    let member_json = status(&max, &json).await;
+    let owner_csv = studio
+        .nova
+        .client
+        .get(format!("{}{csv}", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let owner_json = status(&studio.nova, &json).await;
+
+    assert!(!member_page.has("#export-csv") && member_page.has("#export-managers-only"));
+    assert_eq!((member_csv, member_json), (403, 403));
+    assert!(owner_csv.contains("+33612345678"));
+    assert_eq!(owner_json, 200);
+    assert_eq!(
+        app.number("SELECT count(*) FROM audit_events WHERE action = 'leads.exported' AND details->>'filters' = 'min_score=10' AND (details->>'rows')::int = 2 AND actor_user_id = (SELECT id FROM users WHERE email = 'nova@example.com')"),
+        1,
+        "who, which filters and how many rows"
+    );
+    assert_eq!(
+        app.number(&format!("SELECT count(*) FROM audit_events WHERE action = 'lead.exported' AND (details->>'lead_id')::bigint = {nina}")),
+        1
+    );
+
+    let settings = studio.nova.get("/w/studio-nova/settings").await;
+    let mut fields: Vec<(String, String)> = [
+        "name",
+        "language",
+        "targetable_score",
+        "hot_score",
+        "draft_score",
+        "score_half_life_days",
+        "retention_days",
+        "quota_per_hour",
+        "quota_per_day",
+    ]
+    .iter()
+    .map(|name| {
+        (
+            (*name).to_owned(),
+            settings
+                .attr(&format!("[name={name}]"), "value")
+                .or_else(|| settings.attr(&format!("[name={name}] option[selected]"), "value"))
+                .unwrap_or_default(),
+        )
+    })
+    .collect();
+    fields.push(("members_export_contacts".to_owned(), "on".to_owned()));
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = studio.nova.post("/w/studio-nova/settings", &fields).await;
+    assert_eq!(
+        saved.text(".flash-success"),
+        "Settings saved.",
+        "{}",
+        saved.body
+    );
+
+    assert_eq!(status(&max, &csv).await, 200, "members may, once allowed");
+    assert_eq!(status(&max, &json).await, 200);
+}
+
+#[tokio::test]
+async fn a_lead_pages_title_is_the_persons_name_and_never_holds_the_anti_forgery_token() {
+    let app = TestApp::spawn();
+    let studio = Studio::open(&app).await;
+    let nina = studio.lead("nina").named("Nina Beats").make();
+
+    let page = studio.nova.get(&format!("{LEADS}/{nina}")).await;
+    let title = page.text("title");
+
+    assert!(title.starts_with("Nina Beats"), "{title}");
+    assert!(!title.contains(&studio.nova.csrf().unwrap()), "{title}");
+    assert!(!title.contains("<section"), "{title}");
+}

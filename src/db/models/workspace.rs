@@ -25,6 +25,8 @@ pub struct Workspace {
     /// Approved messages allowed per account in any hour, and in any day.
     pub quota_per_hour: i16,
     pub quota_per_day: i16,
+    /// Whether plain members may export contact details (owners and admins always may).
+    pub members_export_contacts: bool,
 }
 
 #[derive(Debug, Insertable)]

@@ -12,6 +12,26 @@ pub fn record(conn: &mut PgConnection, event: &NewAuditEvent<'_>) -> QueryResult
         .execute(conn)
 }
 
+/// Records an event and gives its id, for details known only later (the rows an export wrote).
+pub fn record_returning_id(conn: &mut PgConnection, event: &NewAuditEvent<'_>) -> QueryResult<i64> {
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .returning(audit_events::id)
+        .get_result(conn)
+}
+
+/// Adds `details` (a JSON object) to the recorded event `id`.
+pub fn add_details(
+    conn: &mut PgConnection,
+    id: i64,
+    details: &serde_json::Value,
+) -> QueryResult<usize> {
+    diesel::sql_query("UPDATE audit_events SET details = details || $1 WHERE id = $2")
+        .bind::<diesel::sql_types::Jsonb, _>(details)
+        .bind::<diesel::sql_types::BigInt, _>(id)
+        .execute(conn)
+}
+
 /// An event with the names it refers to, for display.
 #[derive(Debug, Clone)]
 pub struct AuditLine {

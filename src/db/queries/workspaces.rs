@@ -121,6 +121,17 @@ pub fn set_quotas(
         .execute(conn)
 }
 
+/// Whether plain members may export contact details.
+pub fn set_members_export_contacts(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    allowed: bool,
+) -> QueryResult<usize> {
+    diesel::update(workspaces::table.find(workspace_id))
+        .set(workspaces::members_export_contacts.eq(allowed))
+        .execute(conn)
+}
+
 /// A workspace as listed on the admin page.
 #[derive(Debug, Clone)]
 pub struct WorkspaceListing {

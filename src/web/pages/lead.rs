@@ -44,6 +44,8 @@ pub struct LeadPage {
     thresholds: (i16, i16),
     /// Whether the visitor may erase the person (owners and admins).
     can_erase: bool,
+    /// Whether the visitor may export the person's data (it holds their contact details).
+    can_export: bool,
 }
 
 impl LeadPage {
@@ -163,6 +165,7 @@ pub async fn show(
         StatusCode::OK,
         &LeadPage {
             can_erase: member.role.manages_members(),
+            can_export: member.may_export_contacts(),
             ctx: member.chrome,
             profile_url: profile_url(&state, &lead.handle),
             lead,
@@ -318,6 +321,7 @@ pub async fn export(
     state: web::Data<AppState>,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
+    member.require_contact_export()?;
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
     let Person {
         lead,
@@ -326,6 +330,18 @@ pub async fn export(
         notes,
         history,
     } = person(&state, workspace_id, id, i64::MAX).await?;
+    let (user_id, ip) = (member.user.id, member.ip.clone());
+    db::run(&state.pool, move |conn| {
+        let event = NewAuditEvent::new(
+            "lead.exported",
+            Some(user_id),
+            Some(workspace_id),
+            Some(&ip),
+        )
+        .with_details(serde_json::json!({ "lead_id": id }));
+        Ok(queries::audit::record(conn, &event)?)
+    })
+    .await?;
     let document = serde_json::json!({
         "exported_at": chrono::Utc::now(),
         "person": {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ai::LeadType;
 use crate::app::AppState;
+use crate::db::models::NewAuditEvent;
 use crate::db::queries::interaction_list::{self, AccountChoice};
 use crate::db::queries::lead_list::{self, After, LeadFilters, LeadLine, LeadPage, Sort};
 use crate::db::{self, queries};
@@ -225,6 +226,8 @@ pub struct Results {
     here: String,
     /// The export link with the same filters.
     export_url: String,
+    /// Whether the visitor may export contact details (the workspace's rule for their role).
+    can_export: bool,
     thresholds: (i16, i16),
 }
 
@@ -318,12 +321,14 @@ pub async fn index(
         asked.filters.account_id = None;
         errors.add("account", "errors.account_invalid");
     }
+    let can_export = member.may_export_contacts();
     let ctx = member.chrome;
     let thresholds = (
         member.workspace.targetable_score,
         member.workspace.hot_score,
     );
-    let results = results(&ctx, &asked, page, errors, thresholds);
+    let mut results = results(&ctx, &asked, page, errors, thresholds);
+    results.can_export = can_export;
     let status = if results.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -394,6 +399,7 @@ fn results(
         errors,
         here: LeadQuery::of(asked).url(&base_url),
         export_url: LeadQuery::of(&first_page).url(&format!("{base_url}/export.csv")),
+        can_export: false,
         base_url,
         thresholds,
     }
@@ -447,6 +453,50 @@ pub async fn bulk(
     Ok(render::redirect(htmx.0, &back))
 }
 
+/// Puts the export in the audit trail before a row is written: who, with which filters and format (the
+/// query string, without the selected ids, which are counted), and, once it ends, how many rows.
+async fn record_export(
+    state: &AppState,
+    member: &InWorkspace,
+    req: &HttpRequest,
+    selected: usize,
+) -> Result<i64, AppError> {
+    let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(key, _)| key != "ids")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let filters: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    let (workspace_id, user_id, ip) = (member.workspace.id, member.user.id, member.ip.clone());
+    db::run(&state.pool, move |conn| {
+        let event = NewAuditEvent::new(
+            "leads.exported",
+            Some(user_id),
+            Some(workspace_id),
+            Some(&ip),
+        )
+        .with_details(serde_json::json!({ "filters": filters, "selected": selected }));
+        Ok(queries::audit::record_returning_id(conn, &event)?)
+    })
+    .await
+}
+
+/// Adds the number of rows written to the export's audit event.
+async fn record_export_rows(pool: &crate::db::DbPool, audit_id: i64, rows: usize) {
+    let recorded = db::run(pool, move |conn| {
+        Ok(queries::audit::add_details(
+            conn,
+            audit_id,
+            &serde_json::json!({ "rows": rows }),
+        )?)
+    })
+    .await;
+    if let Err(error) = recorded {
+        tracing::warn!(%error, "the export's row count could not be recorded");
+    }
+}
+
 /// `GET /w/{slug}/leads/export.csv?<filters>&format=excel&ids=...`: the leads the filters (or the
 /// selection) name, as CSV, streamed one batch at a time.
 pub async fn export(
@@ -464,6 +514,7 @@ pub async fn export(
                 .map_or("errors.cursor_invalid", |(_, key)| key),
         ));
     }
+    member.require_contact_export()?;
     let dialect = if query.format == "excel" {
         Dialect::Excel
     } else {
@@ -473,13 +524,15 @@ pub async fn export(
     filters.ids = repeated_ids(req.query_string().as_bytes(), "ids");
     let workspace_id = member.workspace.id;
     let pool = state.pool.clone();
+    let audit_id = record_export(&state, &member, &req, filters.ids.len()).await?;
     let first = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(
         Bytes::from(csv::header(dialect)),
     )));
-    let batches = futures_util::stream::unfold(Some(0_i64), move |after| {
+    // The state: the last id written and the rows written so far; `None` once the export is over.
+    let batches = futures_util::stream::unfold(Some((0_i64, 0_usize)), move |progress| {
         let (pool, filters) = (pool.clone(), filters.clone());
         async move {
-            let after_id = after?;
+            let (after_id, written) = progress?;
             let batch = db::run(&pool, move |conn| {
                 Ok(lead_list::export_batch(
                     conn,
@@ -491,10 +544,16 @@ pub async fn export(
             })
             .await;
             match batch {
-                Ok(lines) if lines.is_empty() => None,
                 Ok(lines) => {
+                    let written = written + lines.len();
                     let full = i64::try_from(lines.len()).unwrap_or(0) == EXPORT_BATCH;
-                    let next = lines.last().map(|l| l.id).filter(|_| full);
+                    let next = lines.last().map(|l| (l.id, written)).filter(|_| full);
+                    if next.is_none() {
+                        record_export_rows(&pool, audit_id, written).await;
+                    }
+                    if lines.is_empty() {
+                        return None;
+                    }
                     Some((Ok(Bytes::from(csv::records(&lines, dialect))), next))
                 }
                 Err(error) => {

@@ -31,6 +31,8 @@ pub struct SettingsForm {
     pub retention_days: String,
     pub quota_per_hour: String,
     pub quota_per_day: String,
+    /// A checkbox: present ("on") when plain members may export contact details.
+    pub members_export_contacts: Option<String>,
 }
 
 #[derive(Template)]
@@ -55,6 +57,7 @@ pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
         retention_days: ws.retention_days.map(|d| d.to_string()).unwrap_or_default(),
         quota_per_hour: ws.quota_per_hour.to_string(),
         quota_per_day: ws.quota_per_day.to_string(),
+        members_export_contacts: ws.members_export_contacts.then(|| "on".to_owned()),
     };
     render::html(
         StatusCode::OK,
@@ -128,10 +131,12 @@ pub async fn update(
             errors,
         });
     };
+    let members_export = form.members_export_contacts.is_some();
     db::run(&state.pool, move |conn| {
         queries::workspaces::update_settings(conn, workspace.id, &name, language, thresholds)?;
         queries::workspaces::set_retention(conn, workspace.id, retention)?;
         queries::workspaces::set_quotas(conn, workspace.id, quotas)?;
+        queries::workspaces::set_members_export_contacts(conn, workspace.id, members_export)?;
         let event = NewAuditEvent::new(
             "workspace.updated",
             Some(user.id),
@@ -145,6 +150,7 @@ pub async fn update(
                 "targetable_score": thresholds.targetable, "hot_score": thresholds.hot,
                 "draft_score": thresholds.draft, "score_half_life_days": thresholds.half_life_days,
                 "quota_per_hour": quotas.0, "quota_per_day": quotas.1,
+                "members_export_contacts": members_export,
             })),
         )?)
     })
