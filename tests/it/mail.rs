@@ -167,6 +167,83 @@ async fn a_temporary_delivery_failure_is_retried_and_then_sent() {
     );
 }
 
+/// A local SMTP peer that takes `delay` to answer each new connection, then passes it on to `upstream`:
+/// a slow mail server, for real.
+async fn slow_smtp(upstream: &str, delay: std::time::Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let upstream = upstream.trim_start_matches("smtp://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let mut server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
+    format!("smtp://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_senders_overlapping_a_batch_longer_than_a_minute_send_each_message_once() {
+    let app = TestApp::spawn();
+    let sink = MailSink::start();
+    let from = "VistaFlow <noreply@localhost>";
+    let tmp = std::path::Path::new("/tmp");
+    let slow_url = slow_smtp(&sink.url, std::time::Duration::from_secs(2)).await;
+    let slow = mail::Mailer::new(Some(&slow_url), from, tmp).unwrap();
+    let fast = mail::Mailer::new(Some(&sink.url), from, tmp).unwrap();
+    let mut conn = app.db.connect();
+    for i in 0..10 {
+        let email = mail::Email {
+            workspace_id: None,
+            recipient: format!("person{i}@example.com"),
+            kind: "test",
+            language: "en",
+            subject: format!("Message {i}"),
+            text: "Hello".into(),
+            html: "<p>Hello</p>".into(),
+        };
+        mail::queue(&mut conn, &email).unwrap();
+    }
+
+    // One instance starts a batch on a slow mail server...
+    let pool = app.state.pool.clone();
+    let first = tokio::spawn(async move { mail::deliver_due(&pool, &slow, 100).await.unwrap() });
+    for _ in 0..100 {
+        if app.number(
+            "SELECT count(*) FROM sent_emails WHERE status = 'pending' AND next_attempt_at > now()",
+        ) > 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // ...and more than a minute passes while it sends: every claim it holds is 61 s older.
+    app.sql("UPDATE sent_emails SET next_attempt_at = next_attempt_at - interval '61 seconds' WHERE status = 'pending'");
+    // Then a second sender (the mail job of another instance) goes through the same queue.
+    let second = mail::deliver_due(&app.state.pool, &fast, 100)
+        .await
+        .unwrap();
+    let first = first.await.unwrap();
+
+    wait_for_mail(&sink, 10).await;
+    // A message sent twice would arrive at about the same time as the others.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut subjects: Vec<String> = sink.received().into_iter().map(|m| m.subject).collect();
+    subjects.sort();
+    let mut expected: Vec<String> = (0..10).map(|i| format!("Message {i}")).collect();
+    expected.sort();
+    assert_eq!(subjects, expected, "each message arrives exactly once");
+    assert_eq!(first + second, 10);
+    assert_eq!(
+        app.number("SELECT count(*) FROM sent_emails WHERE status = 'sent' AND attempts = 1"),
+        10
+    );
+}
+
 #[tokio::test]
 async fn without_smtp_in_development_mail_is_written_as_eml_files() {
     let dir = std::env::temp_dir().join(format!("vf-eml-{}", std::process::id()));
