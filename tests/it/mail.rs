@@ -284,6 +284,22 @@ async fn a_failing_job_is_recorded_and_the_next_job_still_runs() {
 }
 
 #[tokio::test]
+async fn a_collection_that_cannot_claim_accounts_is_recorded_as_failed_with_the_database_error() {
+    let app = TestApp::spawn();
+    // A real failure of the database: the table collection claims from is not there.
+    app.sql("ALTER TABLE social_accounts RENAME TO social_accounts_elsewhere");
+
+    let run = jobs::run_recorded(&app.state, jobs::job("collect").unwrap()).await;
+
+    assert!(run.is_some());
+    assert_eq!(
+        app.number("SELECT count(*) FROM job_runs WHERE job = 'collect' AND status = 'failed' AND summary IS NULL AND error LIKE '%social_accounts%'"),
+        1,
+        "the run failed, and says why"
+    );
+}
+
+#[tokio::test]
 async fn two_instances_racing_for_a_job_run_it_once() {
     let app = TestApp::spawn();
     let url = app.db.url.clone();
