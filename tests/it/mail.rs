@@ -6,7 +6,7 @@ use vistaflow::db::queries;
 use vistaflow::jobs::{self, Job};
 use vistaflow::mail;
 
-use crate::harness::{MailSink, TestApp};
+use crate::harness::{MailSink, PASSWORD, TestApp};
 use crate::tiktok_accounts::connected;
 
 const CREATOR: &str = "studio.nova.demo";
@@ -439,6 +439,70 @@ async fn a_password_reset_link_works_once_within_the_hour_and_says_nothing_about
         410,
         "an hour-old link is refused"
     );
+}
+
+#[tokio::test]
+async fn a_reset_voids_the_older_links_of_that_person() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let visitor = app.browser();
+    visitor
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+    let first = link_path(&wait_for_mail(&sink, 1).await[0].text);
+    visitor
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+    let received = wait_for_mail(&sink, 2).await;
+    let second = received
+        .iter()
+        .map(|m| link_path(&m.text))
+        .find(|p| *p != first)
+        .unwrap();
+
+    let done = visitor
+        .post(&second, &[("new_password", "a-brand-new-harbour-77")])
+        .await;
+    let older = visitor
+        .post(&first, &[("new_password", "someone-elses-choice-42")])
+        .await;
+
+    assert_eq!(done.path(), "/login");
+    assert_eq!(older.status, 410, "the older link no longer works");
+    assert!(older.has("#reset-invalid"));
+    assert_eq!(visitor.get(&first).await.status, 410);
+}
+
+#[tokio::test]
+async fn changing_the_password_voids_the_reset_links_sent_before() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    app.browser()
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+    let link = link_path(&wait_for_mail(&sink, 1).await[0].text);
+
+    let changed = nina
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a-brand-new-harbour-77"),
+            ],
+        )
+        .await;
+    let later = app
+        .browser()
+        .post(&link, &[("new_password", "someone-elses-choice-42")])
+        .await;
+
+    assert_eq!(changed.path(), "/account");
+    assert_eq!(later.status, 410, "a link sent before the change is void");
 }
 
 #[tokio::test]

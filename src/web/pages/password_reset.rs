@@ -1,6 +1,6 @@
 //! Forgotten passwords: ask for a link by email (the answer never says whether the address has an
 //! account), then choose a new password from the link (single use, valid one hour). Every session of
-//! that person ends.
+//! that person ends, and every other link they were sent stops working.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -185,7 +185,8 @@ pub async fn edit(
     )
 }
 
-/// `POST /password/reset/{token}`: sets the new password, uses up the link, ends every session.
+/// `POST /password/reset/{token}`: sets the new password, uses up the link and every other link of the
+/// person, ends every session.
 pub async fn update(
     visitor: Visitor,
     state: web::Data<AppState>,
@@ -234,6 +235,7 @@ pub async fn update(
                 return Ok(false);
             };
             queries::users::set_password_hash(conn, user_id, &new_hash)?;
+            queries::password_resets::void_for_user(conn, user_id, Utc::now())?;
             queries::sessions::delete_for_user(conn, user_id)?;
             queries::audit::record(
                 conn,
