@@ -1,4 +1,5 @@
-//! Login throttling policy: how many failures are free, and how long each one after that locks out.
+//! Throttling policies: how many failures (or requests) are free, and how long each one after that
+//! locks out; for logins and for password-reset requests.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -35,7 +36,33 @@ pub const PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
     max_block: Duration::minutes(15),
 };
 
+/// Reset requests per email address: three an hour. Someone whose mail is slow may ask again once
+/// or twice; more than that in an hour helps nobody and only floods the inbox (at most 72 a day
+/// instead of one per request).
+pub const RESETS_PER_EMAIL: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 3,
+    window: Duration::hours(1),
+    first_block: Duration::hours(1),
+    max_block: Duration::hours(1),
+};
+
+/// Reset requests per client address: twenty an hour. An office behind one address may have a few
+/// people who forgot their password on the same morning, not twenty; a script asking for many
+/// addresses (to flood them, or to time the answers) stops there.
+pub const RESETS_PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 20,
+    window: Duration::hours(1),
+    first_block: Duration::hours(1),
+    max_block: Duration::hours(1),
+};
+
 impl ThrottlePolicy {
+    /// Whether a request counted into `state` is within the free allowance of its window.
+    #[must_use]
+    pub fn allows(&self, state: ThrottleState) -> bool {
+        state.failures <= self.free_failures
+    }
+
     /// The state after one more failure at `now`.
     #[must_use]
     pub fn after_failure(
@@ -109,6 +136,25 @@ mod tests {
         let fresh = PER_ACCOUNT.after_failure(Some(old), now);
         assert_eq!(fresh.failures, 1);
         assert_eq!(seconds_left(Some(fresh), now), None);
+    }
+
+    #[test]
+    fn three_reset_requests_an_hour_are_allowed_and_the_fourth_is_not() {
+        let now = Utc::now();
+        let mut state = None;
+        let allowed: Vec<bool> = (0..4)
+            .map(|_| {
+                let counted = RESETS_PER_EMAIL.after_failure(state, now);
+                state = Some(counted);
+                RESETS_PER_EMAIL.allows(counted)
+            })
+            .collect();
+        assert_eq!(allowed, [true, true, true, false]);
+        let later = RESETS_PER_EMAIL.after_failure(state, now + Duration::minutes(121));
+        assert!(
+            RESETS_PER_EMAIL.allows(later),
+            "an hour after the block, again"
+        );
     }
 
     #[test]

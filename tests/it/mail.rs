@@ -506,6 +506,86 @@ async fn changing_the_password_voids_the_reset_links_sent_before() {
 }
 
 #[tokio::test]
+async fn twenty_rapid_reset_requests_for_one_address_send_three_mails_and_get_one_answer() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let visitor = app.browser();
+
+    let mut answers = Vec::new();
+    for _ in 0..20 {
+        let page = visitor
+            .post("/password/forgot", &[("email", "nina@example.com")])
+            .await;
+        answers.push((page.status, page.text("#reset-sent")));
+    }
+    let unknown = visitor
+        .post("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+
+    wait_for_mail(&sink, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), 3, "three an hour per address");
+    answers.push((unknown.status, unknown.text("#reset-sent")));
+    answers.dedup();
+    assert_eq!(
+        answers.len(),
+        1,
+        "throttled, sent or unknown: one answer {answers:?}"
+    );
+    assert_eq!(answers[0].0, 200);
+}
+
+#[tokio::test]
+async fn a_client_asking_for_many_addresses_is_throttled_and_another_client_is_not() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url), ("TRUST_FORWARDED_FOR", "true")]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let bot = app.browser();
+    let from_bot = [("X-Forwarded-For", "203.0.113.7")];
+    for i in 0..20 {
+        bot.post_with(
+            "/password/forgot",
+            &[("email", &format!("target{i}@example.com"))],
+            &from_bot,
+        )
+        .await;
+    }
+
+    let throttled = bot
+        .post_with(
+            "/password/forgot",
+            &[("email", "nina@example.com")],
+            &from_bot,
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let mails_after_bot = sink.received().len();
+    let nina = app
+        .browser()
+        .post_with(
+            "/password/forgot",
+            &[("email", "nina@example.com")],
+            &[("X-Forwarded-For", "198.51.100.20")],
+        )
+        .await;
+
+    assert_eq!(
+        mails_after_bot, 0,
+        "the 21st request of one client sends nothing"
+    );
+    assert_eq!(throttled.status, nina.status);
+    assert_eq!(throttled.text("#reset-sent"), nina.text("#reset-sent"));
+    assert_eq!(
+        wait_for_mail(&sink, 1).await.len(),
+        1,
+        "Nina, elsewhere, gets her link"
+    );
+}
+
+#[tokio::test]
 async fn the_clean_up_job_deletes_interactions_past_the_workspace_retention_and_recounts_leads() {
     let app = TestApp::spawn();
     let source = crate::collection::workspace_with_account(&app);
