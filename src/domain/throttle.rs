@@ -20,12 +20,33 @@ pub struct ThrottlePolicy {
     pub max_block: Duration,
 }
 
-/// Per account: five tries, then 30 s, 60 s, 120 s ... up to 15 minutes.
-pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+/// Per account and client address together: five tries, then 30 s, 60 s, 120 s ... up to 15
+/// minutes. This is the lock a guesser meets first, and it holds them only where they are, so a
+/// stranger elsewhere cannot lock the owner out.
+pub const PER_PAIR: ThrottlePolicy = ThrottlePolicy {
     free_failures: 5,
     window: Duration::minutes(15),
     first_block: Duration::seconds(30),
     max_block: Duration::minutes(15),
+};
+
+/// Per account, from every address together: a ceiling for a guesser with many addresses. A hundred
+/// an hour is far above what one person mistyping makes (five per address per quarter hour) and
+/// far below what guessing needs; reaching it does lock the owner out too, for 15 minutes at first.
+pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 100,
+    window: Duration::hours(1),
+    first_block: Duration::minutes(15),
+    max_block: Duration::hours(1),
+};
+
+/// Failures on an account from addresses other than the one it was last used from: at the tenth in an
+/// hour its owner is told that someone is guessing (twice what one address may try before its lock).
+pub const GUESSING_ELSEWHERE: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 10,
+    window: Duration::hours(1),
+    first_block: Duration::hours(1),
+    max_block: Duration::hours(1),
 };
 
 /// Per address: more room, because several people may share an address (an office, a studio).
@@ -108,7 +129,7 @@ mod tests {
     fn fail(times: i32, now: DateTime<Utc>) -> ThrottleState {
         let mut state = None;
         for _ in 0..times {
-            state = Some(PER_ACCOUNT.after_failure(state, now));
+            state = Some(PER_PAIR.after_failure(state, now));
         }
         state.unwrap()
     }
@@ -133,7 +154,7 @@ mod tests {
         let then = Utc::now() - Duration::hours(1);
         let old = fail(4, then);
         let now = Utc::now();
-        let fresh = PER_ACCOUNT.after_failure(Some(old), now);
+        let fresh = PER_PAIR.after_failure(Some(old), now);
         assert_eq!(fresh.failures, 1);
         assert_eq!(seconds_left(Some(fresh), now), None);
     }

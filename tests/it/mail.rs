@@ -328,7 +328,7 @@ async fn two_instances_racing_for_a_job_run_it_once() {
 }
 
 /// Waits (briefly) until the sink holds `count` messages.
-async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<crate::harness::Received> {
+pub async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<crate::harness::Received> {
     for _ in 0..100 {
         let received = sink.received();
         if received.len() >= count {

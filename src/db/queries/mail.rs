@@ -41,6 +41,22 @@ pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Whether a message of `kind` was queued for `recipient` since `since` (sent or not).
+pub fn queued_since(
+    conn: &mut PgConnection,
+    recipient: &str,
+    kind: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        sent_emails::table
+            .filter(sent_emails::recipient.eq(recipient))
+            .filter(sent_emails::kind.eq(kind))
+            .filter(sent_emails::created_at.gt(since)),
+    ))
+    .get_result(conn)
+}
+
 /// Claims the oldest pending message that is due, if any: its next attempt moves `lease_seconds`
 /// ahead, so no other sender (another instance, or an overlapping run here) takes it while this one
 /// sends it. One message at a time, right before it is sent: a claim never waits behind the other
