@@ -143,7 +143,13 @@ pub async fn start_run(state: &AppState, job: &Job) -> Result<Option<i64>, AppEr
     let (name, holder) = (job.name, state.instance.clone());
     let lease = lease_name(job, &holder);
     db::run(&state.pool, move |conn| {
-        if !queries::analysis::take_lease(conn, &lease, &holder, 60)? {
+        // Collection runs every minute: a lease lost with its process must not stop it for long.
+        let minutes = if name == "collect" {
+            sync::LEASE_MINUTES.into()
+        } else {
+            60
+        };
+        if !queries::analysis::take_lease(conn, &lease, &holder, minutes)? {
             return Ok(None);
         }
         Ok(Some(queries::jobs::start(conn, name, &holder)?))
