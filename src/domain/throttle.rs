@@ -1,4 +1,5 @@
-//! Login throttling policy: how many failures are free, and how long each one after that locks out.
+//! Throttling policies: how many failures (or requests) are free, and how long each one after that
+//! locks out; for logins and for password-reset requests.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -19,12 +20,33 @@ pub struct ThrottlePolicy {
     pub max_block: Duration,
 }
 
-/// Per account: five tries, then 30 s, 60 s, 120 s ... up to 15 minutes.
-pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+/// Per account and client address together: five tries, then 30 s, 60 s, 120 s ... up to 15
+/// minutes. This is the lock a guesser meets first, and it holds them only where they are, so a
+/// stranger elsewhere cannot lock the owner out.
+pub const PER_PAIR: ThrottlePolicy = ThrottlePolicy {
     free_failures: 5,
     window: Duration::minutes(15),
     first_block: Duration::seconds(30),
     max_block: Duration::minutes(15),
+};
+
+/// Per account, from every address together: a ceiling for a guesser with many addresses. A hundred
+/// an hour is far above what one person mistyping makes (five per address per quarter hour) and
+/// far below what guessing needs; reaching it does lock the owner out too, for 15 minutes at first.
+pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 100,
+    window: Duration::hours(1),
+    first_block: Duration::minutes(15),
+    max_block: Duration::hours(1),
+};
+
+/// Failures on an account from addresses other than the one it was last used from: at the tenth in an
+/// hour its owner is told that someone is guessing (twice what one address may try before its lock).
+pub const GUESSING_ELSEWHERE: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 10,
+    window: Duration::hours(1),
+    first_block: Duration::hours(1),
+    max_block: Duration::hours(1),
 };
 
 /// Per address: more room, because several people may share an address (an office, a studio).
@@ -35,7 +57,33 @@ pub const PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
     max_block: Duration::minutes(15),
 };
 
+/// Reset requests per email address: three an hour. Someone whose mail is slow may ask again once
+/// or twice; more than that in an hour helps nobody and only floods the inbox (at most 72 a day
+/// instead of one per request).
+pub const RESETS_PER_EMAIL: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 3,
+    window: Duration::hours(1),
+    first_block: Duration::hours(1),
+    max_block: Duration::hours(1),
+};
+
+/// Reset requests per client address: twenty an hour. An office behind one address may have a few
+/// people who forgot their password on the same morning, not twenty; a script asking for many
+/// addresses (to flood them, or to time the answers) stops there.
+pub const RESETS_PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 20,
+    window: Duration::hours(1),
+    first_block: Duration::hours(1),
+    max_block: Duration::hours(1),
+};
+
 impl ThrottlePolicy {
+    /// Whether a request counted into `state` is within the free allowance of its window.
+    #[must_use]
+    pub fn allows(&self, state: ThrottleState) -> bool {
+        state.failures <= self.free_failures
+    }
+
     /// The state after one more failure at `now`.
     #[must_use]
     pub fn after_failure(
@@ -81,7 +129,7 @@ mod tests {
     fn fail(times: i32, now: DateTime<Utc>) -> ThrottleState {
         let mut state = None;
         for _ in 0..times {
-            state = Some(PER_ACCOUNT.after_failure(state, now));
+            state = Some(PER_PAIR.after_failure(state, now));
         }
         state.unwrap()
     }
@@ -106,9 +154,28 @@ mod tests {
         let then = Utc::now() - Duration::hours(1);
         let old = fail(4, then);
         let now = Utc::now();
-        let fresh = PER_ACCOUNT.after_failure(Some(old), now);
+        let fresh = PER_PAIR.after_failure(Some(old), now);
         assert_eq!(fresh.failures, 1);
         assert_eq!(seconds_left(Some(fresh), now), None);
+    }
+
+    #[test]
+    fn three_reset_requests_an_hour_are_allowed_and_the_fourth_is_not() {
+        let now = Utc::now();
+        let mut state = None;
+        let allowed: Vec<bool> = (0..4)
+            .map(|_| {
+                let counted = RESETS_PER_EMAIL.after_failure(state, now);
+                state = Some(counted);
+                RESETS_PER_EMAIL.allows(counted)
+            })
+            .collect();
+        assert_eq!(allowed, [true, true, true, false]);
+        let later = RESETS_PER_EMAIL.after_failure(state, now + Duration::minutes(121));
+        assert!(
+            RESETS_PER_EMAIL.allows(later),
+            "an hour after the block, again"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The scheduler: apalis-cron workers in the `serve` process, one per job of `JOBS` (the one list of
-//! scheduled jobs). Every run is recorded; a job runs once across app instances (collection by claiming
-//! accounts, the others by a lease); a failing job is recorded and never stops the others.
+//! scheduled jobs). Every run is recorded; no job runs twice at once on an instance, and a job runs once
+//! across app instances (collection by claiming accounts, the others by a lease); a failing job is
+//! recorded and never stops the others.
 
 pub mod analyze;
 pub mod sync;
@@ -27,8 +28,8 @@ pub struct Job {
 }
 
 /// Every scheduled job, in one place. Each run is recorded in `job_runs`; all but collection run on
-/// one instance at a time (a lease in `job_leases`); collection runs on every instance and claims
-/// accounts one by one instead. A failing job is recorded and the others go on.
+/// one instance at a time (a lease in `job_leases`); collection runs on every instance (a lease per
+/// instance) and claims accounts one by one. A failing job is recorded and the others go on.
 pub const JOBS: [Job; 6] = [
     Job {
         name: "collect",
@@ -122,15 +123,33 @@ pub async fn run_recorded(state: &AppState, job: &Job) -> Option<i64> {
     Some(run_id)
 }
 
-/// Takes the job's lease (collection needs none, see `JOBS`) and records the start of a run: the
-/// run's id, or `None` when another run holds the lease.
+/// The lease a run of `job` takes: the job's own, or for collection (which runs on every instance
+/// and claims accounts) this instance's, so no instance runs a job twice at once.
+#[must_use]
+pub fn lease_name(job: &Job, instance: &str) -> String {
+    if job.name == "collect" {
+        format!("collect@{instance}")
+    } else {
+        job.name.to_owned()
+    }
+}
+
+/// Takes the job's lease and records the start of a run: the run's id, or `None` when the lease is
+/// held (the job runs already, on this instance or another).
 ///
 /// # Errors
 /// When the database cannot be reached.
 pub async fn start_run(state: &AppState, job: &Job) -> Result<Option<i64>, AppError> {
     let (name, holder) = (job.name, state.instance.clone());
+    let lease = lease_name(job, &holder);
     db::run(&state.pool, move |conn| {
-        if name != "collect" && !queries::analysis::take_lease(conn, name, &holder, 60)? {
+        // Collection runs every minute: a lease lost with its process must not stop it for long.
+        let minutes = if name == "collect" {
+            sync::LEASE_MINUTES.into()
+        } else {
+            60
+        };
+        if !queries::analysis::take_lease(conn, &lease, &holder, minutes)? {
             return Ok(None);
         }
         Ok(Some(queries::jobs::start(conn, name, &holder)?))
@@ -147,15 +166,14 @@ pub async fn finish_run(state: &AppState, job: &Job, run_id: i64) {
         Err(error) => tracing::warn!(job = name, ?error, "job failed"),
     }
     let holder = state.instance.clone();
+    let lease = lease_name(job, &holder);
     let recorded = db::run(&state.pool, move |conn| {
         let (summary, error) = match outcome {
             Ok(summary) => (Some(summary), None),
             Err(error) => (None, Some(format!("{error:?}"))),
         };
         queries::jobs::finish(conn, run_id, summary.as_deref(), error.as_deref())?;
-        if name != "collect" {
-            queries::analysis::release_lease(conn, name, &holder)?;
-        }
+        queries::analysis::release_lease(conn, &lease, &holder)?;
         Ok(())
     })
     .await;
@@ -168,7 +186,7 @@ pub async fn finish_run(state: &AppState, job: &Job, run_id: i64) {
 async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
     let now = Utc::now();
     match name {
-        "collect" => Ok(format!("{} accounts synced", run_due(state).await)),
+        "collect" => run_due(state).await.map(|n| format!("{n} accounts synced")),
         "analyse" => analyze::analyse_pending(state, None, "schedule")
             .await
             .map(|s| format!("{} leads analysed, {} drafts", s.leads, s.drafts)),
@@ -204,12 +222,16 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
 /// One scheduler tick: closes runs abandoned by a stopped process, claims the accounts that are due
 /// (at most as many as this instance reads at once) and syncs them. A tick that finds the previous
 /// one still running leaves the accounts to the next tick. Answers how many syncs ran.
-pub async fn run_due(state: &AppState) -> usize {
+///
+/// # Errors
+/// When the accounts cannot be claimed, or when every sync it ran failed (each failure is also on
+/// its own sync's record).
+pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
     let Ok(_busy) = state.collecting.try_lock() else {
-        return 0;
+        return Ok(0);
     };
     let limit = i64::try_from(state.settings.sync.concurrency).unwrap_or(1);
-    let claimed = db::run(&state.pool, move |conn| {
+    let runs = db::run(&state.pool, move |conn| {
         let abandoned = Utc::now() - chrono::Duration::minutes(sync::LEASE_MINUTES.into());
         queries::syncs::close_abandoned(conn, abandoned)?;
         let due = queries::syncs::claim_due(conn, limit, sync::LEASE_MINUTES)?;
@@ -220,17 +242,21 @@ pub async fn run_due(state: &AppState) -> usize {
             })
             .collect::<Result<Vec<SyncRun>, AppError>>()
     })
-    .await;
-    let runs = match claimed {
-        Ok(runs) => runs,
-        Err(error) => {
-            tracing::warn!(?error, "the collection job could not claim accounts");
-            return 0;
-        }
-    };
+    .await?;
     let count = runs.len();
-    futures_util::future::join_all(runs.into_iter().map(|run| sync::perform(state, run))).await;
-    count
+    let failures: Vec<String> =
+        futures_util::future::join_all(runs.into_iter().map(|run| sync::perform(state, run)))
+            .await
+            .into_iter()
+            .filter_map(Result::err)
+            .collect();
+    if count > 0 && failures.len() == count {
+        return Err(AppError::Internal(anyhow!(
+            "every sync failed ({count}): {}",
+            failures.join(", ")
+        )));
+    }
+    Ok(count)
 }
 
 /// "Sync now": claims the account and records a run, then syncs it in the background. Answers the run

@@ -1,5 +1,6 @@
 //! A plain message (greeting, paragraphs, one action link) in a text and an HTML part, for the mails
-//! that need no layout of their own (invitations, password resets).
+//! that need no layout of their own (invitations, password resets, the warning that someone is
+//! guessing a password).
 
 use askama::Template;
 
@@ -70,3 +71,28 @@ impl Plain {
         }
     }
 }
+
+/// The warning to a person that someone elsewhere keeps failing to log in as them, in their language,
+/// with a link to change their password.
+#[must_use]
+pub fn guessing_warning(lang: Lang, name: &str, recipient: &str, public_url: &str) -> Email {
+    let plain = Plain {
+        lang,
+        greeting: lang.t_with("mail.hello", "name", name),
+        paragraphs: vec![
+            lang.t("mail.guessing_body").into_owned(),
+            lang.t("mail.guessing_advice").into_owned(),
+        ],
+        action: lang.t("mail.guessing_action").into_owned(),
+        link: format!("{}/account", public_url.trim_end_matches('/')),
+    };
+    plain.email(
+        None,
+        recipient,
+        GUESSING_WARNING,
+        lang.t("mail.guessing_subject").into_owned(),
+    )
+}
+
+/// The kind of [`guessing_warning`] messages in the queue.
+pub const GUESSING_WARNING: &str = "login_warning";

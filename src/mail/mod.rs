@@ -19,6 +19,14 @@ use crate::error::AppError;
 /// How many times a message is tried before it is given up.
 pub const MAX_ATTEMPTS: i32 = 5;
 
+/// The longest one send may take, all SMTP steps together (each step also has its own 20 s limit);
+/// a send still going then is abandoned and retried later.
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_mins(1);
+
+/// How long a claimed message is left to its sender: five times [`SEND_TIMEOUT`], so a message is
+/// never claimed again while the send that claimed it can still succeed.
+const CLAIM_SECONDS: i32 = 300;
+
 /// Where messages go.
 #[derive(Clone)]
 enum Transport {
@@ -161,22 +169,33 @@ pub fn deliver_soon(state: &crate::app::AppState) {
     });
 }
 
-/// Delivers the queued messages that are due, up to `limit`; answers how many were sent.
+/// Delivers the queued messages that are due, up to `limit`; answers how many were sent. Each message
+/// is claimed on its own right before it is sent (see [`queries::mail::claim_next`]), so several
+/// senders at once, on one instance or many, send each message once.
 pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, limit: i64) -> Result<usize, AppError> {
-    let due = db::run(pool, move |conn| {
-        Ok(queries::mail::due(conn, Utc::now(), limit)?)
-    })
-    .await?;
     let mut sent = 0;
-    for email in due {
-        let outcome = mailer
-            .deliver(
+    for _ in 0..limit {
+        let claimed = db::run(pool, move |conn| {
+            Ok(queries::mail::claim_next(conn, CLAIM_SECONDS)?)
+        })
+        .await?;
+        let Some(email) = claimed else { break };
+        let outcome = tokio::time::timeout(
+            SEND_TIMEOUT,
+            mailer.deliver(
                 &email.recipient,
                 &email.subject,
                 &email.body_text,
                 &email.body_html,
-            )
-            .await;
+            ),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(DeliveryError {
+                temporary: true,
+                message: format!("the send took longer than {} s", SEND_TIMEOUT.as_secs()),
+            })
+        });
         let attempts = email.attempts + 1;
         let (status, next, error) = match outcome {
             Ok(()) => {

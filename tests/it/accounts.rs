@@ -1,6 +1,7 @@
-//! Registration, login, wrong passwords, throttling, password changes.
+//! Registration, login, wrong passwords, throttling (and the owner's warning), password changes.
 
-use crate::harness::{PASSWORD, TestApp};
+use crate::harness::{MailSink, PASSWORD, TestApp};
+use crate::mail::wait_for_mail;
 
 #[tokio::test]
 async fn a_person_registers_lands_on_their_workspace_and_logs_in_again_later() {
@@ -70,7 +71,8 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn five_failures_lock_the_account_even_for_the_right_password_and_say_when_to_retry() {
+async fn five_failures_lock_the_account_from_that_address_even_for_the_right_password_and_say_when_to_retry()
+ {
     let app = TestApp::spawn();
     app.registered("Nina", "nina@example.com", "Studio Nova")
         .await;
@@ -150,6 +152,77 @@ async fn many_failures_from_one_address_lock_that_address_for_every_account() {
 
     assert_eq!(page.status, 429);
     assert!(page.text("#login-error").starts_with("Too many attempts"));
+}
+
+/// Logs in as `email` with `password`, from client address `ip`.
+async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> crate::harness::Page {
+    app.browser()
+        .post_with(
+            "/login",
+            &[("email", email), ("password", password)],
+            &[("X-Forwarded-For", ip)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_from_elsewhere_does_not_lock_the_owner_out_and_the_owner_is_warned_once_in_their_language()
+ {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url), ("TRUST_FORWARDED_FOR", "true")]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    app.sql("UPDATE users SET locale = 'fr' WHERE email = 'nina@example.com'");
+    let home = "198.51.100.20";
+    login_from(&app, home, "nina@example.com", PASSWORD).await;
+
+    // A stranger with a few addresses tries passwords until each address is stopped.
+    let mut stranger = Vec::new();
+    for address in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"] {
+        for _ in 0..6 {
+            stranger.push(
+                login_from(&app, address, "nina@example.com", "guess-guess")
+                    .await
+                    .status,
+            );
+        }
+    }
+    let owner = login_from(&app, home, "nina@example.com", PASSWORD).await;
+
+    assert_eq!(
+        stranger.iter().filter(|s| **s == 429).count(),
+        4,
+        "each of the stranger's addresses is stopped after five failures: {stranger:?}"
+    );
+    assert_eq!(owner.path(), "/w/studio-nova/", "{}", owner.body);
+    let received = wait_for_mail(&sink, 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(sink.received().len(), 1, "one warning, not one per failure");
+    assert!(received[0].to.contains("nina@example.com"));
+    assert_eq!(
+        received[0].subject, "Quelqu'un essaie de se connecter à votre compte VistaFlow",
+        "in Nina's language"
+    );
+    assert!(received[0].text.contains("/account"));
+}
+
+#[tokio::test]
+async fn the_owner_mistyping_from_their_own_address_gets_no_warning() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url), ("TRUST_FORWARDED_FOR", "true")]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let home = "198.51.100.20";
+    login_from(&app, home, "nina@example.com", PASSWORD).await;
+    app.sql("DELETE FROM login_throttles");
+
+    for _ in 0..12 {
+        login_from(&app, home, "nina@example.com", "typo-typo").await;
+        app.sql("UPDATE login_throttles SET blocked_until = NULL");
+    }
+
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), 0);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The admin pages: refused to everyone but site admins; people search, disable, promote; audit; the
 //! operator's view (jobs and Run now, account health, sent emails, the configuration with secrets masked).
 
+use vistaflow::jobs;
+
 use crate::harness::{Browser, PASSWORD, TestApp};
 
 pub async fn site_admin(app: &TestApp) -> Browser {
@@ -257,6 +259,34 @@ async fn run_now_says_so_and_runs_nothing_when_the_jobs_lease_is_held_elsewhere(
         page.body
     );
     assert_eq!(app.number("SELECT count(*) FROM job_runs"), 0);
+}
+
+#[tokio::test]
+async fn a_job_this_instance_is_running_is_not_started_again_by_run_now_nor_by_the_scheduler() {
+    let app = TestApp::spawn();
+    let admin = site_admin(&app).await;
+    for name in ["cleanup", "collect"] {
+        let job = jobs::job(name).unwrap();
+        let running = jobs::start_run(&app.state, job).await.unwrap().unwrap();
+
+        let page = admin.post(&format!("/admin/jobs/{name}/run"), &[]).await;
+        let scheduled = jobs::run_recorded(&app.state, job).await;
+
+        assert_eq!(
+            page.text(".flash-error"),
+            format!(
+                "{name} was not started: it is already running on this instance; its run is below."
+            )
+        );
+        assert_eq!(scheduled, None, "the scheduler does not start {name} again");
+        let runs = format!("SELECT count(*) FROM job_runs WHERE job = '{name}'");
+        assert_eq!(app.number(&runs), 1, "only the run under way is on record");
+        jobs::finish_run(&app.state, job, running).await;
+        assert!(
+            jobs::run_recorded(&app.state, job).await.is_some(),
+            "once {name} is over, it runs again"
+        );
+    }
 }
 
 #[tokio::test]

@@ -480,7 +480,7 @@ async fn a_scheduler_tick_syncs_the_due_accounts_and_schedules_the_next_sync() {
     let (_nina, account_id) = connected(&app).await;
     app.sql("UPDATE social_accounts SET next_sync_at = now() - interval '1 minute'");
 
-    let ran = jobs::run_due(&app.state).await;
+    let ran = jobs::run_due(&app.state).await.unwrap();
 
     assert_eq!(ran, 1);
     assert_eq!(
@@ -504,7 +504,7 @@ async fn a_scheduler_tick_syncs_the_due_accounts_and_schedules_the_next_sync() {
         "the sync's new interactions were analysed"
     );
     assert_eq!(
-        jobs::run_due(&app.state).await,
+        jobs::run_due(&app.state).await.unwrap(),
         0,
         "nothing is due any more"
     );

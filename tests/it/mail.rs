@@ -6,7 +6,7 @@ use vistaflow::db::queries;
 use vistaflow::jobs::{self, Job};
 use vistaflow::mail;
 
-use crate::harness::{MailSink, TestApp};
+use crate::harness::{MailSink, PASSWORD, TestApp};
 use crate::tiktok_accounts::connected;
 
 const CREATOR: &str = "studio.nova.demo";
@@ -167,6 +167,83 @@ async fn a_temporary_delivery_failure_is_retried_and_then_sent() {
     );
 }
 
+/// A local SMTP peer that takes `delay` to answer each new connection, then passes it on to `upstream`:
+/// a slow mail server, for real.
+async fn slow_smtp(upstream: &str, delay: std::time::Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let upstream = upstream.trim_start_matches("smtp://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let mut server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
+    format!("smtp://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_senders_overlapping_a_batch_longer_than_a_minute_send_each_message_once() {
+    let app = TestApp::spawn();
+    let sink = MailSink::start();
+    let from = "VistaFlow <noreply@localhost>";
+    let tmp = std::path::Path::new("/tmp");
+    let slow_url = slow_smtp(&sink.url, std::time::Duration::from_secs(2)).await;
+    let slow = mail::Mailer::new(Some(&slow_url), from, tmp).unwrap();
+    let fast = mail::Mailer::new(Some(&sink.url), from, tmp).unwrap();
+    let mut conn = app.db.connect();
+    for i in 0..10 {
+        let email = mail::Email {
+            workspace_id: None,
+            recipient: format!("person{i}@example.com"),
+            kind: "test",
+            language: "en",
+            subject: format!("Message {i}"),
+            text: "Hello".into(),
+            html: "<p>Hello</p>".into(),
+        };
+        mail::queue(&mut conn, &email).unwrap();
+    }
+
+    // One instance starts a batch on a slow mail server...
+    let pool = app.state.pool.clone();
+    let first = tokio::spawn(async move { mail::deliver_due(&pool, &slow, 100).await.unwrap() });
+    for _ in 0..100 {
+        if app.number(
+            "SELECT count(*) FROM sent_emails WHERE status = 'pending' AND next_attempt_at > now()",
+        ) > 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // ...and more than a minute passes while it sends: every claim it holds is 61 s older.
+    app.sql("UPDATE sent_emails SET next_attempt_at = next_attempt_at - interval '61 seconds' WHERE status = 'pending'");
+    // Then a second sender (the mail job of another instance) goes through the same queue.
+    let second = mail::deliver_due(&app.state.pool, &fast, 100)
+        .await
+        .unwrap();
+    let first = first.await.unwrap();
+
+    wait_for_mail(&sink, 10).await;
+    // A message sent twice would arrive at about the same time as the others.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut subjects: Vec<String> = sink.received().into_iter().map(|m| m.subject).collect();
+    subjects.sort();
+    let mut expected: Vec<String> = (0..10).map(|i| format!("Message {i}")).collect();
+    expected.sort();
+    assert_eq!(subjects, expected, "each message arrives exactly once");
+    assert_eq!(first + second, 10);
+    assert_eq!(
+        app.number("SELECT count(*) FROM sent_emails WHERE status = 'sent' AND attempts = 1"),
+        10
+    );
+}
+
 #[tokio::test]
 async fn without_smtp_in_development_mail_is_written_as_eml_files() {
     let dir = std::env::temp_dir().join(format!("vf-eml-{}", std::process::id()));
@@ -207,6 +284,22 @@ async fn a_failing_job_is_recorded_and_the_next_job_still_runs() {
 }
 
 #[tokio::test]
+async fn a_collection_that_cannot_claim_accounts_is_recorded_as_failed_with_the_database_error() {
+    let app = TestApp::spawn();
+    // A real failure of the database: the table collection claims from is not there.
+    app.sql("ALTER TABLE social_accounts RENAME TO social_accounts_elsewhere");
+
+    let run = jobs::run_recorded(&app.state, jobs::job("collect").unwrap()).await;
+
+    assert!(run.is_some());
+    assert_eq!(
+        app.number("SELECT count(*) FROM job_runs WHERE job = 'collect' AND status = 'failed' AND summary IS NULL AND error LIKE '%social_accounts%'"),
+        1,
+        "the run failed, and says why"
+    );
+}
+
+#[tokio::test]
 async fn two_instances_racing_for_a_job_run_it_once() {
     let app = TestApp::spawn();
     let url = app.db.url.clone();
@@ -235,7 +328,7 @@ async fn two_instances_racing_for_a_job_run_it_once() {
 }
 
 /// Waits (briefly) until the sink holds `count` messages.
-async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<crate::harness::Received> {
+pub async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<crate::harness::Received> {
     for _ in 0..100 {
         let received = sink.received();
         if received.len() >= count {
@@ -345,6 +438,150 @@ async fn a_password_reset_link_works_once_within_the_hour_and_says_nothing_about
         visitor.get(&path).await.status,
         410,
         "an hour-old link is refused"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_voids_the_older_links_of_that_person() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let visitor = app.browser();
+    visitor
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+    let first = link_path(&wait_for_mail(&sink, 1).await[0].text);
+    visitor
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+    let received = wait_for_mail(&sink, 2).await;
+    let second = received
+        .iter()
+        .map(|m| link_path(&m.text))
+        .find(|p| *p != first)
+        .unwrap();
+
+    let done = visitor
+        .post(&second, &[("new_password", "a-brand-new-harbour-77")])
+        .await;
+    let older = visitor
+        .post(&first, &[("new_password", "someone-elses-choice-42")])
+        .await;
+
+    assert_eq!(done.path(), "/login");
+    assert_eq!(older.status, 410, "the older link no longer works");
+    assert!(older.has("#reset-invalid"));
+    assert_eq!(visitor.get(&first).await.status, 410);
+}
+
+#[tokio::test]
+async fn changing_the_password_voids_the_reset_links_sent_before() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    app.browser()
+        .post("/password/forgot", &[("email", "nina@example.com")])
+        .await;
+    let link = link_path(&wait_for_mail(&sink, 1).await[0].text);
+
+    let changed = nina
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a-brand-new-harbour-77"),
+            ],
+        )
+        .await;
+    let later = app
+        .browser()
+        .post(&link, &[("new_password", "someone-elses-choice-42")])
+        .await;
+
+    assert_eq!(changed.path(), "/account");
+    assert_eq!(later.status, 410, "a link sent before the change is void");
+}
+
+#[tokio::test]
+async fn twenty_rapid_reset_requests_for_one_address_send_three_mails_and_get_one_answer() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let visitor = app.browser();
+
+    let mut answers = Vec::new();
+    for _ in 0..20 {
+        let page = visitor
+            .post("/password/forgot", &[("email", "nina@example.com")])
+            .await;
+        answers.push((page.status, page.text("#reset-sent")));
+    }
+    let unknown = visitor
+        .post("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+
+    wait_for_mail(&sink, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), 3, "three an hour per address");
+    answers.push((unknown.status, unknown.text("#reset-sent")));
+    answers.dedup();
+    assert_eq!(
+        answers.len(),
+        1,
+        "throttled, sent or unknown: one answer {answers:?}"
+    );
+    assert_eq!(answers[0].0, 200);
+}
+
+#[tokio::test]
+async fn a_client_asking_for_many_addresses_is_throttled_and_another_client_is_not() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url), ("TRUST_FORWARDED_FOR", "true")]);
+    app.registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    let bot = app.browser();
+    let from_bot = [("X-Forwarded-For", "203.0.113.7")];
+    for i in 0..20 {
+        bot.post_with(
+            "/password/forgot",
+            &[("email", &format!("target{i}@example.com"))],
+            &from_bot,
+        )
+        .await;
+    }
+
+    let throttled = bot
+        .post_with(
+            "/password/forgot",
+            &[("email", "nina@example.com")],
+            &from_bot,
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let mails_after_bot = sink.received().len();
+    let nina = app
+        .browser()
+        .post_with(
+            "/password/forgot",
+            &[("email", "nina@example.com")],
+            &[("X-Forwarded-For", "198.51.100.20")],
+        )
+        .await;
+
+    assert_eq!(
+        mails_after_bot, 0,
+        "the 21st request of one client sends nothing"
+    );
+    assert_eq!(throttled.status, nina.status);
+    assert_eq!(throttled.text("#reset-sent"), nina.text("#reset-sent"));
+    assert_eq!(
+        wait_for_mail(&sink, 1).await.len(),
+        1,
+        "Nina, elsewhere, gets her link"
     );
 }
 

@@ -246,7 +246,8 @@ pub fn finish_run(conn: &mut PgConnection, id: i64, counts: &RunCounts) -> Query
     Ok(())
 }
 
-/// Takes the lease of job `name` for `minutes` unless another holder has it; `true` when taken.
+/// Takes the lease of job `name` for `minutes` unless it is held, by anyone: a holder already
+/// running the job does not start it a second time; `true` when taken.
 pub fn take_lease(
     conn: &mut PgConnection,
     name: &str,
@@ -256,7 +257,7 @@ pub fn take_lease(
     let taken = diesel::sql_query(
         "INSERT INTO job_leases (name, holder, until) VALUES ($1, $2, now() + make_interval(mins => $3)) \
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until \
-         WHERE job_leases.until < now() OR job_leases.holder = excluded.holder",
+         WHERE job_leases.until < now()",
     )
     .bind::<diesel::sql_types::Text, _>(name)
     .bind::<diesel::sql_types::Text, _>(holder)

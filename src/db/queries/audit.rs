@@ -32,6 +32,18 @@ pub fn add_details(
         .execute(conn)
 }
 
+/// The client address of the person's latest login or registration, if any was recorded.
+pub fn last_login_ip(conn: &mut PgConnection, user_id: i64) -> QueryResult<Option<String>> {
+    Ok(audit_events::table
+        .filter(audit_events::actor_user_id.eq(user_id))
+        .filter(audit_events::action.eq_any(["user.login", "user.registered"]))
+        .order(audit_events::occurred_at.desc())
+        .select(audit_events::ip_address)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
 /// An event with the names it refers to, for display.
 #[derive(Debug, Clone)]
 pub struct AuditLine {

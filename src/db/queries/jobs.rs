@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Timestamptz};
 
-use crate::db::schema::{analysis_runs, job_runs, sent_emails, sync_runs};
+use crate::db::schema::{analysis_runs, job_leases, job_runs, sent_emails, sync_runs};
 
 /// A job run as the admin page lists it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -141,7 +141,8 @@ pub fn apply_retention(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResu
     })
 }
 
-/// Deletes run records older than 30 days and mail older than 90; answers how many rows went.
+/// Deletes run records older than 30 days, mail older than 90 and leases over for a day (each app
+/// process leaves one for its collection); answers how many rows went.
 pub fn clean_up(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
     let runs_before = now - Duration::days(30);
     Ok(
@@ -155,6 +156,10 @@ pub fn clean_up(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usiz
             .execute(conn)?
             + diesel::delete(
                 sent_emails::table.filter(sent_emails::created_at.lt(now - Duration::days(90))),
+            )
+            .execute(conn)?
+            + diesel::delete(
+                job_leases::table.filter(job_leases::until.lt(now - Duration::days(1))),
             )
             .execute(conn)?,
     )

@@ -7,7 +7,7 @@ use crate::db::schema::sent_emails;
 use crate::mail::Email;
 
 /// A queued or sent message.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = sent_emails, check_for_backend(diesel::pg::Pg))]
 pub struct SentEmail {
     pub id: i64,
@@ -45,27 +45,41 @@ pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Pending messages whose next attempt is due, oldest first; each is pushed a minute ahead so a
-/// concurrent sender skips it.
-pub fn due(conn: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> QueryResult<Vec<SentEmail>> {
-    conn.transaction(|conn| {
-        let due: Vec<SentEmail> = sent_emails::table
-            .filter(sent_emails::status.eq("pending"))
-            .filter(sent_emails::next_attempt_at.le(now))
-            .order(sent_emails::next_attempt_at)
-            .limit(limit)
-            .for_update()
-            .skip_locked()
-            .select(SentEmail::as_select())
-            .load(conn)?;
-        let ids: Vec<i64> = due.iter().map(|e| e.id).collect();
-        diesel::update(sent_emails::table.filter(sent_emails::id.eq_any(&ids)))
-            .set(sent_emails::next_attempt_at.eq(now + chrono::Duration::minutes(1)))
-            .execute(conn)?;
-        Ok(due)
-    })
+/// Whether a message of `kind` was queued for `recipient` since `since` (sent or not).
+pub fn queued_since(
+    conn: &mut PgConnection,
+    recipient: &str,
+    kind: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        sent_emails::table
+            .filter(sent_emails::recipient.eq(recipient))
+            .filter(sent_emails::kind.eq(kind))
+            .filter(sent_emails::created_at.gt(since)),
+    ))
+    .get_result(conn)
 }
 
+/// Claims the oldest pending message that is due, if any: its next attempt moves `lease_seconds`
+/// ahead, so no other sender (another instance, or an overlapping run here) takes it while this one
+/// sends it. One message at a time, right before it is sent: a claim never waits behind the other
+/// messages of a slow batch, so the lease only has to outlast one send.
+pub fn claim_next(conn: &mut PgConnection, lease_seconds: i32) -> QueryResult<Option<SentEmail>> {
+    diesel::sql_query(
+        "UPDATE sent_emails SET next_attempt_at = now() + make_interval(secs => $1) \
+         WHERE id = (SELECT id FROM sent_emails \
+                     WHERE status = 'pending' AND next_attempt_at <= now() \
+                     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+         RETURNING *",
+    )
+    .bind::<diesel::sql_types::Integer, _>(lease_seconds)
+    .get_result(conn)
+    .optional()
+}
+
+/// Records how an attempt went; only a message still pending changes, so a late report can never
+/// turn a sent message back into a pending one.
 pub fn record_attempt(
     conn: &mut PgConnection,
     id: i64,
@@ -75,14 +89,21 @@ pub fn record_attempt(
     error: Option<&str>,
 ) -> QueryResult<()> {
     let sent_at = (status == "sent").then(Utc::now);
-    diesel::update(sent_emails::table.filter(sent_emails::id.eq(id)))
-        .set((
-            sent_emails::status.eq(status),
-            sent_emails::attempts.eq(attempts),
-            sent_emails::error.eq(error),
-            sent_emails::sent_at.eq(sent_at),
-        ))
-        .execute(conn)?;
+    let changed = diesel::update(
+        sent_emails::table
+            .filter(sent_emails::id.eq(id))
+            .filter(sent_emails::status.eq("pending")),
+    )
+    .set((
+        sent_emails::status.eq(status),
+        sent_emails::attempts.eq(attempts),
+        sent_emails::error.eq(error),
+        sent_emails::sent_at.eq(sent_at),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(());
+    }
     // A single-use link is a credential: once its message is sent (or given up), its text goes.
     if status != "pending" {
         diesel::update(

@@ -1,4 +1,5 @@
-//! Password reset tokens, kept as hashes: created, found while valid, used once.
+//! Password reset tokens, kept as hashes: created, found while valid, used once, all voided when the
+//! password changes.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -52,4 +53,20 @@ pub fn consume(
     .returning(password_resets::user_id)
     .get_result(conn)
     .optional()
+}
+
+/// Marks every still-unused token of `user_id` used: after a reset or a password change, no older
+/// link may set the password again. Answers how many were voided.
+pub fn void_for_user(
+    conn: &mut PgConnection,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)
 }

@@ -1,4 +1,5 @@
-//! Login throttles: read, count a failure (atomically), clear after a success.
+//! Throttles (logins, reset requests), one row per scope and subject: read, count a failure or a
+//! request (atomically), clear after a success.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

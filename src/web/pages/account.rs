@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -45,7 +46,8 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     )
 }
 
-/// `POST /account/password`: ends every other session of the person, then starts a fresh one here.
+/// `POST /account/password`: ends every other session of the person and voids their reset links, then
+/// starts a fresh one here.
 pub async fn update_password(
     signed_in: SignedIn,
     state: web::Data<AppState>,
@@ -83,12 +85,17 @@ pub async fn update_password(
     let hash = password::hash_blocking(new_password.expose().to_owned()).await?;
     let user_id = user.id;
     db::run(&state.pool, move |conn| {
-        queries::users::set_password_hash(conn, user_id, &hash)?;
-        queries::sessions::delete_for_user(conn, user_id)?;
-        queries::audit::record(
-            conn,
-            &NewAuditEvent::new("user.password_changed", Some(user_id), None, Some(&ip)),
-        )?;
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            queries::users::set_password_hash(conn, user_id, &hash)?;
+            // A reset link sent before the change must not undo it.
+            queries::password_resets::void_for_user(conn, user_id, chrono::Utc::now())?;
+            queries::sessions::delete_for_user(conn, user_id)?;
+            queries::audit::record(
+                conn,
+                &NewAuditEvent::new("user.password_changed", Some(user_id), None, Some(&ip)),
+            )?;
+            Ok(())
+        })?;
         Ok(())
     })
     .await?;

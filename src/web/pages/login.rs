@@ -116,9 +116,9 @@ pub async fn create(
         let message = visitor.chrome.t("auth.refused").into_owned();
         return render::invalid(&page(visitor.chrome, message));
     };
-    let ip = visitor.ip.clone();
+    let (ip, public_url) = (visitor.ip.clone(), state.settings.public_url.clone());
     let outcome = db::run(&state.pool, move |conn| {
-        login::attempt(conn, &email, &password, &ip, Utc::now())
+        login::attempt(conn, &email, &password, &ip, &public_url, Utc::now())
     })
     .await?;
     match outcome {
@@ -132,7 +132,10 @@ pub async fn create(
                 if next.is_empty() { "/" } else { &next },
             ))
         }
-        LoginOutcome::Refused => {
+        LoginOutcome::Refused { warned } => {
+            if warned {
+                crate::mail::deliver_soon(&state);
+            }
             let message = visitor.chrome.t("auth.refused").into_owned();
             render::invalid(&page(visitor.chrome, message))
         }

@@ -1,6 +1,7 @@
 //! Forgotten passwords: ask for a link by email (the answer never says whether the address has an
-//! account), then choose a new password from the link (single use, valid one hour). Every session of
-//! that person ends.
+//! account, nor whether the request was throttled: three an hour per email, twenty per client), then
+//! choose a new password from the link (single use, valid one hour). Every session of that person
+//! ends, and every other link they were sent stops working.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -15,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::password;
 use crate::db::models::NewAuditEvent;
 use crate::db::{self, queries};
+use crate::domain::throttle::{RESETS_PER_ADDRESS, RESETS_PER_EMAIL};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -24,6 +26,10 @@ use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
 /// How long a reset link works.
 const VALID_FOR_MINUTES: i64 = 60;
+
+/// The throttles of reset requests (see their policies in `domain::throttle`).
+const EMAIL_SCOPE: &str = "reset_email";
+const ADDRESS_SCOPE: &str = "reset_address";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -74,8 +80,8 @@ pub async fn new(visitor: Visitor) -> Result<HttpResponse, AppError> {
     )
 }
 
-/// `POST /password/forgot`: queues a link when the address has an active account; answers the same
-/// page either way.
+/// `POST /password/forgot`: queues a link when the address has an active account and neither it nor
+/// the client's address asked too often; answers the same page in every case.
 pub async fn create(
     visitor: Visitor,
     state: web::Data<AppState>,
@@ -101,6 +107,26 @@ pub async fn create(
     let (ip, fallback_lang) = (visitor.ip.clone(), visitor.chrome.lang);
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
+            // Every request counts, for an address with an account or not, and a throttled one gets
+            // the same answer as the others: the page tells nothing either way.
+            let now = Utc::now();
+            let per_email = queries::throttles::record_failure(
+                conn,
+                EMAIL_SCOPE,
+                email.as_str(),
+                &RESETS_PER_EMAIL,
+                now,
+            )?;
+            let per_address = queries::throttles::record_failure(
+                conn,
+                ADDRESS_SCOPE,
+                &ip,
+                &RESETS_PER_ADDRESS,
+                now,
+            )?;
+            if !RESETS_PER_EMAIL.allows(per_email) || !RESETS_PER_ADDRESS.allows(per_address) {
+                return Ok(());
+            }
             let Some(user) = queries::users::find_by_email(conn, email.as_str())? else {
                 return Ok(());
             };
@@ -185,7 +211,8 @@ pub async fn edit(
     )
 }
 
-/// `POST /password/reset/{token}`: sets the new password, uses up the link, ends every session.
+/// `POST /password/reset/{token}`: sets the new password, uses up the link and every other link of the
+/// person, ends every session.
 pub async fn update(
     visitor: Visitor,
     state: web::Data<AppState>,
@@ -234,6 +261,7 @@ pub async fn update(
                 return Ok(false);
             };
             queries::users::set_password_hash(conn, user_id, &new_hash)?;
+            queries::password_resets::void_for_user(conn, user_id, Utc::now())?;
             queries::sessions::delete_for_user(conn, user_id)?;
             queries::audit::record(
                 conn,

@@ -84,7 +84,7 @@ pub async fn index(
 
 /// `POST /admin/jobs/{name}/run`: takes the job's lease and records the run's start before answering,
 /// then does the work in the background and comes back to the jobs page. When the lease is held (the
-/// job runs already, here or on another instance) nothing starts and the page says who holds it.
+/// job runs already, on this instance or another) nothing starts and the page says who holds it.
 pub async fn run_now(
     admin: SiteAdmin,
     state: web::Data<AppState>,
@@ -93,11 +93,17 @@ pub async fn run_now(
 ) -> Result<HttpResponse, AppError> {
     let job = jobs::job(&name).ok_or(AppError::NotFound)?;
     let Some(run_id) = jobs::start_run(&state, job).await? else {
+        let lease = jobs::lease_name(job, &state.instance);
         let held = db::run(&state.pool, move |conn| {
-            Ok(queries::analysis::current_lease(conn, job.name)?)
+            Ok(queries::analysis::current_lease(conn, &lease)?)
         })
         .await?;
         let text = match held {
+            Some((holder, _)) if holder == state.instance => {
+                admin
+                    .chrome
+                    .t_with("admin.job_running_here", "job", job.name)
+            }
             Some((holder, until)) => admin
                 .chrome
                 .t_with("admin.job_lease_held", "job", job.name)
