@@ -250,7 +250,12 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
             .into_iter()
             .filter_map(Result::err)
             .collect();
-    if count > 0 && failures.len() == count {
+    // A sync that waited for a browser did not fail: it runs again at the next round.
+    let waiting = failures
+        .iter()
+        .filter(|key| *key == sync::WAITING_KEY)
+        .count();
+    if count > 0 && waiting == 0 && failures.len() == count {
         return Err(AppError::Internal(anyhow!(
             "every sync failed ({count}): {}",
             failures.join(", ")

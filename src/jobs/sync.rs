@@ -53,11 +53,16 @@ impl Failure {
         }
     }
 
+    /// Whether the sync only waited for a browser (not a failure of the account or of the sync).
+    fn is_waiting(&self) -> bool {
+        self.status == "waiting"
+    }
+
     /// No browser came free: nothing was read, and nothing is known about the account.
     fn waiting() -> Self {
         Self {
             status: "waiting",
-            key: "sync.waiting_browser",
+            key: WAITING_KEY,
             detail: None,
         }
     }
@@ -78,7 +83,11 @@ struct Read {
     cost: Cost,
 }
 
-/// Runs the sync recorded as `run` to its end and records how it went; never fails (a failure is recorded).
+/// The message key of a sync that found every browser busy: it waits for the next round.
+pub const WAITING_KEY: &str = "sync.waiting_browser";
+
+/// Runs the sync recorded as `run` to its end and records how it went; never fails (a failure is
+/// recorded). `Err` holds the message key of what went wrong, `WAITING_KEY` when it only waited.
 pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> {
     let started = std::time::Instant::now();
     let outcome = collect(state, &run).await;
@@ -113,7 +122,7 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> 
             );
             Ok(summary)
         }
-        Err(failure) if failure.status == "waiting" => {
+        Err(failure) if failure.is_waiting() => {
             tracing::info!(account_id, elapsed_ms, "sync waits for a free browser");
             Err(failure.key.to_owned())
         }

@@ -6,14 +6,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use base64::Engine as _;
 use chrono::{Duration, Utc};
 use diesel::Connection as _;
 use serde::Deserialize;
-use sha2::{Digest as _, Sha256};
 
 use crate::app::AppState;
 use crate::auth::password;
+use crate::auth::token::{self, LinkToken};
 use crate::db::models::NewAuditEvent;
 use crate::db::{self, queries};
 use crate::domain::throttle::{RESETS_PER_ADDRESS, RESETS_PER_EMAIL};
@@ -63,10 +62,6 @@ pub struct ResetPage {
     errors: FormErrors,
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// `GET /password/forgot`
 pub async fn new(visitor: Visitor) -> Result<HttpResponse, AppError> {
     render::html(
@@ -96,10 +91,7 @@ pub async fn create(
             sent: false,
         });
     };
-    let mut raw = [0_u8; 32];
-    rand::fill(&mut raw);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
-    let hash = token_hash(&token);
+    let LinkToken { token, hash } = LinkToken::generate();
     let link = format!(
         "{}/password/reset/{token}",
         state.settings.public_url.trim_end_matches('/')
@@ -191,7 +183,7 @@ pub async fn edit(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let hash = token_hash(&token);
+    let hash = token::hash(&token);
     let valid = db::run(&state.pool, move |conn| {
         Ok(queries::password_resets::valid_user(conn, &hash, Utc::now())?.is_some())
     })
@@ -220,7 +212,7 @@ pub async fn update(
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let hash = token_hash(&token);
+    let hash = token::hash(&token);
     let lookup = hash.clone();
     let user = db::run(&state.pool, move |conn| {
         let Some(user_id) = queries::password_resets::valid_user(conn, &lookup, Utc::now())? else {
