@@ -1,15 +1,13 @@
 //! Web sessions for actix-session. A signed-in person's session is stored in the database and the cookie holds
 //! only a random key (encrypted), so logging out, a password change or a disabled account really end it; a
-//! deleted session is never written back. A visitor's session (an anti-forgery token, a flash) holds no
-//! privilege and travels inside the encrypted cookie itself, so anonymous visits store no row.
+//! deleted session is never written back. A visitor's session that holds nothing but its anti-forgery
+//! token is not stored at all (the encrypted cookie carries the token), so anonymous visits store no row.
 
 use std::collections::HashMap;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use anyhow::anyhow;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use rand::distr::{Alphanumeric, SampleString as _};
 use sha2::{Digest, Sha256};
@@ -49,35 +47,30 @@ fn expiry(ttl: &Duration) -> chrono::DateTime<Utc> {
 /// Keys of visitors' sessions start with this; database keys are alphanumeric and never do.
 const VISITOR_PREFIX: &str = "v.";
 
-/// A visitor's state larger than this (an unusually long flash) is stored in the database instead.
-const VISITOR_MAX: usize = 2_000;
-
-/// The state of a session without a signed-in person, written into its key: `v.<expiry>.<base64 JSON>`.
-/// The cookie that carries it is encrypted and authenticated by actix-session, so it can be neither read
-/// nor forged; it holds no privilege, and one with a person in it is refused.
+/// A session that holds nothing but its anti-forgery token (a visitor who has not logged in, with no
+/// message waiting) is not stored: its key is the token itself, `v.<expiry>.<token>`, in the cookie that
+/// actix-session encrypts and authenticates, so it can be neither read nor forged. Anything more (a
+/// person, a flash, a language) is stored in the database.
 fn visitor_key(state: &SessionState, ttl: &Duration) -> Option<String> {
-    if user_id(state).is_some() || state.contains_key(session_keys::USER_ID) {
+    if state.len() != 1 {
         return None;
     }
-    let json = serde_json::to_vec(state).ok()?;
-    let key = format!(
-        "{VISITOR_PREFIX}{}.{}",
-        expiry(ttl).timestamp(),
-        URL_SAFE_NO_PAD.encode(json)
-    );
-    (key.len() <= VISITOR_MAX).then_some(key)
+    let token: String = serde_json::from_str(state.get(session_keys::CSRF)?).ok()?;
+    let plain = !token.is_empty()
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    plain.then(|| format!("{VISITOR_PREFIX}{}.{token}", expiry(ttl).timestamp()))
 }
 
-/// The state held by a visitor's key, while it has not expired.
+/// The state a visitor's key stands for, while it has not expired.
 fn visitor_state(key: &str) -> Option<SessionState> {
-    let rest = key.strip_prefix(VISITOR_PREFIX)?;
-    let (expires, encoded) = rest.split_once('.')?;
+    let (expires, token) = key.strip_prefix(VISITOR_PREFIX)?.split_once('.')?;
     if expires.parse::<i64>().ok()? <= Utc::now().timestamp() {
         return None;
     }
-    let state: SessionState =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(encoded).ok()?).ok()?;
-    (!state.contains_key(session_keys::USER_ID)).then_some(state)
+    let value = serde_json::to_string(token).ok()?;
+    Some(SessionState::from([(session_keys::CSRF.to_owned(), value)]))
 }
 
 impl SessionStore for PgSessionStore {
