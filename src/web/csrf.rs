@@ -54,6 +54,16 @@ pub(crate) fn is_form(req: &ServiceRequest) -> bool {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
+/// The request's form body, read and handed back to the request, so that the handler reads it too.
+///
+/// # Errors
+/// When the body cannot be read (too large, cut off).
+pub(crate) async fn read_form(req: &mut ServiceRequest) -> Result<Bytes, actix_web::Error> {
+    let body = req.extract::<Bytes>().await?;
+    req.set_payload(body.clone().into());
+    Ok(body)
+}
+
 fn form_token(body: &[u8]) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?
@@ -87,10 +97,7 @@ pub async fn verify(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if provided.is_none() && is_form(&req) {
-        // Read the form to find the token, then hand the same bytes on to the handler.
-        let body = req.extract::<Bytes>().await?;
-        provided = form_token(&body);
-        req.set_payload(body.into());
+        provided = form_token(&read_form(&mut req).await?);
     }
     let valid = matches!((&expected, &provided), (Some(e), Some(p)) if bool::from(e.as_bytes().ct_eq(p.as_bytes())));
     if !valid {

@@ -5,10 +5,9 @@
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::web::Bytes;
 
 use crate::error::AppError;
-use crate::web::csrf::is_form;
+use crate::web::csrf::{is_form, read_form};
 
 /// Whether URL-encoded text holds a NUL, raw or percent-encoded (`%00`).
 #[must_use]
@@ -29,10 +28,7 @@ pub async fn refuse_nul(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let mut refused = holds_nul(req.uri().to_string().as_bytes());
     if !refused && is_form(&req) {
-        // Read the form, then hand the same bytes on.
-        let body = req.extract::<Bytes>().await?;
-        refused = holds_nul(&body);
-        req.set_payload(body.into());
+        refused = holds_nul(&read_form(&mut req).await?);
     }
     if refused {
         tracing::info!(

@@ -22,6 +22,24 @@ fn confirmations_to(received: &[Received], email: &str) -> Vec<Received> {
         .collect()
 }
 
+/// Nina's "Studio Nova" invites max@example.com as a member: the path of the link in his mail.
+async fn max_invited(app: &TestApp, sink: &MailSink) -> String {
+    let nina = app
+        .registered("Nina", "nina@example.com", "Studio Nova")
+        .await;
+    nina.post(
+        "/w/studio-nova/invitations",
+        &[("email", "max@example.com"), ("role", "member")],
+    )
+    .await;
+    wait_for(sink, 2)
+        .await
+        .iter()
+        .find(|m| m.subject.starts_with("You are invited"))
+        .expect("the invitation mail")
+        .link_path("/invitations/join/")
+}
+
 const IS_MAX_MEMBER: &str = "SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id WHERE u.email = 'max@example.com' AND w.slug = 'studio-nova'";
 
 #[tokio::test]
@@ -165,20 +183,7 @@ async fn an_outsider_who_registers_an_invited_address_cannot_join_the_workspace(
 async fn the_invitation_link_lets_the_invited_person_register_and_join_once() {
     let sink = MailSink::start();
     let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
-    let nina = app
-        .registered("Nina", "nina@example.com", "Studio Nova")
-        .await;
-    nina.post(
-        "/w/studio-nova/invitations",
-        &[("email", "max@example.com"), ("role", "member")],
-    )
-    .await;
-    let received = wait_for(&sink, 2).await;
-    let invitation = received
-        .iter()
-        .find(|m| m.subject.starts_with("You are invited"))
-        .expect("the invitation mail");
-    let path = invitation.link_path("/invitations/join/");
+    let path = max_invited(&app, &sink).await;
 
     let max = app.browser();
     let offer = max.get(&path).await;
@@ -223,20 +228,7 @@ async fn the_invitation_link_lets_the_invited_person_register_and_join_once() {
 async fn an_unverified_account_of_another_address_cannot_use_a_forwarded_invitation_link() {
     let sink = MailSink::start();
     let app = TestApp::spawn_with(&[("SMTP_URL", &sink.url)]);
-    let nina = app
-        .registered("Nina", "nina@example.com", "Studio Nova")
-        .await;
-    nina.post(
-        "/w/studio-nova/invitations",
-        &[("email", "max@example.com"), ("role", "member")],
-    )
-    .await;
-    let received = wait_for(&sink, 2).await;
-    let path = received
-        .iter()
-        .find(|m| m.subject.starts_with("You are invited"))
-        .unwrap()
-        .link_path("/invitations/join/");
+    let path = max_invited(&app, &sink).await;
     let eve = app.registered("Eve", "eve@example.com", "Eve Prod").await;
 
     let refused = eve.post(&path, &[]).await;

@@ -12,9 +12,10 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::token;
 use crate::auth::verification::{self, Occasion};
-use crate::db::models::NewAuditEvent;
+use crate::db::models::{NewAuditEvent, User};
 use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::mail;
 use crate::web::extract::{Htmx, SignedIn, Visitor};
 use crate::web::render::{self, Chrome, FlashKind};
@@ -128,24 +129,9 @@ pub async fn resend(
     let (text, kind) = if user.is_verified() {
         (chrome.t("verify.already").into_owned(), FlashKind::Success)
     } else {
-        let (public_url, lang, email) = (
-            state.settings.public_url.clone(),
-            chrome.lang,
-            user.email.clone(),
-        );
-        let sent = db::run(&state.pool, move |conn| {
-            Ok(verification::send_link(
-                conn,
-                &public_url,
-                &user,
-                lang,
-                Occasion::Asked,
-                Utc::now(),
-            )?)
-        })
-        .await?;
+        let email = user.email.clone();
+        let sent = send(&state, user, chrome.lang, Occasion::Asked).await?;
         if sent {
-            mail::deliver_soon(&state);
             (
                 chrome.t_with("verify.sent", "email", &email),
                 FlashKind::Success,
@@ -156,4 +142,33 @@ pub async fn resend(
     };
     render::flash(&session, kind, text);
     Ok(render::redirect(htmx.0, &back))
+}
+
+/// Sends the person a verification link when the occasion allows one now, and delivers it at once;
+/// whether one was sent.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn send(
+    state: &AppState,
+    user: User,
+    lang: Lang,
+    occasion: Occasion,
+) -> Result<bool, AppError> {
+    let public_url = state.settings.public_url.clone();
+    let sent = db::run(&state.pool, move |conn| {
+        Ok(verification::send_link(
+            conn,
+            &public_url,
+            &user,
+            lang,
+            occasion,
+            Utc::now(),
+        )?)
+    })
+    .await?;
+    if sent {
+        mail::deliver_soon(state);
+    }
+    Ok(sent)
 }

@@ -10,15 +10,15 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session_keys;
-use crate::auth::verification::{self, Occasion};
+use crate::auth::verification::Occasion;
 use crate::db::models::{NewAuditEvent, User};
 use crate::db::{self, queries};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::mail;
 use crate::web::csrf;
 use crate::web::extract::{Htmx, Visitor};
+use crate::web::pages::email_verification;
 use crate::web::render::{self, Chrome};
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,7 +125,10 @@ pub async fn create(
         LoginOutcome::LoggedIn(user) => {
             start_session(&visitor.session, &user, visitor.chrome.lang)?;
             if !user.is_verified() {
-                send_verification_at_login(&state, user, visitor.chrome.lang).await?;
+                // An account made before addresses were verified gets its link at its next login
+                // (one a day at most); the person is logged in either way, so nobody is locked out.
+                email_verification::send(&state, user, visitor.chrome.lang, Occasion::Login)
+                    .await?;
             }
             Ok(render::redirect(
                 htmx.0,
@@ -149,31 +152,6 @@ pub async fn create(
             )
         }
     }
-}
-
-/// An account made before addresses were verified gets its link at its next login (one a day at most);
-/// the person is logged in either way, so nobody is locked out.
-async fn send_verification_at_login(
-    state: &AppState,
-    user: User,
-    lang: Lang,
-) -> Result<(), AppError> {
-    let public_url = state.settings.public_url.clone();
-    let sent = db::run(&state.pool, move |conn| {
-        Ok(verification::send_link(
-            conn,
-            &public_url,
-            &user,
-            lang,
-            Occasion::Login,
-            Utc::now(),
-        )?)
-    })
-    .await?;
-    if sent {
-        mail::deliver_soon(state);
-    }
-    Ok(())
 }
 
 /// `POST /logout`: the session ends on the server, not only in the browser.

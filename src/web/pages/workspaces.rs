@@ -129,12 +129,7 @@ pub async fn accept_invitation(
         ip,
     } = signed_in;
     if !user.is_verified() {
-        render::flash(
-            &session,
-            FlashKind::Error,
-            chrome.t("verify.needed_to_join"),
-        );
-        return Ok(render::redirect(htmx.0, "/workspaces"));
+        return Ok(verification_needed(&session, &chrome, htmx));
     }
     let id = path.into_inner();
     let workspace = db::run(&state.pool, move |conn| {
@@ -171,6 +166,16 @@ fn join(
     Ok(queries::workspaces::find(conn, invitation.workspace_id)?)
 }
 
+/// Unverified people join no other workspace: they are told how to confirm their address.
+fn verification_needed(
+    session: &actix_session::Session,
+    chrome: &Chrome,
+    htmx: Htmx,
+) -> HttpResponse {
+    render::flash(session, FlashKind::Error, chrome.t("verify.needed_to_join"));
+    render::redirect(htmx.0, "/workspaces")
+}
+
 fn joined(
     session: &actix_session::Session,
     chrome: &Chrome,
@@ -199,12 +204,7 @@ pub async fn decline_invitation(
         ip,
     } = signed_in;
     if !user.is_verified() {
-        render::flash(
-            &session,
-            FlashKind::Error,
-            chrome.t("verify.needed_to_join"),
-        );
-        return Ok(render::redirect(htmx.0, "/workspaces"));
+        return Ok(verification_needed(&session, &chrome, htmx));
     }
     let id = path.into_inner();
     db::run(&state.pool, move |conn| {
@@ -312,14 +312,7 @@ pub async fn join_accept(
     .await?;
     match outcome {
         Some(Ok(workspace)) => Ok(joined(&session, &chrome, htmx, &workspace)),
-        Some(Err(())) => {
-            render::flash(
-                &session,
-                FlashKind::Error,
-                chrome.t("verify.needed_to_join"),
-            );
-            Ok(render::redirect(htmx.0, "/workspaces"))
-        }
+        Some(Err(())) => Ok(verification_needed(&session, &chrome, htmx)),
         None => {
             render::flash(
                 &session,
