@@ -15,6 +15,8 @@ pub mod demo;
 pub mod demo_data;
 pub mod domain;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod i18n;
 pub mod integrations;
 pub mod jobs;

@@ -20,6 +20,7 @@
 //! - Language: French and English marker words (and French accents and elisions) counted over all the
 //!   texts; French when its markers outnumber English ones.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use phonenumber::{Mode, PhoneNumber, country};
@@ -191,10 +192,12 @@ const ASKING_INFO: &[&str] = &[
 /// Every phone number in `text`, as E.164 (`+33612345678`), in order, without repeats.
 #[must_use]
 pub fn phones(text: &str) -> Vec<String> {
+    // Repeats are told by a set: a text of thousands of numbers would be quadratic with `Vec::contains`.
+    let mut seen = HashSet::new();
     let mut found: Vec<String> = Vec::new();
     for run in phone_runs(text) {
         for number in numbers_in(&run) {
-            if !found.contains(&number) {
+            if seen.insert(number.clone()) {
                 found.push(number);
             }
         }
@@ -206,11 +209,12 @@ pub fn phones(text: &str) -> Vec<String> {
 #[must_use]
 pub fn emails(text: &str) -> Vec<String> {
     let tokens = email_tokens(&text.to_lowercase());
+    let mut seen = HashSet::new();
     let mut found: Vec<String> = Vec::new();
     for (at, token) in tokens.iter().enumerate() {
         if let Tok::At(style) = token.tok
             && let Some(address) = address_around(&tokens, at, style)
-            && !found.contains(&address)
+            && seen.insert(address.clone())
         {
             found.push(address);
         }
@@ -588,7 +592,9 @@ fn numbers_in(run: &PhoneRun) -> Vec<String> {
             i += 1;
             continue;
         }
-        let longest = (i + 1..=run.groups.len())
+        // Only spans that can still hold a number are tried: a run of thousands of groups ("01 01 01
+        // ...") would otherwise be tried at every length from every group, in cubic time.
+        let longest = (i + 1..=i + span_limit(&run.groups[i..]))
             .rev()
             .find_map(|end| number_from(&run.groups[i..end], international).map(|n| (n, end)));
         if let Some((number, end)) = longest {
@@ -599,6 +605,22 @@ fn numbers_in(run: &PhoneRun) -> Vec<String> {
         }
     }
     numbers
+}
+
+/// How many of the first `groups` can make one number: no more than `MAX_DIGITS` digits (a `(0)`, which
+/// an international number drops, aside), so no more than `MAX_DIGITS` groups and that `(0)`.
+fn span_limit(groups: &[DigitGroup]) -> usize {
+    let mut digits = 0;
+    groups
+        .iter()
+        .take(MAX_DIGITS + 1)
+        .take_while(|group| {
+            if !(group.parenthesised && group.digits == "0") {
+                digits += group.digits.len();
+            }
+            digits <= MAX_DIGITS
+        })
+        .count()
 }
 
 /// The E.164 form of these groups, if they make a valid number.
@@ -622,6 +644,10 @@ fn number_from(groups: &[DigitGroup], plus: bool) -> Option<String> {
     } else {
         digits
     };
+    // No country code starts with 0: not worth the parser's time (a run of "0 0 0 ..." is made of these).
+    if candidate.starts_with("+0") {
+        return None;
+    }
     let number = phonenumber::parse(Some(country::Id::FR), &candidate).ok()?;
     acceptable(&number).then(|| number.format().mode(Mode::E164).to_string())
 }
@@ -960,6 +986,33 @@ mod tests {
 
         // Assert
         assert_eq!(found, ["+33612345678", "+33711223344", "+14155550100"]);
+    }
+
+    #[test]
+    fn an_endless_run_of_digit_groups_is_read_in_linear_time() {
+        use std::fmt::Write as _;
+
+        // Found by the hostile-input tests: every span of the run was tried from every group (cubic), so
+        // 6 KB of "01 " took 6 s and 4 KB of "0 " 30 s in a debug build.
+        for (piece, count) in [("01 ", 20_000), ("0 ", 20_000), ("+33 (0)", 10_000)] {
+            let text = piece.repeat(count);
+            let start = std::time::Instant::now();
+            let found = phones(&text);
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(2),
+                "{piece:?} x{count}: {:?}",
+                start.elapsed()
+            );
+            assert!(found.len() <= 1, "{piece:?}: {found:?}");
+        }
+        let mut many = String::new();
+        for i in 0..10_000 {
+            let (a, b, c) = (i / 10_000 % 100, i / 100 % 100, i % 100);
+            write!(many, "06 12 {a:02} {b:02} {c:02}, ").unwrap();
+        }
+        let start = std::time::Instant::now();
+        assert_eq!(phones(&many).len(), 10_000);
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -167,6 +167,9 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
     let lower = text.trim().to_lowercase();
     let lower = lower.trim_end_matches('.');
     let found = read(lower, now)?;
+    // A time so far back that the step before it is outside the calendar ("-262143-01-01") has no
+    // window: it is no time.
+    found.at.checked_sub_signed(found.precision.step())?;
     // A time read from a page is never after the read itself.
     Some(PlatformTime {
         at: found.at.min(now),
@@ -175,9 +178,10 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
 }
 
 fn read(lower: &str, now: DateTime<Utc>) -> Option<PlatformTime> {
+    // "13785379 sem. ago" is before the calendar's first day: no time (not a panic).
     let relative_at = |seconds: i64, precision| {
         Some(PlatformTime {
-            at: now - Duration::seconds(seconds),
+            at: now.checked_sub_signed(Duration::try_seconds(seconds)?)?,
             precision,
             counted_back: true,
         })
@@ -361,6 +365,22 @@ mod tests {
         ] {
             assert_eq!(parse(text, now()), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn amounts_and_dates_beyond_the_calendar_are_no_time_rather_than_a_panic() {
+        let epoch = DateTime::UNIX_EPOCH;
+        for (text, read_at) in [
+            ("13785379 sem. ago", epoch),
+            ("99999999999 weeks ago", now()),
+            ("9223372036854775807s ago", now()),
+            ("il y a 9999999999999 s", now()),
+            ("January 1, -262143", now()),
+            ("1 janvier -262143 00:00", now()),
+        ] {
+            assert_eq!(parse(text, read_at), None, "{text:?}");
+        }
+        assert!(parse("13785 sem. ago", epoch).is_some_and(|t| t.at < epoch));
     }
 
     #[test]

@@ -156,6 +156,22 @@ fn text_of(element: ElementRef<'_>) -> String {
         .join(" ")
 }
 
+/// The text of a date divider, when it is short enough to be a date ("January 4, 2026 00:02"): reading
+/// stops past `DIVIDER_CHARS`, so dividers nested in each other do not each gather all the text below them
+/// (found by the hostile-input tests: 3000 nested dividers took 2.7 s, quadratic).
+fn divider_text(element: ElementRef<'_>) -> Option<String> {
+    const DIVIDER_CHARS: usize = 64;
+    let mut text = String::new();
+    for piece in element.text() {
+        text.push_str(piece);
+        text.push(' ');
+        if text.chars().count() > DIVIDER_CHARS {
+            return None;
+        }
+    }
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// The handle of a profile link (`/@handle`, `https://www.tiktok.com/@handle?lang=fr`).
 fn handle_from_href(href: &str) -> Option<String> {
     let after = href.split("/@").nth(1)?;
@@ -392,7 +408,7 @@ pub fn messages(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {
     let thread_root = document.root_element();
     for element in thread_root.descendants().filter_map(ElementRef::wrap) {
         if divider.matches(&element) {
-            day = platform_time::parse(&text_of(element), now);
+            day = divider_text(element).and_then(|text| platform_time::parse(&text, now));
         } else if message.matches(&element) {
             let text = element
                 .select(&message_text)
@@ -660,6 +676,36 @@ mod tests {
                     href: None
                 }
             ]
+        );
+    }
+
+    #[test]
+    fn nested_dividers_are_read_in_linear_time_and_a_long_divider_is_no_date() {
+        let nested = format!(
+            r#"{}<div data-e2e="chat-item"><p>hi</p><span>10:00</span></div>"#,
+            r#"<div class="divider">hier"#.repeat(3_000)
+        );
+        let start = std::time::Instant::now();
+        let rows = messages(&nested, &Profile::built_in(), now());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].occurred_at,
+            Utc.with_ymd_and_hms(2026, 3, 10, 10, 0, 0).single(),
+            "no divider above reads as a date (each holds the others): the clock alone"
+        );
+
+        let long = format!(
+            r#"<div class="divider">{} hier</div><div data-e2e="chat-item"><p>hi</p><span>10:00</span></div>"#,
+            "x".repeat(100)
+        );
+        assert_eq!(
+            messages(&long, &Profile::built_in(), now())[0].precision,
+            Some("minute")
         );
     }
 
