@@ -12,7 +12,6 @@ use crate::db::queries::{audit, mail as mail_queue, throttles, users};
 use crate::domain::EmailAddress;
 use crate::domain::throttle::{self, GUESSING_ELSEWHERE, PER_ACCOUNT, PER_ADDRESS, PER_PAIR};
 use crate::error::AppError;
-use crate::i18n::Lang;
 use crate::mail;
 
 pub const PAIR_SCOPE: &str = "account_address";
@@ -123,11 +122,7 @@ fn warn_if_guessed(
     {
         return Ok(false);
     }
-    let lang = user
-        .locale
-        .as_deref()
-        .and_then(Lang::from_code)
-        .unwrap_or_default();
+    let lang = user.lang().unwrap_or_default();
     mail::queue(
         conn,
         &mail::message::guessing_warning(lang, &user.display_name, &user.email, public_url),

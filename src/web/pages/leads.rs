@@ -453,21 +453,25 @@ pub async fn bulk(
     Ok(render::redirect(htmx.0, &back))
 }
 
-/// Puts the export in the audit trail before a row is written: who, with which filters and format (the
-/// query string, without the selected ids, which are counted), and, once it ends, how many rows.
+/// Puts the export in the audit trail before a row is written: who, the filters as the Leads page writes
+/// them (`LeadQuery::of`, so only what was understood), the format, how many ids were selected, and, once it
+/// ends, how many rows.
 async fn record_export(
     state: &AppState,
     member: &InWorkspace,
-    req: &HttpRequest,
+    asked: &Asked,
+    dialect: Dialect,
     selected: usize,
 ) -> Result<i64, AppError> {
-    let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .filter(|(key, _)| key != "ids")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let filters: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(query)
-        .finish();
+    let filters = LeadQuery::of(asked)
+        .url("")
+        .trim_start_matches('?')
+        .to_owned();
+    let format = if dialect == Dialect::Excel {
+        "excel"
+    } else {
+        "csv"
+    };
     let (workspace_id, user_id, ip) = (member.workspace.id, member.user.id, member.ip.clone());
     db::run(&state.pool, move |conn| {
         let event = NewAuditEvent::new(
@@ -476,7 +480,9 @@ async fn record_export(
             Some(workspace_id),
             Some(&ip),
         )
-        .with_details(serde_json::json!({ "filters": filters, "selected": selected }));
+        .with_details(
+            serde_json::json!({ "filters": filters, "format": format, "selected": selected }),
+        );
         Ok(queries::audit::record_returning_id(conn, &event)?)
     })
     .await
@@ -520,11 +526,12 @@ pub async fn export(
     } else {
         Dialect::Standard
     };
+    let ids = repeated_ids(req.query_string().as_bytes(), "ids");
+    let audit_id = record_export(&state, &member, &asked, dialect, ids.len()).await?;
     let mut filters = asked.filters;
-    filters.ids = repeated_ids(req.query_string().as_bytes(), "ids");
+    filters.ids = ids;
     let workspace_id = member.workspace.id;
     let pool = state.pool.clone();
-    let audit_id = record_export(&state, &member, &req, filters.ids.len()).await?;
     let first = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(
         Bytes::from(csv::header(dialect)),
     )));

@@ -18,7 +18,6 @@ use crate::db::{self, queries};
 use crate::domain::throttle::{RESETS_PER_ADDRESS, RESETS_PER_EMAIL};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppError;
-use crate::i18n::Lang;
 use crate::mail;
 use crate::web::extract::Visitor;
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
@@ -127,11 +126,7 @@ pub async fn create(
             }
             let expires = Utc::now() + Duration::minutes(VALID_FOR_MINUTES);
             queries::password_resets::create(conn, user.id, &hash, expires)?;
-            let lang = user
-                .locale
-                .as_deref()
-                .and_then(Lang::from_code)
-                .unwrap_or(fallback_lang);
+            let lang = user.lang().unwrap_or(fallback_lang);
             let plain = mail::message::Plain {
                 lang,
                 greeting: lang.t_with("mail.hello", "name", &user.display_name),
