@@ -272,7 +272,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         let start = Instant::now();
         let summary = jobs::sync::perform(&state, run)
             .await
-            .map_err(|key| anyhow!("the {label} sync failed: {key}"))
+            .map_err(|failed| anyhow!("the {label} sync failed: {}", failed.key))
             .context("see the log for the detail")?;
         report.push((label, summary, start.elapsed()));
     }

@@ -244,21 +244,18 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
     })
     .await?;
     let count = runs.len();
-    let failures: Vec<String> =
+    let failures: Vec<sync::NotSynced> =
         futures_util::future::join_all(runs.into_iter().map(|run| sync::perform(state, run)))
             .await
             .into_iter()
             .filter_map(Result::err)
             .collect();
     // A sync that waited for a browser did not fail: it runs again at the next round.
-    let waiting = failures
-        .iter()
-        .filter(|key| *key == sync::WAITING_KEY)
-        .count();
-    if count > 0 && waiting == 0 && failures.len() == count {
+    if count > 0 && failures.len() == count && !failures.iter().any(|f| f.waited) {
+        let keys: Vec<&str> = failures.iter().map(|f| f.key).collect();
         return Err(AppError::Internal(anyhow!(
             "every sync failed ({count}): {}",
-            failures.join(", ")
+            keys.join(", ")
         )));
     }
     Ok(count)

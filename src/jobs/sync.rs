@@ -84,11 +84,20 @@ struct Read {
 }
 
 /// The message key of a sync that found every browser busy: it waits for the next round.
-pub const WAITING_KEY: &str = "sync.waiting_browser";
+const WAITING_KEY: &str = "sync.waiting_browser";
+
+/// How a sync that did not complete ended, once recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct NotSynced {
+    /// The message key of what happened.
+    pub key: &'static str,
+    /// Every browser was busy: nothing went wrong, the sync waits for the next round.
+    pub waited: bool,
+}
 
 /// Runs the sync recorded as `run` to its end and records how it went; never fails (a failure is
-/// recorded). `Err` holds the message key of what went wrong, `WAITING_KEY` when it only waited.
-pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> {
+/// recorded). `Err` says what stopped it, and whether it only waited for a browser.
+pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, NotSynced> {
     let started = std::time::Instant::now();
     let outcome = collect(state, &run).await;
     let elapsed_ms = started.elapsed().as_millis();
@@ -124,11 +133,17 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, String> 
         }
         Err(failure) if failure.is_waiting() => {
             tracing::info!(account_id, elapsed_ms, "sync waits for a free browser");
-            Err(failure.key.to_owned())
+            Err(NotSynced {
+                key: failure.key,
+                waited: true,
+            })
         }
         Err(failure) => {
             tracing::warn!(account_id, key = failure.key, detail = ?failure.detail, elapsed_ms, "sync failed");
-            Err(failure.key.to_owned())
+            Err(NotSynced {
+                key: failure.key,
+                waited: false,
+            })
         }
     }
 }
