@@ -1,4 +1,6 @@
-//! The application: its shared state and the server builder, used by `main` and by the tests alike.
+//! The wiring: the middleware stack and the server builder, used by `main` and by the tests alike; the
+//! scheduler and the demo network started beside the server. Nothing imports it but `main`, the CLI,
+//! the benchmarks and the tests.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -12,54 +14,15 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 
-use crate::accounts::qr::QrLogins;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::demo::{self, DemoNetwork};
 use crate::jobs;
 use crate::scrape::BrowserPool;
+use crate::state::AppState;
+use crate::state::qr_logins::QrLogins;
+use crate::web::headers::{SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY};
 use crate::web::{self as routes, errors, session_store::PgSessionStore};
-
-/// What every request handler can reach.
-pub struct AppState {
-    pub pool: DbPool,
-    pub settings: Arc<Settings>,
-    pub browsers: Arc<BrowserPool>,
-    /// QR logins under way in this process.
-    pub qr_logins: QrLogins,
-    /// Held while this process's collection tick runs (a slow tick is not run twice at once).
-    pub collecting: tokio::sync::Mutex<()>,
-    /// The lead analyzer: built-in, or an OpenAI-compatible endpoint.
-    pub analyzer: crate::ai::Configured,
-    /// This process's name as a holder of job leases.
-    pub instance: String,
-    pub mailer: crate::mail::Mailer,
-}
-
-/// The content security policy: everything from this origin, nothing inline.
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-
-/// The headers every answer carries (the error page of a failed middleware too, see `errors::catch`);
-/// names in lower case, as HTTP/2 writes them and `HeaderName::from_static` demands.
-pub const SECURITY_HEADERS: [(&str, &str); 6] = [
-    ("content-security-policy", CSP),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    ("referrer-policy", "same-origin"),
-    (
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=()",
-    ),
-    // Pages show private data: no browser or proxy keeps a copy (static assets set their own policy).
-    ("cache-control", "no-store"),
-];
-
-/// Sent when the app is served over https: browsers then refuse plain http for a year.
-pub const STRICT_TRANSPORT_SECURITY: (&str, &str) = (
-    "strict-transport-security",
-    "max-age=31536000; includeSubDomains",
-);
 
 /// A running server and the port it listens on (the tests bind port 0 and read it here).
 pub struct Application {

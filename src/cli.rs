@@ -9,6 +9,7 @@ use crate::auth::password;
 use crate::config::Settings;
 use crate::db::{self, models::NewAuditEvent, models::NewUser, queries};
 use crate::domain::{DisplayName, EmailAddress, NewPassword};
+use crate::error::with_db;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -253,7 +254,7 @@ pub async fn rotate_secrets(settings: &Settings) -> anyhow::Result<()> {
     db::migrate(&pool).await?;
     let keyring = settings.secret_keys.clone();
     let current = keyring.current_id().to_owned();
-    let (resealed, failed) = db::run(&pool, move |conn| {
+    let (resealed, failed) = with_db(&pool, move |conn| {
         let mut resealed = 0;
         let mut failed = Vec::new();
         for secret in queries::accounts::secrets_not_under(conn, &current)? {
@@ -338,14 +339,14 @@ pub async fn create_admin(
 
     let existing = {
         let email = email.clone();
-        db::run(&pool, move |conn| {
+        with_db(&pool, move |conn| {
             Ok(queries::users::find_by_email(conn, email.as_str())?)
         })
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
     };
     if let Some(user) = existing {
-        db::run(&pool, move |conn| {
+        with_db(&pool, move |conn| {
             queries::users::set_admin(conn, user.id, true)?;
             queries::audit::record(
                 conn,
@@ -372,7 +373,7 @@ pub async fn create_admin(
     let new_password = NewPassword::parse(&typed, &[email.as_str(), name.as_str()])
         .map_err(|invalid| anyhow::anyhow!("{}", crate::i18n::Lang::En.t(invalid.key)))?;
     let hash = password::hash_blocking(new_password.expose().to_owned()).await?;
-    db::run(&pool, move |conn| {
+    with_db(&pool, move |conn| {
         let user = queries::users::insert(
             conn,
             &NewUser {

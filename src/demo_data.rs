@@ -8,6 +8,7 @@
 //! by the app's own built-in analyzer and scoring, so what the pages show is what the analysis job would
 //! have stored; the analysis job does not pick these leads up again.
 
+pub use crate::db::queries::demo_data::Generated;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -27,6 +28,7 @@ use crate::domain::interaction::{Kind, Observed, When};
 use crate::domain::platform_time::Precision;
 use crate::domain::scoring::{ScoringPolicy, score};
 use crate::domain::{Slug, WorkspaceName};
+use crate::error::with_db;
 use crate::i18n::Lang;
 
 /// The handle of the social account the generated data belongs to.
@@ -81,7 +83,7 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<Summar
     db::migrate(&pool).await?;
     let (workspace, account_id) = {
         let options = options.clone();
-        db::run(&pool, move |conn| {
+        with_db(&pool, move |conn| {
             Ok(conn.transaction(|conn| prepare(conn, &options)))
         })
         .await
@@ -256,29 +258,6 @@ pub fn allocate(seed: u64, leads: usize, total: usize) -> Vec<usize> {
         }
     }
     counts
-}
-
-/// One generated lead: who, their interactions, and what the analyzer and the scoring say about them.
-#[derive(Debug, Clone)]
-pub struct Generated {
-    pub handle: String,
-    pub display_name: Option<String>,
-    pub status: &'static str,
-    pub interactions: Vec<Observed>,
-    pub analysis: crate::ai::Analysis,
-    pub scored: crate::domain::scoring::Scored,
-}
-
-impl Generated {
-    /// How many interactions of each kind, in `Kind::ALL` order.
-    #[must_use]
-    pub fn counts(&self) -> [i32; Kind::ALL.len()] {
-        let mut counts = [0; Kind::ALL.len()];
-        for interaction in &self.interactions {
-            counts[interaction.kind.index()] += 1;
-        }
-        counts
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

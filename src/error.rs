@@ -67,6 +67,15 @@ impl ResponseError for AppError {
     }
 }
 
+impl From<crate::db::DbError> for AppError {
+    fn from(error: crate::db::DbError) -> Self {
+        match error {
+            crate::db::DbError::Busy => AppError::Unavailable,
+            crate::db::DbError::Failed(error) => AppError::Internal(error),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
@@ -84,4 +93,18 @@ impl From<crate::domain::Invalid> for AppError {
             AppError::Validation(invalid.key)
         }
     }
+}
+
+/// Runs `work` on one pooled connection (see [`crate::db::run`]) for the code that answers with an
+/// [`AppError`]: pages and use cases. Fixing the error type lets their closures use `?` on queries and
+/// on refusals alike; a busy pool is [`AppError::Unavailable`].
+///
+/// # Errors
+/// What `work` answers, or why no connection was to be had.
+pub async fn with_db<T, F>(pool: &crate::db::DbPool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut diesel::PgConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    crate::db::run(pool, work).await
 }

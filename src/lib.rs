@@ -23,5 +23,7 @@ pub mod jobs;
 pub mod mail;
 pub mod platforms;
 pub mod scrape;
+pub mod state;
 pub mod telemetry;
+pub mod usecases;
 pub mod web;

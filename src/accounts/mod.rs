@@ -8,17 +8,18 @@ use chrono::Utc;
 use diesel::Connection as _;
 use secrecy::ExposeSecret as _;
 
-use crate::app::AppState;
 use crate::crypto::{Purpose, SecretContext};
 use crate::db::models::{AccountCheck, NewAuditEvent, NewSocialAccount, SocialAccount};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::account::{AccountStatus, Handle, Platform};
 use crate::domain::cookies::{self, CookieImportError, CookieJar};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::mail;
 use crate::platforms::tiktok::{self, SessionState};
 use crate::scrape::PoolBusy;
+use crate::state::AppState;
 
 /// Why a session was not connected; each says what to do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,7 +224,7 @@ pub async fn store_new_account(
     let keyring = state.settings.secret_keys.clone();
     let ip = ip.to_owned();
     let plaintext = serde_json::to_vec(&jar).map_err(|e| AppError::Internal(e.into()))?;
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let new = NewSocialAccount {
                 workspace_id,
@@ -300,7 +301,7 @@ pub async fn replace_session(
         .settings
         .secret_keys
         .seal(&plaintext, &context(workspace_id, account_id));
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::accounts::store_secret(
                 conn,
@@ -346,7 +347,7 @@ pub async fn check_now(
     account: &SocialAccount,
 ) -> Result<Result<AccountStatus, PoolBusy>, AppError> {
     let (workspace_id, account_id) = (account.workspace_id, account.id);
-    let secret = db::run(&state.pool, move |conn| {
+    let secret = with_db(&state.pool, move |conn| {
         Ok(queries::accounts::secret(
             conn,
             workspace_id,
@@ -386,7 +387,7 @@ pub async fn check_now(
     };
     let check = AccountCheck::new(status, reason, Some(Utc::now()));
     let public_url = state.settings.public_url.clone();
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::accounts::record_check(conn, workspace_id, account_id, &check)?;
             if status == AccountStatus::Expired {
@@ -451,7 +452,7 @@ pub async fn disconnect(
     ip: &str,
 ) -> Result<(), AppError> {
     let (workspace_id, account_id, ip) = (account.workspace_id, account.id, ip.to_owned());
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::accounts::delete_secrets(conn, workspace_id, account_id)?;
             let check = AccountCheck::new(AccountStatus::Disconnected, None, None);

@@ -6,185 +6,19 @@
 //! Logins are kept in this process's memory: with several instances, the load balancer must send a
 //! creator's polling to the instance that started the login (sticky sessions).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use chrono::{DateTime, Utc};
 use thirtyfour::prelude::*;
 
 use super::{CheckedSession, ConnectedVia, Refusal, replace_session, store_new_account};
-use crate::app::AppState;
 use crate::db::models::SocialAccount;
 use crate::domain::cookies::{CookieJar, SESSION_COOKIES};
 use crate::platforms::tiktok::{self, SessionState};
-use crate::scrape::{BrowserPool, Slot};
+use crate::state::AppState;
 
-/// How long a QR login waits for its scan.
-pub const LIFETIME: Duration = Duration::from_mins(5);
-
-/// Where a QR login stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QrStatus {
-    /// The browser is opening the login page.
-    Starting,
-    /// The QR code is on screen, waiting for the phone.
-    Waiting,
-    /// Logged in, checked and stored.
-    Connected {
-        handle: String,
-    },
-    /// It ended without an account; the key says why.
-    Failed {
-        reason: &'static str,
-    },
-    Expired,
-    Cancelled,
-}
-
-impl QrStatus {
-    #[must_use]
-    pub fn is_over(&self) -> bool {
-        !matches!(self, QrStatus::Starting | QrStatus::Waiting)
-    }
-}
-
-#[derive(Debug)]
-struct Progress {
-    status: QrStatus,
-    image: Option<Vec<u8>>,
-    /// On the demo network only: the address of the demo phone that scans this code.
-    phone_link: Option<String>,
-}
-
-/// Why a QR login was not started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QrRefusal {
-    /// The workspace has one under way.
-    WorkspaceBusy,
-    /// Every QR login session of this instance is in use.
-    AllBusy,
-}
-
-impl QrRefusal {
-    /// The translation key of the message that says so.
-    #[must_use]
-    pub const fn key(self) -> &'static str {
-        match self {
-            QrRefusal::WorkspaceBusy => "accounts.qr_busy_workspace",
-            QrRefusal::AllBusy => "accounts.qr_busy_everywhere",
-        }
-    }
-}
-
-/// One QR login, owned by a workspace.
-#[derive(Debug)]
-pub struct QrLogin {
-    pub id: String,
-    pub workspace_id: i64,
-    /// The user who started it.
-    pub started_by: i64,
-    pub started_at: DateTime<Utc>,
-    progress: Mutex<Progress>,
-    cancelled: AtomicBool,
-}
-
-impl QrLogin {
-    fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
-        self.progress
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    #[must_use]
-    pub fn status(&self) -> QrStatus {
-        self.progress().status.clone()
-    }
-
-    #[must_use]
-    pub fn image(&self) -> Option<Vec<u8>> {
-        self.progress().image.clone()
-    }
-
-    #[must_use]
-    pub fn phone_link(&self) -> Option<String> {
-        self.progress().phone_link.clone()
-    }
-
-    /// Whole seconds before the code expires.
-    #[must_use]
-    pub fn seconds_left(&self) -> i64 {
-        let lifetime = i64::try_from(LIFETIME.as_secs()).unwrap_or(300);
-        (lifetime - (Utc::now() - self.started_at).num_seconds()).max(0)
-    }
-
-    /// Whether `user_id` may cancel it: its starter, or someone who manages the workspace.
-    #[must_use]
-    pub fn cancellable_by(&self, user_id: i64, manages_workspace: bool) -> bool {
-        self.started_by == user_id || manages_workspace
-    }
-
-    /// Whether it still holds (or is about to hold) a browser session. A login far past its lifetime
-    /// counts as ended even if its task never said so.
-    fn is_live(&self) -> bool {
-        !self.status().is_over()
-            && Utc::now() - self.started_at
-                < chrono::Duration::from_std(LIFETIME).unwrap_or_default()
-                    + chrono::Duration::minutes(1)
-    }
-
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    fn set(&self, status: QrStatus) {
-        self.progress().status = status;
-    }
-}
-
-/// The QR logins under way in this process.
-#[derive(Debug, Default)]
-pub struct QrLogins {
-    logins: Mutex<HashMap<String, Arc<QrLogin>>>,
-}
-
-impl QrLogins {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<QrLogin>>> {
-        self.logins
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// The workspace's login `id` (another workspace's is not found).
-    #[must_use]
-    pub fn find(&self, workspace_id: i64, id: &str) -> Option<Arc<QrLogin>> {
-        self.map()
-            .get(id)
-            .filter(|login| login.workspace_id == workspace_id)
-            .cloned()
-    }
-
-    /// Registers `login` with a browser session of its own, unless its workspace has one under way or
-    /// every QR login session is in use.
-    fn insert(&self, login: Arc<QrLogin>, browsers: &BrowserPool) -> Result<Slot, QrRefusal> {
-        let mut map = self.map();
-        // Logins that ended more than a lifetime ago are forgotten.
-        map.retain(|_, l| {
-            !(l.status().is_over() && Utc::now() - l.started_at > chrono::Duration::seconds(600))
-        });
-        if map
-            .values()
-            .any(|l| l.workspace_id == login.workspace_id && l.is_live())
-        {
-            return Err(QrRefusal::WorkspaceBusy);
-        }
-        let slot = browsers.try_login_slot().ok_or(QrRefusal::AllBusy)?;
-        map.insert(login.id.clone(), login);
-        Ok(slot)
-    }
-}
+pub use crate::state::qr_logins::{LIFETIME, QrLogin, QrLogins, QrRefusal, QrStatus};
 
 /// Starts a QR login for the workspace, for a new account or to reconnect `reconnecting` (then only
 /// that same account's scan is accepted); its browser work runs in the background.
@@ -198,18 +32,7 @@ pub fn start(
     ip: String,
     reconnecting: Option<SocialAccount>,
 ) -> Result<Arc<QrLogin>, QrRefusal> {
-    let login = Arc::new(QrLogin {
-        id: uuid::Uuid::new_v4().simple().to_string(),
-        workspace_id,
-        started_by: actor,
-        started_at: Utc::now(),
-        progress: Mutex::new(Progress {
-            status: QrStatus::Starting,
-            image: None,
-            phone_link: None,
-        }),
-        cancelled: AtomicBool::new(false),
-    });
+    let login = Arc::new(QrLogin::new(workspace_id, actor));
     let slot = state.qr_logins.insert(login.clone(), &state.browsers)?;
     let running = login.clone();
     actix_web::rt::spawn(async move {
@@ -218,7 +41,7 @@ pub fn start(
             .run_in(slot, |driver| watch(&state, &running, driver))
             .await;
         let status = match outcome {
-            Ok(None) if running.cancelled.load(Ordering::Relaxed) => QrStatus::Cancelled,
+            Ok(None) if running.is_cancelled() => QrStatus::Cancelled,
             Ok(None) => QrStatus::Expired,
             Ok(Some(checked)) => {
                 let handle = checked.handle.as_str().to_owned();
@@ -296,13 +119,8 @@ async fn watch(
         Some(read) => read.await,
         None => None,
     };
-    {
-        let mut progress = login.progress();
-        progress.image = Some(image);
-        progress.phone_link = phone_link;
-        progress.status = QrStatus::Waiting;
-    }
-    while login.seconds_left() > 0 && !login.cancelled.load(Ordering::Relaxed) {
+    login.show(image, phone_link);
+    while login.seconds_left() > 0 && !login.is_cancelled() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let cookies = tiktok::session::read_cookies(&driver, &host).await?;
         if !cookies

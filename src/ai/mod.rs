@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::contact::Intent;
 use crate::domain::interaction::Kind;
+pub use crate::domain::lead_type::LeadType;
 use crate::i18n::Lang;
 
 /// One interaction as an analyzer sees it.
@@ -53,49 +54,6 @@ impl LeadInput {
     #[must_use]
     pub fn count(&self, kind: Kind) -> usize {
         self.interactions.iter().filter(|i| i.kind == kind).count()
-    }
-}
-
-/// What kind of person a lead is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LeadType {
-    Artist,
-    Beatmaker,
-    PotentialClient,
-    EngagedFan,
-    Curious,
-    PassiveObserver,
-    Spam,
-}
-
-impl LeadType {
-    pub const ALL: [LeadType; 7] = [
-        LeadType::Artist,
-        LeadType::Beatmaker,
-        LeadType::PotentialClient,
-        LeadType::EngagedFan,
-        LeadType::Curious,
-        LeadType::PassiveObserver,
-        LeadType::Spam,
-    ];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            LeadType::Artist => "artist",
-            LeadType::Beatmaker => "beatmaker",
-            LeadType::PotentialClient => "potential_client",
-            LeadType::EngagedFan => "engaged_fan",
-            LeadType::Curious => "curious",
-            LeadType::PassiveObserver => "passive_observer",
-            LeadType::Spam => "spam",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(text: &str) -> Option<LeadType> {
-        LeadType::ALL.into_iter().find(|t| t.as_str() == text)
     }
 }
 

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{demo_jar, millis};
-use crate::app::AppState;
 use crate::config::Settings;
 use crate::crypto::Purpose;
 use crate::db::models::NewSocialAccount;
@@ -20,9 +19,11 @@ use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
 use crate::domain::account::Platform;
 use crate::domain::interaction::{Kind, Observed, When};
 use crate::domain::platform_time::Precision;
+use crate::error::with_db;
 use crate::jobs;
 use crate::platforms::tiktok::extract::{self, Profile};
 use crate::scrape::BrowserPool;
+use crate::state::AppState;
 
 /// An Activity panel of `rows` rows, shaped like TikTok's (and the demo's), from the demo's audience.
 #[must_use]
@@ -96,7 +97,7 @@ pub fn parse_activity(rows: usize, runs: usize) -> anyhow::Result<()> {
 
 /// A scratch workspace with one TikTok account, removed (with everything in it) by `drop_workspace`.
 async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<(i64, i64)> {
-    db::run(pool, move |conn| {
+    with_db(pool, move |conn| {
         let slug = format!("bench-{}", uuid::Uuid::new_v4().simple());
         let workspace_id: i64 = diesel::insert_into(workspaces::table)
             .values((workspaces::name.eq("Benchmark"), workspaces::slug.eq(&slug)))
@@ -123,7 +124,7 @@ async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<
 }
 
 async fn drop_workspace(pool: &DbPool, workspace_id: i64) -> anyhow::Result<()> {
-    db::run(pool, move |conn| {
+    with_db(pool, move |conn| {
         diesel::delete(workspaces::table.filter(workspaces::id.eq(workspace_id))).execute(conn)?;
         Ok(())
     })
@@ -174,7 +175,7 @@ pub async fn ingest(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         let pool = pool.clone();
         async move {
             let start = Instant::now();
-            let ingested = db::run(&pool, move |conn| {
+            let ingested = with_db(&pool, move |conn| {
                 Ok(queries::interactions::ingest(conn, source, batch)?)
             })
             .await
@@ -245,7 +246,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         &serde_json::to_vec(&jar)?,
         &crate::accounts::context(workspace_id, account_id),
     );
-    db::run(&pool, move |conn| {
+    with_db(&pool, move |conn| {
         Ok(queries::accounts::store_secret(
             conn,
             workspace_id,
@@ -259,7 +260,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
 
     let mut report = Vec::new();
     for label in ["first", "routine"] {
-        let run = db::run(&pool, move |conn| {
+        let run = with_db(&pool, move |conn| {
             Ok(queries::syncs::start(
                 conn,
                 workspace_id,

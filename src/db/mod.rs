@@ -11,8 +11,6 @@ use deadpool_diesel::Runtime;
 use diesel::PgConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::AppError;
-
 pub use pool::DbPool;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -49,28 +47,42 @@ pub async fn migrate(pool: &DbPool) -> anyhow::Result<usize> {
     .map_err(|e| anyhow!("running migrations: {e}"))?
 }
 
-/// Runs `work` on a pooled connection, off the async runtime's threads.
+/// Why a database call did not run: every connection was busy, or the database or its task failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection came free in time (the pool's wait timeout).
+    #[error("every database connection is busy")]
+    Busy,
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Runs `work` on one pooled connection, off the async threads. The work's own error type is kept (a
+/// handler's closure may answer "not found"); a pool or task failure becomes that type through
+/// `From<DbError>`. A call that fails on a dead connection takes it out of the pool.
 ///
 /// # Errors
-/// `Unavailable` when no connection can be had in time; otherwise whatever `work` returns.
-pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, AppError>
+/// The work's own errors, and [`DbError`] when no connection or task was to be had.
+pub async fn run<T, E, F>(pool: &DbPool, work: F) -> Result<T, E>
 where
-    F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
+    E: From<DbError> + Send + 'static,
 {
-    let conn = pool.get().await.map_err(|error| match error {
-        PoolError::Timeout(_) => AppError::Unavailable,
-        other => AppError::Internal(anyhow!("database connection: {other}")),
+    let conn = pool.get().await.map_err(|error| {
+        E::from(match error {
+            PoolError::Timeout(_) => DbError::Busy,
+            other => DbError::Failed(anyhow!("database connection: {other}")),
+        })
     })?;
     let (result, dead) = conn
         .interact(move |c| {
             let result = work(c);
-            // A failure may mean the server went away: such a connection must not be handed out again.
             let dead = result.is_err() && !pool::answers(c);
             (result, dead)
         })
         .await
-        .map_err(|e| AppError::Internal(anyhow!("database task: {e}")))?;
+        .map_err(|e| E::from(DbError::Failed(anyhow!("database task: {e}"))))?;
     if dead {
         pool.manager().doubt_all();
         drop(Object::take(conn));
@@ -78,10 +90,6 @@ where
     result
 }
 
-/// Whether every migration this binary knows has been applied (for `/readyz`).
-///
-/// # Errors
-/// When the database cannot be asked.
 pub fn migrations_pending(conn: &mut PgConnection) -> anyhow::Result<bool> {
     conn.has_pending_migration(MIGRATIONS)
         .map_err(|e| anyhow!("checking migrations: {e}"))

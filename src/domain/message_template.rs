@@ -2,7 +2,8 @@
 //! a language, a body that uses known variables only, and whether it is the default for its type and
 //! language. Every refusal says which field it belongs to.
 
-use crate::ai::{LeadType, drafts};
+use super::lead_type::LeadType;
+use super::message_text;
 use crate::i18n::Lang;
 
 /// The longest name, in characters.
@@ -78,7 +79,7 @@ impl Refusal {
 /// `{handle}, {display_name}, ...`: the variables a body may use, as written in one.
 #[must_use]
 pub fn known_variables() -> String {
-    drafts::VARIABLES
+    message_text::VARIABLES
         .iter()
         .map(|v| format!("{{{v}}}"))
         .collect::<Vec<_>>()
@@ -110,7 +111,7 @@ pub fn parse_body(text: &str) -> Result<String, Refusal> {
     if body.chars().count() > BODY_MAX {
         return Err(Refusal::BodyTooLong);
     }
-    drafts::check(&body).map_err(|unknown| Refusal::UnknownVariable(unknown.0))?;
+    message_text::check(&body).map_err(|unknown| Refusal::UnknownVariable(unknown.0))?;
     Ok(body)
 }
 

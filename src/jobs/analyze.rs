@@ -10,15 +10,15 @@ use std::collections::HashMap;
 use chrono::Utc;
 
 use crate::ai::{Analysis, Analyzer as _, InteractionInput, LeadInput, Usage, drafts};
-use crate::app::AppState;
 use crate::db::models::{Lead, LeadAnalysis, MessageTemplate};
 use crate::db::queries::analysis::{self, Policy, RunCounts};
 use crate::db::queries::templates;
-use crate::db::{self};
 use crate::domain::interaction::Kind;
 use crate::domain::scoring::{self, ScoringPolicy};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 /// Leads read and analysed at a time.
 const BATCH: i64 = 200;
@@ -57,7 +57,7 @@ async fn pass(
     trigger: &'static str,
     rescore_only: bool,
 ) -> Result<Summary, AppError> {
-    let run_id = db::run(&state.pool, move |conn| {
+    let run_id = with_db(&state.pool, move |conn| {
         Ok(analysis::start_run(conn, trigger)?)
     })
     .await?;
@@ -65,7 +65,7 @@ async fn pass(
     let mut after = 0;
     let outcome: Result<(), AppError> = async {
         loop {
-            let leads = db::run(&state.pool, move |conn| {
+            let leads = with_db(&state.pool, move |conn| {
                 Ok(analysis::to_analyse(
                     conn,
                     workspace_id,
@@ -99,7 +99,7 @@ async fn pass(
         ai_fallbacks: clamp(summary.usage.fallbacks),
         error: outcome.as_ref().err().map(|e| format!("{e:?}")),
     };
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         Ok(analysis::finish_run(conn, run_id, &counts)?)
     })
     .await?;
@@ -116,7 +116,7 @@ async fn batch(
     let mut workspace_ids: Vec<i64> = keys.iter().map(|(w, _)| *w).collect();
     workspace_ids.sort_unstable();
     workspace_ids.dedup();
-    let (rows, policies, defaults) = db::run(&state.pool, move |conn| {
+    let (rows, policies, defaults) = with_db(&state.pool, move |conn| {
         let defaults = if rescore_only {
             Vec::new()
         } else {
@@ -232,7 +232,7 @@ async fn workspace_batch(
         })
         .collect();
     let count = writes.len();
-    let drafts = db::run(&state.pool, move |conn| {
+    let drafts = with_db(&state.pool, move |conn| {
         use diesel::Connection as _;
         conn.transaction(|conn| {
             let mut drafts = 0;
@@ -309,7 +309,7 @@ async fn rescore(
         .map(|(lead, s)| (lead.id, i16::from(s.score), explanation_json(s)))
         .collect();
     let count = explained.len();
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         use diesel::Connection as _;
         conn.transaction(|conn| {
             for (id, score, explanation) in &explained {

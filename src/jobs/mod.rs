@@ -14,10 +14,11 @@ use apalis::prelude::{BoxDynError, Data, WorkerBuilder};
 use apalis_cron::{CronScheduler, Tick};
 use chrono::Utc;
 
-use crate::app::AppState;
 use crate::db::models::SyncRun;
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 
 /// A scheduled job: its name, its cron schedule (seconds first) and what it is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +143,7 @@ pub fn lease_name(job: &Job, instance: &str) -> String {
 pub async fn start_run(state: &AppState, job: &Job) -> Result<Option<i64>, AppError> {
     let (name, holder) = (job.name, state.instance.clone());
     let lease = lease_name(job, &holder);
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         // Collection runs every minute: a lease lost with its process must not stop it for long.
         let minutes = if name == "collect" {
             sync::LEASE_MINUTES.into()
@@ -167,7 +168,7 @@ pub async fn finish_run(state: &AppState, job: &Job, run_id: i64) {
     }
     let holder = state.instance.clone();
     let lease = lease_name(job, &holder);
-    let recorded = db::run(&state.pool, move |conn| {
+    let recorded = with_db(&state.pool, move |conn| {
         let (summary, error) = match outcome {
             Ok(summary) => (Some(summary), None),
             Err(error) => (None, Some(format!("{error:?}"))),
@@ -198,7 +199,7 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
             .map(|n| format!("{n} emails sent")),
         "expiry-reminders" => {
             let public_url = state.settings.public_url.clone();
-            let queued = db::run(&state.pool, move |conn| {
+            let queued = with_db(&state.pool, move |conn| {
                 Ok(crate::mail::alerts::remind_expired(conn, &public_url, now)?)
             })
             .await?;
@@ -206,7 +207,7 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
             Ok(format!("{queued} reminders queued, {sent} emails sent"))
         }
         "cleanup" => {
-            db::run(&state.pool, move |conn| {
+            with_db(&state.pool, move |conn| {
                 let interactions = queries::jobs::apply_retention(conn, now)?;
                 let records = queries::jobs::clean_up(conn, now)?;
                 Ok(format!(
@@ -231,7 +232,7 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
         return Ok(0);
     };
     let limit = i64::try_from(state.settings.sync.concurrency).unwrap_or(1);
-    let runs = db::run(&state.pool, move |conn| {
+    let runs = with_db(&state.pool, move |conn| {
         let abandoned = Utc::now() - chrono::Duration::minutes(sync::LEASE_MINUTES.into());
         queries::syncs::close_abandoned(conn, abandoned)?;
         let due = queries::syncs::claim_due(conn, limit, sync::LEASE_MINUTES)?;
@@ -268,7 +269,7 @@ pub async fn start_now(
     workspace_id: i64,
     account_id: i64,
 ) -> Result<Option<SyncRun>, AppError> {
-    let run = db::run(&state.pool, move |conn| {
+    let run = with_db(&state.pool, move |conn| {
         if !queries::syncs::claim_now(conn, workspace_id, account_id, sync::LEASE_MINUTES)? {
             return Ok(None);
         }

@@ -8,19 +8,20 @@ use rand::Rng as _;
 use secrecy::ExposeSecret as _;
 
 use crate::accounts::context;
-use crate::app::AppState;
 use crate::crypto::Purpose;
 use crate::db::models::{AccountCheck, SocialAccount, SyncOutcome, SyncRun};
+use crate::db::queries;
 use crate::db::queries::interactions::{Ingested, Source};
-use crate::db::{self, queries};
 use crate::domain::account::AccountStatus;
 use crate::domain::cookies::CookieJar;
 use crate::domain::interaction::{Observed, When};
+use crate::error::with_db;
 use crate::mail;
 use crate::platforms::tiktok::collect::{Cost, Limits, NotRead, Reader};
 use crate::platforms::tiktok::extract::{Profile, Row};
 use crate::platforms::tiktok::session::open_with_cookies;
 use crate::scrape::PoolBusy;
+use crate::state::AppState;
 
 /// How long a claimed account is kept from other instances while its sync runs.
 pub const LEASE_MINUTES: i32 = 15;
@@ -206,7 +207,7 @@ async fn record(
     );
     let min_interval = state.settings.sync.min_interval_minutes;
     let public_url = state.settings.public_url.clone();
-    let recorded = db::run(&state.pool, move |conn| {
+    let recorded = with_db(&state.pool, move |conn| {
         use diesel::Connection as _;
         conn.transaction(|conn| {
             let account = queries::accounts::find(conn, workspace_id, account_id)?;
@@ -266,7 +267,7 @@ pub fn next_sync_at(
 
 async fn progress(state: &AppState, run_id: i64, phase: &'static str, rows: usize) {
     let rows = clamp(rows);
-    if let Err(error) = db::run(&state.pool, move |conn| {
+    if let Err(error) = with_db(&state.pool, move |conn| {
         Ok(queries::syncs::set_progress(conn, run_id, phase, rows)?)
     })
     .await
@@ -278,7 +279,7 @@ async fn progress(state: &AppState, run_id: i64, phase: &'static str, rows: usiz
 async fn collect(state: &AppState, run: &SyncRun) -> Result<Summary, Failure> {
     let (workspace_id, account_id) = (run.workspace_id, run.account_id);
     let (account, jar) = load(state, workspace_id, account_id).await?;
-    let since = db::run(&state.pool, move |conn| {
+    let since = with_db(&state.pool, move |conn| {
         Ok(queries::interactions::activity_watermark(
             conn,
             workspace_id,
@@ -317,7 +318,7 @@ async fn collect(state: &AppState, run: &SyncRun) -> Result<Summary, Failure> {
         account_id,
         platform: account.platform(),
     };
-    let ingested = db::run(&state.pool, move |conn| {
+    let ingested = with_db(&state.pool, move |conn| {
         Ok(queries::interactions::ingest(conn, source, observed)?)
     })
     .await
@@ -336,7 +337,7 @@ async fn load(
     workspace_id: i64,
     account_id: i64,
 ) -> Result<(SocialAccount, CookieJar), Failure> {
-    let (account, secret) = db::run(&state.pool, move |conn| {
+    let (account, secret) = with_db(&state.pool, move |conn| {
         Ok((
             queries::accounts::find(conn, workspace_id, account_id)?,
             queries::accounts::secret(conn, workspace_id, account_id, Purpose::TiktokSession)?,
@@ -390,7 +391,7 @@ async fn read_account(
             Err(not_read) => return Ok(Err(not_read)),
         };
         let previews: Vec<String> = conversations.iter().map(|c| c.preview.clone()).collect();
-        let known = db::run(&state.pool, move |conn| {
+        let known = with_db(&state.pool, move |conn| {
             Ok(queries::interactions::known_last_messages(
                 conn,
                 workspace_id,

@@ -13,8 +13,9 @@ use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
 };
 
-use crate::db::{self, DbPool, queries};
+use crate::db::{DbPool, queries};
 use crate::error::AppError;
+use crate::error::with_db;
 
 /// How many times a message is tried before it is given up.
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -60,17 +61,7 @@ pub struct DeliveryError {
     pub message: String,
 }
 
-/// A message ready to queue.
-#[derive(Debug, Clone)]
-pub struct Email {
-    pub workspace_id: Option<i64>,
-    pub recipient: String,
-    pub kind: &'static str,
-    pub language: &'static str,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
+pub use crate::db::models::sent_email::Email;
 
 impl Mailer {
     /// SMTP when `smtp_url` is set (`smtp://user:pass@host:port`, `smtps://...`), else files in `mail_dir`.
@@ -157,8 +148,8 @@ pub fn queue(conn: &mut diesel::PgConnection, email: &Email) -> diesel::QueryRes
 }
 
 /// Delivers what is queued in the background, now (the mail job would within a minute).
-pub fn deliver_soon(state: &crate::app::AppState) {
-    let (pool, mailer) = (state.pool.clone(), state.mailer.clone());
+pub fn deliver_soon(pool: &DbPool, mailer: &Mailer) {
+    let (pool, mailer) = (pool.clone(), mailer.clone());
     actix_web::rt::spawn(async move {
         if let Err(error) = deliver_due(&pool, &mailer, 20).await {
             tracing::warn!(
@@ -175,7 +166,7 @@ pub fn deliver_soon(state: &crate::app::AppState) {
 pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, limit: i64) -> Result<usize, AppError> {
     let mut sent = 0;
     for _ in 0..limit {
-        let claimed = db::run(pool, move |conn| {
+        let claimed = with_db(pool, move |conn| {
             Ok(queries::mail::claim_next(conn, CLAIM_SECONDS)?)
         })
         .await?;
@@ -213,7 +204,7 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, limit: i64) -> Result<u
             tracing::warn!(email_id = email.id, kind = %email.kind, attempts, %error, "an email was not delivered");
         }
         let id = email.id;
-        db::run(pool, move |conn| {
+        with_db(pool, move |conn| {
             Ok(queries::mail::record_attempt(
                 conn,
                 id,

@@ -150,7 +150,7 @@ pub async fn catch(
             ("errors.internal_title", "errors.internal"),
         );
         // The error skips the middleware that adds these to every other answer.
-        for (name, value) in crate::app::SECURITY_HEADERS {
+        for (name, value) in crate::web::headers::SECURITY_HEADERS {
             page.headers_mut().insert(
                 header::HeaderName::from_static(name),
                 header::HeaderValue::from_static(value),

@@ -10,13 +10,14 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::AppState;
 use crate::auth::session_keys;
 use crate::db::models::{User, Workspace};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::{Role, Slug};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::csrf;
 use crate::web::render::{Chrome, Flash, NavUser, NavWorkspace};
 
@@ -192,7 +193,7 @@ async fn load(req: HttpRequest, want_workspace: bool) -> Result<Loaded, AppError
     let (user, workspace, workspaces) = match user_id {
         None => (None, None, Vec::new()),
         Some(id) => {
-            db::run(&state.pool, move |conn| {
+            with_db(&state.pool, move |conn| {
                 let Some((user, workspaces)) = queries::users::with_workspaces(conn, id)? else {
                     return Ok((None, None, Vec::new()));
                 };

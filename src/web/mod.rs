@@ -4,6 +4,7 @@ pub mod assets;
 pub mod csrf;
 pub mod errors;
 pub mod extract;
+pub mod headers;
 pub mod input;
 pub mod pages;
 pub mod render;

@@ -13,7 +13,8 @@ use rand::distr::{Alphanumeric, SampleString as _};
 use sha2::{Digest, Sha256};
 
 use crate::auth::session_keys;
-use crate::db::{self, DbPool, queries::sessions};
+use crate::db::{DbPool, queries::sessions};
+use crate::error::with_db;
 
 type SessionState = HashMap<String, String>;
 
@@ -79,7 +80,7 @@ impl SessionStore for PgSessionStore {
             return Ok(visitor_state(session_key.as_ref()));
         }
         let hash = key_hash(session_key.as_ref());
-        let stored = db::run(&self.pool, move |conn| {
+        let stored = with_db(&self.pool, move |conn| {
             Ok(sessions::load(conn, &hash, Utc::now())?)
         })
         .await
@@ -105,7 +106,7 @@ impl SessionStore for PgSessionStore {
         let state = serde_json::to_value(&session_state)
             .map_err(|e| SaveError::Serialization(anyhow!(e)))?;
         let expires_at = expiry(ttl);
-        db::run(&self.pool, move |conn| {
+        with_db(&self.pool, move |conn| {
             sessions::purge_expired(conn, Utc::now(), 100)?;
             Ok(sessions::insert(conn, &hash, user, &state, expires_at)?)
         })
@@ -135,7 +136,7 @@ impl SessionStore for PgSessionStore {
         // Only an existing row is updated. A session ended while this request was in flight (logout, a
         // password change, a disabled account) stays ended: its state is never written back under any key,
         // and the cookie keeps pointing at nothing.
-        db::run(&self.pool, move |conn| {
+        with_db(&self.pool, move |conn| {
             Ok(sessions::update(conn, &hash, user, &state, expires_at)?)
         })
         .await
@@ -153,7 +154,7 @@ impl SessionStore for PgSessionStore {
         }
         let hash = key_hash(session_key.as_ref());
         let expires_at = expiry(ttl);
-        db::run(&self.pool, move |conn| {
+        with_db(&self.pool, move |conn| {
             Ok(sessions::extend(conn, &hash, expires_at)?)
         })
         .await
@@ -166,7 +167,7 @@ impl SessionStore for PgSessionStore {
             return Ok(());
         }
         let hash = key_hash(session_key.as_ref());
-        db::run(&self.pool, move |conn| Ok(sessions::delete(conn, &hash)?))
+        with_db(&self.pool, move |conn| Ok(sessions::delete(conn, &hash)?))
             .await
             .map_err(|e| anyhow!("{e}"))?;
         Ok(())

@@ -185,7 +185,7 @@ pub struct TestApp {
     /// The demo network this app reads as TikTok, when started with one.
     pub demo: Option<Demo>,
     /// The app's shared state, for running its jobs directly.
-    pub state: actix_web::web::Data<vistaflow::app::AppState>,
+    pub state: actix_web::web::Data<vistaflow::state::AppState>,
 }
 
 /// A demo network running beside a test app.

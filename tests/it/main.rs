@@ -5,6 +5,7 @@ mod harness;
 mod accounts;
 mod admin;
 mod ai;
+mod architecture;
 mod browser_pool;
 mod chrome;
 mod cli;

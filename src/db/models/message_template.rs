@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::ai::LeadType;
 use crate::db::schema::message_templates;
+use crate::domain::lead_type::LeadType;
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

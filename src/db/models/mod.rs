@@ -6,6 +6,7 @@ pub mod invitation;
 pub mod login_throttle;
 pub mod membership;
 pub mod message_template;
+pub mod sent_email;
 pub mod social_account;
 pub mod suggested_message;
 pub mod sync_run;

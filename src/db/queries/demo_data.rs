@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::db::schema::{interactions, leads, social_accounts, suggested_messages};
-use crate::demo_data::Generated;
 use crate::domain::account::{AccountStatus, Platform};
 use crate::domain::contact::Intent;
+use crate::domain::interaction::{Kind, Observed};
 
 /// Adds the disconnected account the demo data belongs to (the scheduler never syncs a disconnected
 /// account); `None` when the workspace already has it.
@@ -262,4 +262,27 @@ pub fn recount(conn: &mut PgConnection, account_id: i64) -> QueryResult<usize> {
 pub fn analyze_tables(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query("ANALYZE leads, interactions, suggested_messages").execute(conn)?;
     Ok(())
+}
+
+/// One generated lead: who, their interactions, and what the analyzer and the scoring say about them.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub handle: String,
+    pub display_name: Option<String>,
+    pub status: &'static str,
+    pub interactions: Vec<Observed>,
+    pub analysis: crate::ai::Analysis,
+    pub scored: crate::domain::scoring::Scored,
+}
+
+impl Generated {
+    /// How many interactions of each kind, in `Kind::ALL` order.
+    #[must_use]
+    pub fn counts(&self) -> [i32; Kind::ALL.len()] {
+        let mut counts = [0; Kind::ALL.len()];
+        for interaction in &self.interactions {
+            counts[interaction.kind.index()] += 1;
+        }
+        counts
+    }
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::models::sent_email::Email;
 use crate::db::schema::sent_emails;
-use crate::mail::Email;
 
 /// A queued or sent message.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]

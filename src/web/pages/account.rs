@@ -6,12 +6,13 @@ use askama::Template;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::password;
 use crate::db::models::NewAuditEvent;
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::NewPassword;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, SignedIn};
 use crate::web::pages::login::start_session;
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
@@ -84,7 +85,7 @@ pub async fn update_password(
 
     let hash = password::hash_blocking(new_password.expose().to_owned()).await?;
     let user_id = user.id;
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             queries::users::set_password_hash(conn, user_id, &hash)?;
             // A reset link sent before the change must not undo it.

@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::accounts::qr::{self, QrLogin, QrRefusal, QrStatus};
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 

@@ -5,12 +5,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::accounts::account;
-use crate::app::AppState;
 use crate::db::models::{SocialAccount, SyncRun};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::jobs;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -29,7 +30,7 @@ async fn cell(
     account: SocialAccount,
 ) -> Result<SyncCell, AppError> {
     let (workspace_id, account_id) = (account.workspace_id, account.id);
-    let run = db::run(&state.pool, move |conn| {
+    let run = with_db(&state.pool, move |conn| {
         Ok(queries::syncs::history(conn, workspace_id, account_id, 1)?
             .into_iter()
             .next())

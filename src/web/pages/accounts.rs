@@ -7,11 +7,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::{self, Refusal};
-use crate::app::AppState;
 use crate::db::models::{SocialAccount, SyncRun};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -81,7 +82,7 @@ async fn page(
     reconnect_error: Option<(i64, String)>,
 ) -> Result<AccountsPage, AppError> {
     let workspace_id = member.workspace.id;
-    let (accounts, runs) = db::run(&state.pool, move |conn| {
+    let (accounts, runs) = with_db(&state.pool, move |conn| {
         Ok((
             queries::accounts::list(conn, workspace_id)?,
             queries::syncs::latest_per_account(conn, workspace_id)?,
@@ -111,7 +112,7 @@ pub(super) async fn account(
     id: i64,
 ) -> Result<SocialAccount, AppError> {
     let workspace_id = member.workspace.id;
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
     })
     .await

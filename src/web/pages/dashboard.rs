@@ -5,13 +5,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
-use crate::app::AppState;
 use crate::db::models::SocialAccount;
+use crate::db::queries;
 use crate::db::queries::audit::AuditLine;
 use crate::db::queries::dashboard::WorkspaceCounts;
-use crate::db::{self, queries};
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::InWorkspace;
 use crate::web::render::{self, Chrome};
 
@@ -40,7 +41,7 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace.id;
-    let (counts, recent, accounts) = db::run(&state.pool, move |conn| {
+    let (counts, recent, accounts) = with_db(&state.pool, move |conn| {
         let counts = queries::dashboard::counts(conn, workspace_id, Utc::now())?;
         let recent = queries::audit::list(conn, Some(workspace_id), None, None, 8)?;
         let accounts = queries::accounts::list(conn, workspace_id)?;

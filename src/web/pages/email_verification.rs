@@ -9,14 +9,15 @@ use chrono::Utc;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::token;
 use crate::auth::verification::{self, Occasion};
 use crate::db::models::{NewAuditEvent, User};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::mail;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, SignedIn, Visitor};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -63,7 +64,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let hash = token::hash(&token);
-    let valid = db::run(&state.pool, move |conn| {
+    let valid = with_db(&state.pool, move |conn| {
         Ok(queries::email_verifications::is_valid(
             conn,
             &hash,
@@ -84,7 +85,7 @@ pub async fn confirm(
     let token = path.into_inner();
     let hash = token::hash(&token);
     let ip = visitor.ip.clone();
-    let verified = db::run(&state.pool, move |conn| {
+    let verified = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let Some(user_id) = queries::email_verifications::consume(conn, &hash, Utc::now())?
             else {
@@ -156,7 +157,7 @@ pub async fn send(
     occasion: Occasion,
 ) -> Result<bool, AppError> {
     let public_url = state.settings.public_url.clone();
-    let sent = db::run(&state.pool, move |conn| {
+    let sent = with_db(&state.pool, move |conn| {
         Ok(verification::send_link(
             conn,
             &public_url,
@@ -168,7 +169,7 @@ pub async fn send(
     })
     .await?;
     if sent {
-        mail::deliver_soon(state);
+        mail::deliver_soon(&state.pool, &state.mailer);
     }
     Ok(sent)
 }

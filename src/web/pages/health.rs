@@ -4,9 +4,10 @@
 use actix_web::{HttpResponse, web};
 use diesel::RunQueryDsl as _;
 
-use crate::app::AppState;
 use crate::db;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 
 /// `GET /healthz`
 pub async fn healthz() -> HttpResponse {
@@ -15,7 +16,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// `GET /readyz`
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let checked = db::run(&state.pool, |conn| {
+    let checked = with_db(&state.pool, |conn| {
         diesel::sql_query("SELECT 1").execute(conn)?;
         db::migrations_pending(conn).map_err(AppError::Internal)
     })

@@ -10,8 +10,6 @@ use askama::Template;
 use chrono::{Datelike as _, NaiveDate, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
-use crate::db;
 use crate::db::queries::interaction_list::{self, AccountChoice, Filters, Line, Page};
 use crate::domain::Invalid;
 use crate::domain::account::Platform;
@@ -19,6 +17,8 @@ use crate::domain::cursor::Cursor;
 use crate::domain::interaction::Kind;
 use crate::domain::platform_time::Precision;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FormErrors};
 
@@ -237,7 +237,7 @@ async fn load(
     before: Option<Cursor>,
     errors: &mut FormErrors,
 ) -> Result<Loaded, AppError> {
-    let (loaded, unknown_account) = db::run(&state.pool, move |conn| {
+    let (loaded, unknown_account) = with_db(&state.pool, move |conn| {
         let accounts = interaction_list::accounts(conn, workspace_id)?;
         let unknown_account = filters
             .account_id

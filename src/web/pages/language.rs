@@ -6,11 +6,12 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::session_keys;
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, LANG_COOKIE, Visitor};
 use crate::web::render;
 
@@ -36,7 +37,7 @@ pub async fn update(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     if let Some(user) = &visitor.user {
         let user_id = user.id;
-        db::run(&state.pool, move |conn| {
+        with_db(&state.pool, move |conn| {
             Ok(queries::users::set_locale(conn, user_id, lang.code())?)
         })
         .await?;

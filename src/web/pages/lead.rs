@@ -9,14 +9,15 @@ use askama::Template;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::db::models::{Interaction, Lead, NewAuditEvent, SuggestedMessage};
+use crate::db::queries;
 use crate::db::queries::leads::{NoteLine, StatusLine};
-use crate::db::{self, queries};
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::scoring::Explanation;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -118,7 +119,7 @@ async fn person(
     id: i64,
     limit: i64,
 ) -> Result<Person, AppError> {
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         Ok(Person {
             lead: queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?,
             timeline: queries::leads::timeline(conn, workspace_id, id, limit)?,
@@ -203,7 +204,7 @@ pub async fn update_status(
         );
         return Ok(render::redirect(htmx.0, &back));
     };
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
             queries::leads::set_status(conn, workspace_id, &[id], status, Some(user_id))?;
@@ -244,7 +245,7 @@ pub async fn add_note(
         );
         return Ok(render::redirect(htmx.0, &back));
     }
-    let added = db::run(&state.pool, move |conn| {
+    let added = with_db(&state.pool, move |conn| {
         Ok(queries::leads::add_note(
             conn,
             workspace_id,
@@ -293,7 +294,7 @@ pub async fn erase(
         return Ok(render::redirect(htmx.0, &back));
     }
     let ip = member.ip.clone();
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::leads::erase(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
             // The audit trail keeps that someone was erased, never who.
@@ -331,7 +332,7 @@ pub async fn export(
         history,
     } = person(&state, workspace_id, id, i64::MAX).await?;
     let (user_id, ip) = (member.user.id, member.ip.clone());
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let event = NewAuditEvent::new(
             "lead.exported",
             Some(user_id),

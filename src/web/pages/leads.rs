@@ -13,18 +13,19 @@ use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 
 use crate::ai::LeadType;
-use crate::app::AppState;
 use crate::db::models::NewAuditEvent;
+use crate::db::queries;
 use crate::db::queries::interaction_list::{self, AccountChoice};
 use crate::db::queries::lead_list::{self, After, LeadFilters, LeadLine, LeadPage, Sort};
-use crate::db::{self, queries};
 use crate::domain::Invalid;
 use crate::domain::account::Platform;
 use crate::domain::contact::Intent;
 use crate::domain::cursor::{Cursor, ScoreCursor};
 use crate::domain::lead_status::LeadStatus;
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::integrations::csv::{self, Dialect};
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace, repeated_ids};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -304,7 +305,7 @@ pub async fn index(
     let workspace_id = member.workspace.id;
     let filters = asked.filters.clone();
     let (sort, after) = (asked.sort, asked.after);
-    let (accounts, page, unknown_account) = db::run(&state.pool, move |conn| {
+    let (accounts, page, unknown_account) = with_db(&state.pool, move |conn| {
         let accounts = interaction_list::accounts(conn, workspace_id)?;
         let mut filters = filters;
         let unknown = filters
@@ -436,7 +437,7 @@ pub async fn bulk(
         ),
         (Some(status), false) => {
             let (workspace_id, user_id) = (member.workspace.id, member.user.id);
-            let changed = db::run(&state.pool, move |conn| {
+            let changed = with_db(&state.pool, move |conn| {
                 use diesel::Connection as _;
                 Ok(conn.transaction(|conn| {
                     queries::leads::set_status(conn, workspace_id, &ids, status, Some(user_id))
@@ -473,7 +474,7 @@ async fn record_export(
         "csv"
     };
     let (workspace_id, user_id, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let event = NewAuditEvent::new(
             "leads.exported",
             Some(user_id),
@@ -490,7 +491,7 @@ async fn record_export(
 
 /// Adds the number of rows written to the export's audit event.
 async fn record_export_rows(pool: &crate::db::DbPool, audit_id: i64, rows: usize) {
-    let recorded = db::run(pool, move |conn| {
+    let recorded = with_db(pool, move |conn| {
         Ok(queries::audit::add_details(
             conn,
             audit_id,
@@ -540,7 +541,7 @@ pub async fn export(
         let (pool, filters) = (pool.clone(), filters.clone());
         async move {
             let (after_id, written) = progress?;
-            let batch = db::run(&pool, move |conn| {
+            let batch = with_db(&pool, move |conn| {
                 Ok(lead_list::export_batch(
                     conn,
                     workspace_id,

@@ -7,15 +7,16 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session_keys;
 use crate::auth::verification::Occasion;
 use crate::db::models::{NewAuditEvent, User};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::csrf;
 use crate::web::extract::{Htmx, Visitor};
 use crate::web::pages::email_verification;
@@ -117,7 +118,7 @@ pub async fn create(
         return render::invalid(&page(visitor.chrome, message));
     };
     let (ip, public_url) = (visitor.ip.clone(), state.settings.public_url.clone());
-    let outcome = db::run(&state.pool, move |conn| {
+    let outcome = with_db(&state.pool, move |conn| {
         login::attempt(conn, &email, &password, &ip, &public_url, Utc::now())
     })
     .await?;
@@ -137,7 +138,7 @@ pub async fn create(
         }
         LoginOutcome::Refused { warned } => {
             if warned {
-                crate::mail::deliver_soon(&state);
+                crate::mail::deliver_soon(&state.pool, &state.mailer);
             }
             let message = visitor.chrome.t("auth.refused").into_owned();
             render::invalid(&page(visitor.chrome, message))
@@ -162,7 +163,7 @@ pub async fn destroy(
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = &visitor.user {
         let (user_id, ip) = (user.id, visitor.ip.clone());
-        db::run(&state.pool, move |conn| {
+        with_db(&state.pool, move |conn| {
             Ok(queries::audit::record(
                 conn,
                 &NewAuditEvent::new("user.logout", Some(user_id), None, Some(&ip)),

@@ -7,16 +7,17 @@ use chrono::{Duration, Utc};
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::token::LinkToken;
 use crate::db::models::{Invitation, NewAuditEvent, NewInvitation, Workspace};
+use crate::db::queries;
 use crate::db::queries::memberships::Member;
-use crate::db::{self, queries};
 use crate::domain::role::{MembershipRefusal, check_removal, check_role_change};
 use crate::domain::{EmailAddress, Role};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::mail;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -61,7 +62,7 @@ async fn page(
     errors: FormErrors,
 ) -> Result<MembersPage, AppError> {
     let workspace_id = member.workspace.id;
-    let (members, invitations) = db::run(&state.pool, move |conn| {
+    let (members, invitations) = with_db(&state.pool, move |conn| {
         Ok((
             queries::memberships::list(conn, workspace_id)?,
             queries::invitations::list_for_workspace(conn, workspace_id)?,
@@ -154,7 +155,7 @@ pub async fn invite(
     let invited_email = email.clone();
     let link = LinkToken::generate();
     let invitation_mail = invitation_email(&state, &member, email.as_str(), role, &link.token);
-    let refusal = db::run(&state.pool, move |conn| {
+    let refusal = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let already_member =
                 queries::memberships::has_member_with_email(conn, workspace_id, email.as_str())?;
@@ -193,7 +194,7 @@ pub async fn invite(
         errors.add("email", key);
         return render::invalid(&page(&state, member, form, errors).await?);
     }
-    mail::deliver_soon(&state);
+    mail::deliver_soon(&state.pool, &state.mailer);
     render::flash(
         &member.session,
         FlashKind::Success,
@@ -214,7 +215,7 @@ pub async fn revoke_invitation(
     member.require_manager()?;
     let (_, id) = path.into_inner();
     let (workspace_id, actor, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         if queries::invitations::revoke(conn, workspace_id, id)? == 0 {
             return Err(AppError::NotFound);
         }
@@ -257,7 +258,7 @@ where
         + 'static,
 {
     let workspace_id = workspace.id;
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let roles = queries::memberships::lock_roles(conn, workspace_id)?;
             let role_of = |user: i64| {

@@ -10,15 +10,16 @@ use chrono::{Duration, Utc};
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::password;
 use crate::auth::token::{self, LinkToken};
 use crate::db::models::NewAuditEvent;
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::throttle::{RESETS_PER_ADDRESS, RESETS_PER_EMAIL};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::mail;
+use crate::state::AppState;
 use crate::web::extract::Visitor;
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -96,7 +97,7 @@ pub async fn create(
         state.settings.public_url.trim_end_matches('/')
     );
     let (ip, fallback_lang) = (visitor.ip.clone(), visitor.chrome.lang);
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             // Every request counts, for an address with an account or not, and a throttled one gets
             // the same answer as the others: the page tells nothing either way.
@@ -159,7 +160,7 @@ pub async fn create(
         })
     })
     .await?;
-    mail::deliver_soon(&state);
+    mail::deliver_soon(&state.pool, &state.mailer);
     render::html(
         StatusCode::OK,
         &ForgotPage {
@@ -179,7 +180,7 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let hash = token::hash(&token);
-    let valid = db::run(&state.pool, move |conn| {
+    let valid = with_db(&state.pool, move |conn| {
         Ok(queries::password_resets::valid_user(conn, &hash, Utc::now())?.is_some())
     })
     .await?;
@@ -209,7 +210,7 @@ pub async fn update(
     let token = path.into_inner();
     let hash = token::hash(&token);
     let lookup = hash.clone();
-    let user = db::run(&state.pool, move |conn| {
+    let user = with_db(&state.pool, move |conn| {
         let Some(user_id) = queries::password_resets::valid_user(conn, &lookup, Utc::now())? else {
             return Ok(None);
         };
@@ -241,7 +242,7 @@ pub async fn update(
     };
     let new_hash = password::hash_blocking(new_password.expose().to_owned()).await?;
     let ip = visitor.ip.clone();
-    let done = db::run(&state.pool, move |conn| {
+    let done = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             // Whoever uses the link first wins; a second use finds it spent.
             let Some(user_id) = queries::password_resets::consume(conn, &hash, Utc::now())? else {

@@ -7,14 +7,15 @@ use chrono::Utc;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::password;
 use crate::auth::verification::{self, Occasion};
 use crate::db::models::{NewAuditEvent, NewUser};
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::{DisplayName, EmailAddress, NewPassword, WorkspaceName};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::mail;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, Visitor};
 use crate::web::pages::login::start_session;
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
@@ -100,7 +101,7 @@ pub async fn create(
     let lang = visitor.chrome.lang;
     let ip = visitor.ip.clone();
     let public_url = state.settings.public_url.clone();
-    let created = db::run(&state.pool, move |conn| {
+    let created = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let new_user = NewUser {
                 email: email.as_str(),
@@ -137,7 +138,7 @@ pub async fn create(
             errors,
         });
     };
-    mail::deliver_soon(&state);
+    mail::deliver_soon(&state.pool, &state.mailer);
     start_session(&visitor.session, &user, lang)?;
     render::flash(
         &visitor.session,

@@ -11,12 +11,12 @@ use chrono::Utc;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::db::models::Workspace;
 use crate::db::queries::review::{self, AccountQuota, Approval, PendingDraft, ReadyDraft, Refusal};
-use crate::db::{self};
 use crate::domain::quota::Quota;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace, repeated_ids};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -66,7 +66,7 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace.id;
     let quota = quota_of(&member.workspace);
-    let (pending, total_pending, ready, quotas) = db::run(&state.pool, move |conn| {
+    let (pending, total_pending, ready, quotas) = with_db(&state.pool, move |conn| {
         let pending = review::pending(conn, workspace_id, None)?;
         let total = review::pending_count(conn, workspace_id)?;
         let ready = review::ready(conn, workspace_id, None)?;
@@ -119,7 +119,7 @@ pub async fn edit(
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
     let parsed = parse_body(&form.body);
     let error = parsed.as_ref().err().copied();
-    let (cards, saved) = db::run(&state.pool, move |conn| {
+    let (cards, saved) = with_db(&state.pool, move |conn| {
         let saved = match &parsed {
             Ok(body) => review::edit(conn, workspace_id, id, body)?,
             Err(_) => false,
@@ -221,7 +221,7 @@ async fn approve_ids(
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, user_id) = (member.workspace.id, member.user.id);
     let quota = quota_of(&member.workspace);
-    let outcome = db::run(&state.pool, move |conn| {
+    let outcome = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             if let Some((id, body)) = &edit {
                 if !review::exists(conn, workspace_id, *id)? {
@@ -296,7 +296,7 @@ pub async fn reject(
 
 /// 404 unless `id` is one of the workspace's drafts.
 async fn require_draft(state: &AppState, workspace_id: i64, id: i64) -> Result<(), AppError> {
-    let exists = db::run(&state.pool, move |conn| {
+    let exists = with_db(&state.pool, move |conn| {
         Ok(review::exists(conn, workspace_id, id)?)
     })
     .await?;
@@ -314,7 +314,7 @@ async fn reject_ids(
     ids: Vec<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, user_id) = (member.workspace.id, member.user.id);
-    let rejected = db::run(&state.pool, move |conn| {
+    let rejected = with_db(&state.pool, move |conn| {
         Ok(review::reject(conn, workspace_id, &ids, user_id)?)
     })
     .await?;
@@ -362,7 +362,7 @@ pub async fn mark_sent(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
-    let marked = db::run(&state.pool, move |conn| {
+    let marked = with_db(&state.pool, move |conn| {
         Ok(conn.transaction(|conn| review::mark_sent(conn, workspace_id, id, user_id))?)
     })
     .await?;

@@ -7,14 +7,15 @@ use askama::Template;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::db::models::NewAuditEvent;
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::WorkspaceName;
 use crate::domain::role::check_leave;
 use crate::domain::scoring::Thresholds;
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -132,7 +133,7 @@ pub async fn update(
         });
     };
     let members_export = form.members_export_contacts.is_some();
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         queries::workspaces::update_settings(conn, workspace.id, &name, language, thresholds)?;
         queries::workspaces::set_retention(conn, workspace.id, retention)?;
         queries::workspaces::set_quotas(conn, workspace.id, quotas)?;
@@ -189,7 +190,7 @@ pub async fn leave(
         ..
     } = member;
     let workspace_id = workspace.id;
-    let refused = db::run(&state.pool, move |conn| {
+    let refused = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let roles = queries::memberships::lock_roles(conn, workspace_id)?;
             let role = roles

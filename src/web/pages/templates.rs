@@ -9,15 +9,16 @@ use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::ai::{InteractionInput, LeadInput, LeadType, drafts};
-use crate::app::AppState;
 use crate::db::models::{
     Lead, MessageTemplate, MessageTemplateChanges, NewAuditEvent, NewMessageTemplate,
 };
-use crate::db::{self, queries};
+use crate::db::queries;
 use crate::domain::interaction::Kind;
 use crate::domain::message_template::{self, Refusal, TemplateInput};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -227,7 +228,7 @@ async fn page(
 ) -> Result<TemplatesPage, AppError> {
     let workspace_id = member.workspace.id;
     let chosen = form.as_ref().and_then(|f| f.lead_id.parse::<i64>().ok());
-    let (templates, leads, lead, editing) = db::run(&state.pool, move |conn| {
+    let (templates, leads, lead, editing) = with_db(&state.pool, move |conn| {
         let leads = queries::templates::preview_leads(conn, workspace_id, PREVIEW_LEADS)?;
         let lead = match chosen {
             Some(id) => match leads.iter().find(|l| l.id == id) {
@@ -366,7 +367,7 @@ pub async fn create(
         Err(refused) => return form_again(&state, member, None, form, &refused).await,
     };
     let actor = Actor::of(&member);
-    let created = db::run(&state.pool, move |conn| {
+    let created = with_db(&state.pool, move |conn| {
         let new = NewMessageTemplate {
             workspace_id: actor.workspace_id,
             name: &input.name,
@@ -406,7 +407,7 @@ pub async fn update(
         Err(refused) => return form_again(&state, member, Some(id), form, &refused).await,
     };
     let actor = Actor::of(&member);
-    let updated = db::run(&state.pool, move |conn| {
+    let updated = with_db(&state.pool, move |conn| {
         let changes = MessageTemplateChanges {
             name: &input.name,
             lead_type: input.lead_type.map(|t| t.as_str().to_owned()),
@@ -440,7 +441,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
     let (actor, id) = (Actor::of(&member), path.into_inner().1);
-    let deleted = db::run(&state.pool, move |conn| {
+    let deleted = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let deleted = queries::templates::delete(conn, actor.workspace_id, id)?
                 .ok_or(AppError::NotFound)?;
@@ -470,7 +471,7 @@ pub async fn preview_fragment(
     }
     let workspace_id = member.workspace.id;
     let chosen = form.lead_id.parse::<i64>().ok();
-    let lead = db::run(&state.pool, move |conn| {
+    let lead = with_db(&state.pool, move |conn| {
         let found = match chosen {
             Some(id) => queries::leads::find(conn, workspace_id, id)?,
             None => None,

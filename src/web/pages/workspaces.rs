@@ -8,13 +8,14 @@ use chrono::Utc;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::token;
 use crate::db::models::{Invitation, NewAuditEvent, User, Workspace};
+use crate::db::queries;
 use crate::db::queries::invitations::ReceivedInvitation;
-use crate::db::{self, queries};
 use crate::domain::{Role, WorkspaceName};
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, SignedIn, Visitor};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -40,7 +41,7 @@ async fn received(state: &AppState, user: &User) -> Result<Vec<ReceivedInvitatio
         return Ok(Vec::new());
     }
     let email = user.email.clone();
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         Ok(queries::invitations::list_for_email(
             conn,
             &email,
@@ -91,7 +92,7 @@ pub async fn create(
         });
     };
     let lang = chrome.lang;
-    let workspace = db::run(&state.pool, move |conn| {
+    let workspace = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let workspace = queries::workspaces::create_with_owner(conn, &name, lang, user.id)?;
             queries::audit::record(
@@ -132,7 +133,7 @@ pub async fn accept_invitation(
         return Ok(verification_needed(&session, &chrome, htmx));
     }
     let id = path.into_inner();
-    let workspace = db::run(&state.pool, move |conn| {
+    let workspace = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let invitation =
                 queries::invitations::find_for_email(conn, id, &user.email, Utc::now())?
@@ -207,7 +208,7 @@ pub async fn decline_invitation(
         return Ok(verification_needed(&session, &chrome, htmx));
     }
     let id = path.into_inner();
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let invitation = queries::invitations::find_for_email(conn, id, &user.email, Utc::now())?
             .ok_or(AppError::NotFound)?;
         queries::invitations::delete(conn, invitation.id)?;
@@ -249,7 +250,7 @@ pub async fn join_show(
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let hash = token::hash(&token);
-    let offer = db::run(&state.pool, move |conn| {
+    let offer = with_db(&state.pool, move |conn| {
         Ok(queries::invitations::find_by_token(
             conn,
             &hash,
@@ -289,7 +290,7 @@ pub async fn join_accept(
         ip,
     } = signed_in;
     let hash = token::hash(&path.into_inner());
-    let outcome = db::run(&state.pool, move |conn| {
+    let outcome = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let now = Utc::now();
             let Some((invitation, _)) = queries::invitations::find_by_token(conn, &hash, now)?

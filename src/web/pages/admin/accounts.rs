@@ -6,11 +6,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::app::AppState;
+use crate::db::queries;
 use crate::db::queries::admin::{AccountHealth, HealthFilter};
-use crate::db::{self, queries};
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
 
@@ -51,7 +52,7 @@ pub async fn index(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (filter, before) = (HealthFilter::parse(&query.status), query.before);
-    let accounts = db::run(&state.pool, move |conn| {
+    let accounts = with_db(&state.pool, move |conn| {
         Ok(queries::admin::account_health(
             conn, filter, before, PAGE_SIZE,
         )?)

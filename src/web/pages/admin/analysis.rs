@@ -5,10 +5,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Duration, Utc};
 
-use crate::app::AppState;
+use crate::db::queries;
 use crate::db::queries::analysis::RunLine;
-use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
 
@@ -27,7 +28,7 @@ pub struct AnalysisPage {
 /// `GET /admin/analysis`
 pub async fn index(admin: SiteAdmin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
-    let (day, month, runs) = db::run(&state.pool, move |conn| {
+    let (day, month, runs) = with_db(&state.pool, move |conn| {
         Ok((
             queries::analysis::totals_since(conn, now - Duration::days(1))?,
             queries::analysis::totals_since(conn, now - Duration::days(30))?,

@@ -5,10 +5,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::app::AppState;
+use crate::db::queries;
 use crate::db::queries::audit::AuditLine;
-use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
 
@@ -29,7 +30,7 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let action: String = query.action.trim().chars().take(64).collect();
     let (filter, before) = ((!action.is_empty()).then(|| action.clone()), query.before);
-    let events = db::run(&state.pool, move |conn| {
+    let events = with_db(&state.pool, move |conn| {
         Ok(queries::audit::list(
             conn,
             None,

@@ -4,9 +4,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::AppState;
 use crate::config::Shown;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
 

@@ -6,10 +6,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::app::AppState;
+use crate::db::queries;
 use crate::db::queries::mail::EmailLine;
-use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
 
@@ -35,7 +36,7 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let status = STATUSES.into_iter().find(|s| *s == query.status.trim());
     let before = query.before;
-    let emails = db::run(&state.pool, move |conn| {
+    let emails = with_db(&state.pool, move |conn| {
         Ok(queries::mail::list(conn, status, before, PAGE_SIZE)?)
     })
     .await?;

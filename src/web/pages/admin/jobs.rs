@@ -6,12 +6,13 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::app::AppState;
 use crate::db::models::NewAuditEvent;
+use crate::db::queries;
 use crate::db::queries::jobs::JobRun;
-use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::error::with_db;
 use crate::jobs::{self, JOBS, Job};
+use crate::state::AppState;
 use crate::web::extract::{Htmx, SiteAdmin};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -53,7 +54,7 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let filter = jobs::job(query.job.trim()).map(|j| j.name);
     let before = query.before;
-    let (latest, runs) = db::run(&state.pool, move |conn| {
+    let (latest, runs) = with_db(&state.pool, move |conn| {
         Ok((
             queries::jobs::latest_per_job(conn)?,
             queries::jobs::history(conn, filter, before, PAGE_SIZE)?,
@@ -94,7 +95,7 @@ pub async fn run_now(
     let job = jobs::job(&name).ok_or(AppError::NotFound)?;
     let Some(run_id) = jobs::start_run(&state, job).await? else {
         let lease = jobs::lease_name(job, &state.instance);
-        let held = db::run(&state.pool, move |conn| {
+        let held = with_db(&state.pool, move |conn| {
             Ok(queries::analysis::current_lease(conn, &lease)?)
         })
         .await?;
@@ -116,7 +117,7 @@ pub async fn run_now(
         return Ok(render::redirect(htmx.0, "/admin/jobs"));
     };
     let (actor, ip) = (admin.user.id, admin.ip.clone());
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let event = NewAuditEvent::new("admin.job_run", Some(actor), None, Some(&ip));
         queries::audit::record(
             conn,

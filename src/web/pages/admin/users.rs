@@ -6,11 +6,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::app::AppState;
 use crate::db::models::NewAuditEvent;
+use crate::db::queries;
 use crate::db::queries::users::UserListing;
-use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::{Htmx, SiteAdmin};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -37,7 +38,7 @@ pub async fn index(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (search, before) = (query.search(), query.before);
-    let users = db::run(&state.pool, move |conn| {
+    let users = with_db(&state.pool, move |conn| {
         Ok(queries::users::search(
             conn,
             search.as_deref(),
@@ -108,7 +109,7 @@ async fn apply(
         return Ok(render::redirect(htmx.0, &back_to));
     }
     let (actor, ip) = (admin.user.id, admin.ip.clone());
-    db::run(&state.pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let changed = match change {
             Change::Disable => queries::users::set_disabled(conn, target, true)
                 .and_then(|n| queries::sessions::delete_for_user(conn, target).map(|_| n))?,

@@ -5,10 +5,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::app::AppState;
+use crate::db::queries;
 use crate::db::queries::workspaces::WorkspaceListing;
-use crate::db::{self, queries};
 use crate::error::AppError;
+use crate::error::with_db;
+use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
 
@@ -28,7 +29,7 @@ pub async fn index(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (search, before) = (query.search(), query.before);
-    let workspaces = db::run(&state.pool, move |conn| {
+    let workspaces = with_db(&state.pool, move |conn| {
         Ok(queries::workspaces::search(
             conn,
             search.as_deref(),

@@ -1,0 +1,5 @@
+//! The use cases: what a creator, an admin or the scheduler asks VistaFlow to do (connect an account,
+//! sync it, approve drafts, erase a person, invite and accept...), one function each, shared by the
+//! handlers, the jobs and the CLI, each taking only what it needs. Below them sit the platforms, the
+//! analyzer, mail, integrations, the database and the domain rules; above them only `web`, `jobs`,
+//! `cli`, `bench` and `app`.

@@ -1,0 +1,172 @@
+//! The shape of the code, checked like behaviour: no import cycle between the top-level modules of
+//! `src/`. Read from the source itself, so the check needs no tool beyond the test binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the source folder is readable") {
+            let path = entry.expect("a readable folder entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The top-level module a file of `src/` belongs to (`web` for `src/web/pages/leads.rs`).
+fn top_module(file: &Path) -> String {
+    let relative = file.strip_prefix(src()).expect("a file under src/");
+    let first = relative
+        .components()
+        .next()
+        .expect("a path inside src/")
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_owned()
+}
+
+/// The code of a file without its trailing unit-test module (`#[cfg(test)] mod ... {` to the end):
+/// tests may reach anything, the modules they test may not.
+fn without_tests(code: &str) -> &str {
+    let mut offset = 0;
+    for line in code.split_inclusive('\n') {
+        if line.trim() == "#[cfg(test)]" {
+            let next = &code[offset + line.len()..];
+            if next.trim_start().starts_with("mod ") {
+                return &code[..offset];
+            }
+        }
+        offset += line.len();
+    }
+    code
+}
+
+/// The first segments of the paths a file reaches through `crate::`: `crate::db::run` gives `db`,
+/// `use crate::{ai::LeadType, db};` gives `ai` and `db`.
+fn crate_references(code: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            let mut depth = 1;
+            let mut item = String::new();
+            let mut items = Vec::new();
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 1 => items.push(std::mem::take(&mut item)),
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+                if depth == 1 && c != ',' {
+                    item.push(c);
+                }
+            }
+            items.push(item);
+            for item in items {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != "self" {
+                    names.insert(name);
+                }
+            }
+        } else {
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            names.insert(name);
+        }
+        rest = after;
+    }
+    names
+}
+
+/// Which top-level module imports which, from the code of `src/` (unit tests left out).
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let files = rust_files(&src());
+    let modules: BTreeSet<String> = files.iter().map(|f| top_module(f)).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let from = top_module(file);
+        let code = std::fs::read_to_string(file).expect("a readable source file");
+        let edges = graph.entry(from.clone()).or_default();
+        for to in crate_references(without_tests(&code)) {
+            if to != from && modules.contains(&to) {
+                edges.insert(to);
+            }
+        }
+    }
+    graph
+}
+
+/// A cycle through `start`, if there is one: the modules in order, `start` first and last.
+fn cycle_through(graph: &BTreeMap<String, BTreeSet<String>>, start: &str) -> Option<Vec<String>> {
+    let mut stack = vec![(start.to_owned(), vec![start.to_owned()])];
+    let mut seen = BTreeSet::new();
+    while let Some((module, path)) = stack.pop() {
+        for next in graph.get(&module).into_iter().flatten() {
+            if next == start {
+                let mut cycle = path.clone();
+                cycle.push(start.to_owned());
+                return Some(cycle);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push((next.clone(), longer));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn the_reader_of_the_module_graph_sees_plain_and_grouped_imports() {
+    let code = "use crate::db::run;\nuse crate::{ai::LeadType, domain::{Role, Slug}, self};\n\
+                fn f() { crate::mail::queue(); }\n#[cfg(test)]\nmod tests { use crate::web; }\n";
+    let names = crate_references(without_tests(code));
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        ["ai", "db", "domain", "mail"]
+    );
+}
+
+#[test]
+fn no_top_level_module_imports_one_that_imports_it_back() {
+    let graph = module_graph();
+    assert!(
+        graph.len() > 10,
+        "the graph should hold the crate's modules: {graph:?}"
+    );
+    let cycles: Vec<String> = graph
+        .keys()
+        .filter_map(|module| cycle_through(&graph, module))
+        .map(|cycle| cycle.join(" -> "))
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "import cycles between top-level modules of src/:\n{}",
+        cycles.join("\n")
+    );
+}
