@@ -794,7 +794,7 @@ mod tests {
         let lead = generator(4).lead(17, MAX_PER_LEAD);
         let identities: HashSet<_> = lead.interactions.iter().map(Observed::identity).collect();
         assert_eq!(identities.len(), MAX_PER_LEAD);
-        assert!(lead.counts()[Kind::Follow.index()] <= 1);
+        assert!(lead.counts().get(Kind::Follow) <= 1);
         for i in &lead.interactions {
             assert!(i.when.from < i.when.to && i.when.at <= generator(4).anchor);
             assert!(i.when.at >= generator(4).anchor - Duration::days(DAYS + 7));

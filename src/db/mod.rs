@@ -1,5 +1,6 @@
 //! Database access (`PostgreSQL`): the connection pool, the embedded migrations and the one way handlers reach a connection.
 
+pub mod column_types;
 pub mod models;
 pub mod pool;
 pub mod queries;

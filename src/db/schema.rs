@@ -71,6 +71,7 @@ diesel::table! {
         identity -> Bytea,
         fingerprint -> Bytea,
         collected_at -> Timestamptz,
+        direction -> Text,
     }
 }
 
@@ -142,13 +143,6 @@ diesel::table! {
         first_seen_at -> Timestamptz,
         last_interaction_at -> Timestamptz,
         interactions_count -> Int4,
-        likes_count -> Int4,
-        comments_count -> Int4,
-        follows_count -> Int4,
-        shares_count -> Int4,
-        mentions_count -> Int4,
-        comment_likes_count -> Int4,
-        messages_count -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         lead_type -> Nullable<Text>,
@@ -165,6 +159,7 @@ diesel::table! {
         analysed_interactions -> Int4,
         scored_at -> Nullable<Timestamptz>,
         search_text -> Text,
+        kind_counts -> Jsonb,
     }
 }
 

@@ -7,10 +7,24 @@ use sha2::{Digest as _, Sha256};
 
 use super::platform_time::{PlatformTime, Precision};
 
-/// What a person did.
+/// What a person did: the one definition of the kinds. Ingestion, the lead counters and their recount,
+/// the CSV columns, the filters and the pages all read their list from `Kind::ALL` and their names from
+/// here; adding a kind is one variant, its arms below, and its weight in `scoring::weight`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Like,
@@ -33,6 +47,7 @@ impl Kind {
         Kind::Message,
     ];
 
+    /// The stored id: `interactions.kind`, the key in `leads.kind_counts`, the translation key's tail.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +61,29 @@ impl Kind {
         }
     }
 
+    /// The name of its count column in the CSV export.
+    #[must_use]
+    pub const fn csv_column(self) -> &'static str {
+        match self {
+            Kind::Like => "likes",
+            Kind::Comment => "comments",
+            Kind::Follow => "follows",
+            Kind::Share => "shares",
+            Kind::Mention => "mentions",
+            Kind::CommentLike => "comment_likes",
+            Kind::Message => "messages",
+        }
+    }
+
+    /// Whether the person wrote something the creator can answer (the Review page drafts replies to these).
+    #[must_use]
+    pub const fn carries_text(self) -> bool {
+        match self {
+            Kind::Comment | Kind::Mention | Kind::Message => true,
+            Kind::Like | Kind::Follow | Kind::Share | Kind::CommentLike => false,
+        }
+    }
+
     #[must_use]
     pub fn parse(text: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == text)
@@ -55,6 +93,123 @@ impl Kind {
     #[must_use]
     pub fn index(self) -> usize {
         Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+}
+
+/// Who a message or event came from, as seen by the creator.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the person to the creator: what makes them a lead.
+    #[default]
+    Incoming,
+    /// The creator's own reply, kept for the conversation.
+    Outgoing,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::Incoming, Direction::Outgoing];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Direction::Incoming => "incoming",
+            Direction::Outgoing => "outgoing",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Direction> {
+        Direction::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+
+    /// The rule: only what the person did counts in their lead's counters and score; the creator's own
+    /// replies never do. The database side (`db::queries::counts`) is built from this.
+    #[must_use]
+    pub const fn is_counted(self) -> bool {
+        match self {
+            Direction::Incoming => true,
+            Direction::Outgoing => false,
+        }
+    }
+}
+
+/// How many interactions of each kind a lead did (stored as `leads.kind_counts`, keyed by `Kind::as_str`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Jsonb)]
+pub struct KindCounts([i32; Kind::ALL.len()]);
+
+impl KindCounts {
+    #[must_use]
+    pub fn get(&self, kind: Kind) -> i32 {
+        self.0[kind.index()]
+    }
+
+    pub fn add(&mut self, kind: Kind, n: i32) {
+        self.0[kind.index()] += n;
+    }
+
+    /// Every kind with its count, zeros included, in `Kind::ALL` order.
+    pub fn iter(&self) -> impl Iterator<Item = (Kind, i32)> + '_ {
+        Kind::ALL.into_iter().map(|k| (k, self.get(k)))
+    }
+
+    /// The kinds done at least once, with their counts.
+    #[must_use]
+    pub fn done(&self) -> Vec<(Kind, i32)> {
+        self.iter().filter(|(_, n)| *n > 0).collect()
+    }
+
+    #[must_use]
+    pub fn total(&self) -> i32 {
+        self.0.iter().sum()
+    }
+
+    /// The stored form: an object keyed by each kind's id, the kinds never done left out.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.done()
+                .into_iter()
+                .map(|(k, n)| (k.as_str().to_owned(), n.into()))
+                .collect(),
+        )
+    }
+
+    /// Reads the stored form back.
+    ///
+    /// # Errors
+    /// When it is not an object of known kinds to non-negative 32-bit counts: the error names the
+    /// offending key or value.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| format!("kind counts {value} are not an object"))?;
+        let mut counts = Self::default();
+        for (key, n) in object {
+            let kind =
+                Kind::parse(key).ok_or_else(|| format!("unknown interaction kind {key:?}"))?;
+            let n = n
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| format!("count {n} of {key:?} is not a count"))?;
+            counts.add(kind, n);
+        }
+        Ok(counts)
     }
 }
 
@@ -223,6 +378,33 @@ mod tests {
             like("6m ago", now()),
         ];
         assert_eq!(distinct(rows).len(), 2);
+    }
+
+    #[test]
+    fn kind_counts_read_back_from_their_stored_form_and_refuse_unknown_kinds() {
+        let mut counts = KindCounts::default();
+        counts.add(Kind::Like, 3);
+        counts.add(Kind::CommentLike, 1);
+
+        let stored = counts.to_json();
+
+        assert_eq!(stored, serde_json::json!({"like": 3, "comment_like": 1}));
+        assert_eq!(KindCounts::from_json(&stored), Ok(counts));
+        assert_eq!(counts.total(), 4);
+        let unknown = KindCounts::from_json(&serde_json::json!({"save": 2})).unwrap_err();
+        assert!(unknown.contains("\"save\""), "{unknown}");
+        assert!(KindCounts::from_json(&serde_json::json!({"like": -1})).is_err());
+        assert!(KindCounts::from_json(&serde_json::json!([1])).is_err());
+    }
+
+    #[test]
+    fn only_incoming_interactions_are_counted() {
+        assert!(Direction::Incoming.is_counted());
+        assert!(!Direction::Outgoing.is_counted());
+        assert_eq!(Direction::default(), Direction::Incoming);
+        for direction in Direction::ALL {
+            assert_eq!(Direction::parse(direction.as_str()), Some(direction));
+        }
     }
 
     #[test]

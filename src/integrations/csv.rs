@@ -8,9 +8,10 @@ use std::borrow::Cow;
 use chrono::SecondsFormat;
 
 use crate::db::queries::lead_list::ExportLine;
+use crate::domain::interaction::Kind;
 
-/// The columns, in order.
-pub const COLUMNS: [&str; 22] = [
+/// The columns before the per-kind counts, in order.
+const LEAD_COLUMNS: [&str; 15] = [
     "id",
     "platform",
     "handle",
@@ -26,14 +27,16 @@ pub const COLUMNS: [&str; 22] = [
     "first_seen_at",
     "last_interaction_at",
     "interactions",
-    "likes",
-    "comments",
-    "follows",
-    "shares",
-    "mentions",
-    "comment_likes",
-    "messages",
 ];
+
+/// The columns, in order: the lead's, then one count per kind (`Kind::csv_column`).
+#[must_use]
+pub fn columns() -> Vec<&'static str> {
+    LEAD_COLUMNS
+        .into_iter()
+        .chain(Kind::ALL.into_iter().map(Kind::csv_column))
+        .collect()
+}
 
 /// How the file is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,7 +87,7 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
 pub fn header(dialect: Dialect) -> Vec<u8> {
     let mut out = writer(dialect, 256);
     // Writing into memory cannot fail (the only errors are the writer's I/O).
-    let _ = out.write_record(COLUMNS);
+    let _ = out.write_record(columns());
     let mut bytes = Vec::new();
     if dialect == Dialect::Excel {
         bytes.extend_from_slice("\u{feff}".as_bytes());
@@ -99,7 +102,7 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
     let mut out = writer(dialect, lines.len() * 160);
     for line in lines {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        let cells: [String; 22] = [
+        let lead_cells: [String; LEAD_COLUMNS.len()] = [
             line.id.to_string(),
             line.platform.clone(),
             line.handle.clone(),
@@ -119,14 +122,9 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
             line.last_interaction_at
                 .to_rfc3339_opts(SecondsFormat::Secs, true),
             line.interactions_count.to_string(),
-            line.likes_count.to_string(),
-            line.comments_count.to_string(),
-            line.follows_count.to_string(),
-            line.shares_count.to_string(),
-            line.mentions_count.to_string(),
-            line.comment_likes_count.to_string(),
-            line.messages_count.to_string(),
         ];
+        let kind_cells = line.kind_counts.iter().map(|(_, n)| n.to_string());
+        let cells: Vec<String> = lead_cells.into_iter().chain(kind_cells).collect();
         // A phone number in E.164 starts with "+": it is data, and stays readable with the apostrophe.
         // Writing into memory cannot fail.
         let _ = out.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()));
@@ -137,6 +135,7 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::interaction::KindCounts;
     use chrono::{TimeZone as _, Utc};
 
     fn line(display_name: &str) -> ExportLine {
@@ -157,13 +156,12 @@ mod tests {
             first_seen_at: at,
             last_interaction_at: at,
             interactions_count: 3,
-            likes_count: 1,
-            comments_count: 2,
-            follows_count: 0,
-            shares_count: 0,
-            mentions_count: 0,
-            comment_likes_count: 0,
-            messages_count: 0,
+            kind_counts: {
+                let mut counts = KindCounts::default();
+                counts.add(Kind::Like, 1);
+                counts.add(Kind::Comment, 2);
+                counts
+            },
         }
     }
 
@@ -218,8 +216,40 @@ mod tests {
         let head = parse(&header(Dialect::Standard), b',');
         let body = parse(&records(&[line("Nina")], Dialect::Standard), b',');
 
-        assert_eq!(head[0], COLUMNS.to_vec());
-        assert_eq!(body[0].len(), COLUMNS.len());
+        assert_eq!(head[0], columns());
+        assert_eq!(body[0].len(), columns().len());
         assert_eq!(body[0][9], "'+33612345678");
+        assert_eq!(body[0][14..], ["3", "1", "2", "0", "0", "0", "0", "0"]);
+    }
+
+    #[test]
+    fn the_columns_are_the_ones_the_readme_lists_in_its_order() {
+        assert_eq!(
+            columns(),
+            [
+                "id",
+                "platform",
+                "handle",
+                "display_name",
+                "status",
+                "type",
+                "confidence",
+                "score",
+                "intent",
+                "phone",
+                "email",
+                "language",
+                "first_seen_at",
+                "last_interaction_at",
+                "interactions",
+                "likes",
+                "comments",
+                "follows",
+                "shares",
+                "mentions",
+                "comment_likes",
+                "messages",
+            ]
+        );
     }
 }

@@ -131,13 +131,11 @@ async fn batch(
     .await?;
     let mut by_lead: HashMap<i64, Vec<InteractionInput>> = HashMap::new();
     for (lead_id, kind, text, occurred_at) in rows {
-        if let Some(kind) = Kind::parse(&kind) {
-            by_lead.entry(lead_id).or_default().push(InteractionInput {
-                kind,
-                text,
-                occurred_at,
-            });
-        }
+        by_lead.entry(lead_id).or_default().push(InteractionInput {
+            kind,
+            text,
+            occurred_at,
+        });
     }
     let mut summary = Summary::default();
     for policy in policies {

@@ -360,19 +360,12 @@ fn demo_data_fills_a_workspace_with_consistent_counters_and_the_same_seed_gives_
     let inconsistent = numbers(
         &db,
         "SELECT 'inconsistent' AS name, count(*) AS n FROM leads l JOIN LATERAL ( \
-           SELECT count(*) AS total, count(*) FILTER (WHERE kind = 'like') AS likes, \
-             count(*) FILTER (WHERE kind = 'comment') AS comments, \
-             count(*) FILTER (WHERE kind = 'follow') AS follows, \
-             count(*) FILTER (WHERE kind = 'share') AS shares, \
-             count(*) FILTER (WHERE kind = 'mention') AS mentions, \
-             count(*) FILTER (WHERE kind = 'comment_like') AS comment_likes, \
-             count(*) FILTER (WHERE kind = 'message') AS messages, \
-             min(occurred_at) AS first, max(occurred_at) AS last \
-           FROM interactions i WHERE i.lead_id = l.id) c ON true \
-         WHERE (l.interactions_count, l.likes_count, l.comments_count, l.follows_count, l.shares_count, \
-                l.mentions_count, l.comment_likes_count, l.messages_count, l.analysed_interactions) \
-               <> (c.total, c.likes, c.comments, c.follows, c.shares, c.mentions, c.comment_likes, \
-                   c.messages, c.total) \
+           SELECT sum(n) AS total, jsonb_object_agg(kind, n) AS kinds, \
+             min(first) AS first, max(last) AS last \
+           FROM (SELECT kind, count(*) AS n, min(occurred_at) AS first, max(occurred_at) AS last \
+                 FROM interactions i WHERE i.lead_id = l.id GROUP BY kind) k) c ON true \
+         WHERE (l.interactions_count, l.kind_counts, l.analysed_interactions) \
+               <> (c.total, c.kinds, c.total) \
             OR l.first_seen_at IS DISTINCT FROM c.first OR l.last_interaction_at IS DISTINCT FROM c.last",
     );
     assert_eq!(inconsistent, vec![("inconsistent".into(), 0)]);

@@ -164,10 +164,10 @@ impl LeadBuilder<'_, '_> {
             s.app,
             &format!(
                 "INSERT INTO leads (workspace_id, platform, handle, display_name, status, first_seen_at, \
-                   last_interaction_at, interactions_count, comments_count, score, lead_type, intent, phone, \
+                   last_interaction_at, interactions_count, kind_counts, score, lead_type, intent, phone, \
                    email, analysed_at, analysed_interactions) \
                  VALUES ({ws}, 'tiktok', {handle}, {name}, '{status}', now() - interval '{m} minutes', \
-                   now() - interval '{m} minutes', 1, 1, {score}, {lead_type}, {intent}, {phone}, {email}, \
+                   now() - interval '{m} minutes', 1, '{{\"comment\": 1}}', {score}, {lead_type}, {intent}, {phone}, {email}, \
                    now(), 1) RETURNING id",
                 ws = s.workspace_id,
                 handle = literal(Some(&self.handle)),

@@ -627,7 +627,7 @@ async fn the_clean_up_job_deletes_interactions_past_the_workspace_retention_and_
     );
     assert_eq!(app.number("SELECT count(*) FROM interactions"), 1);
     assert_eq!(
-        app.number("SELECT count(*) FROM leads WHERE handle = 'nina' AND interactions_count = 1 AND comments_count = 0 AND likes_count = 1"),
+        app.number("SELECT count(*) FROM leads WHERE handle = 'nina' AND interactions_count = 1 AND kind_counts = '{\"like\": 1}'"),
         1
     );
     assert_eq!(

@@ -50,8 +50,8 @@ fn template_id(app: &TestApp, name: &str) -> i64 {
 fn lead(app: &TestApp, handle: &str, display_name: &str, score: i16) -> i64 {
     app.sql(&format!(
         "INSERT INTO leads (workspace_id, platform, handle, display_name, first_seen_at, \
-           last_interaction_at, score, comments_count, interactions_count) \
-         SELECT id, 'tiktok', '{handle}', '{display_name}', now(), now(), {score}, 1, 1 \
+           last_interaction_at, score, kind_counts, interactions_count) \
+         SELECT id, 'tiktok', '{handle}', '{display_name}', now(), now(), {score}, '{{\"comment\": 1}}', 1 \
          FROM workspaces WHERE slug = 'studio-nova'"
     ));
     app.number(&format!("SELECT id FROM leads WHERE handle = '{handle}'"))

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{interactions, leads};
-use crate::domain::interaction::Kind;
+use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::platform_time::Precision;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -15,7 +15,7 @@ pub struct Interaction {
     pub account_id: i64,
     pub lead_id: i64,
     pub platform: String,
-    pub kind: String,
+    pub kind: Kind,
     pub actor_handle: String,
     pub actor_display_name: Option<String>,
     pub text: Option<String>,
@@ -23,15 +23,11 @@ pub struct Interaction {
     pub occurred_at: DateTime<Utc>,
     pub precision: String,
     pub collected_at: DateTime<Utc>,
+    pub direction: Direction,
 }
 
-// The columns' CHECK constraints keep these to the known names; the fallbacks are never used.
+// The column's CHECK constraint keeps this to the known names; the fallback is never used.
 impl Interaction {
-    #[must_use]
-    pub fn kind(&self) -> Kind {
-        Kind::parse(&self.kind).unwrap_or(Kind::Like)
-    }
-
     #[must_use]
     pub fn precision(&self) -> Precision {
         Precision::parse(&self.precision).unwrap_or(Precision::Second)
@@ -45,7 +41,7 @@ pub struct NewInteraction<'a> {
     pub account_id: i64,
     pub lead_id: i64,
     pub platform: &'a str,
-    pub kind: &'a str,
+    pub kind: Kind,
     pub actor_handle: &'a str,
     pub actor_display_name: Option<&'a str>,
     pub text: Option<&'a str>,
@@ -70,13 +66,7 @@ pub struct Lead {
     pub first_seen_at: DateTime<Utc>,
     pub last_interaction_at: DateTime<Utc>,
     pub interactions_count: i32,
-    pub likes_count: i32,
-    pub comments_count: i32,
-    pub follows_count: i32,
-    pub shares_count: i32,
-    pub mentions_count: i32,
-    pub comment_likes_count: i32,
-    pub messages_count: i32,
+    pub kind_counts: KindCounts,
     pub lead_type: Option<String>,
     pub confidence: Option<f32>,
     pub score: i16,

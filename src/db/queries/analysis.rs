@@ -6,9 +6,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::models::{Lead, LeadAnalysis};
+use crate::db::queries::counts;
 use crate::db::schema::{
     analysis_runs, interactions, job_leases, leads, suggested_messages, workspaces,
 };
+use crate::domain::interaction::Kind;
 
 /// A workspace's analysis policy.
 #[derive(Debug, Clone, Queryable)]
@@ -44,9 +46,10 @@ pub fn to_analyse(
 }
 
 /// An interaction as analysis reads it: lead id, kind, text, time.
-pub type InteractionRow = (i64, String, Option<String>, DateTime<Utc>);
+pub type InteractionRow = (i64, Kind, Option<String>, DateTime<Utc>);
 
-/// The interactions of these leads (each row names its workspace, so no lead crosses over).
+/// The counted interactions of these leads (`counts::counted`: the creator's own replies are not
+/// scored); each row names its workspace, so no lead crosses over.
 pub fn interactions_of(
     conn: &mut PgConnection,
     leads: &[(i64, i64)],
@@ -56,6 +59,7 @@ pub fn interactions_of(
     interactions::table
         .filter(interactions::workspace_id.eq_any(&workspace_ids))
         .filter(interactions::lead_id.eq_any(&lead_ids))
+        .filter(counts::counted())
         .order((interactions::lead_id, interactions::occurred_at))
         .select((
             interactions::lead_id,

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
+use crate::db::queries::counts;
 use crate::db::schema::{interactions, leads, social_accounts, suggested_messages};
 use crate::domain::account::{AccountStatus, Platform};
 use crate::domain::contact::Intent;
-use crate::domain::interaction::{Kind, Observed};
+use crate::domain::interaction::{KindCounts, Observed};
 
 /// Adds the disconnected account the demo data belongs to (the scheduler never syncs a disconnected
 /// account); `None` when the workspace already has it.
@@ -56,13 +56,7 @@ mod rows {
         pub(super) first_seen_at: DateTime<Utc>,
         pub(super) last_interaction_at: DateTime<Utc>,
         pub(super) interactions_count: i32,
-        pub(super) likes_count: i32,
-        pub(super) comments_count: i32,
-        pub(super) follows_count: i32,
-        pub(super) shares_count: i32,
-        pub(super) mentions_count: i32,
-        pub(super) comment_likes_count: i32,
-        pub(super) messages_count: i32,
+        pub(super) kind_counts: crate::domain::interaction::KindCounts,
         pub(super) lead_type: Option<&'a str>,
         pub(super) confidence: Option<f32>,
         pub(super) score: i16,
@@ -141,13 +135,7 @@ pub fn write_chunk(
                 first_seen_at: first.unwrap_or(analysed_at),
                 last_interaction_at: last.unwrap_or(analysed_at),
                 interactions_count: total,
-                likes_count: counts[0],
-                comments_count: counts[1],
-                follows_count: counts[2],
-                shares_count: counts[3],
-                mentions_count: counts[4],
-                comment_likes_count: counts[5],
-                messages_count: counts[6],
+                kind_counts: counts,
                 lead_type: Some(lead.analysis.lead_type.as_str()),
                 confidence: Some(lead.analysis.confidence),
                 score: i16::from(lead.scored.score),
@@ -231,31 +219,7 @@ pub fn write_chunk(
 /// (one `UPDATE ... FROM (... GROUP BY lead_id)`), and marks them analysed at that count; answers how
 /// many leads.
 pub fn recount(conn: &mut PgConnection, account_id: i64) -> QueryResult<usize> {
-    diesel::sql_query(
-        "UPDATE leads l SET likes_count = c.likes, comments_count = c.comments, \
-            follows_count = c.follows, shares_count = c.shares, mentions_count = c.mentions, \
-            comment_likes_count = c.comment_likes, messages_count = c.messages, \
-            interactions_count = c.total, analysed_interactions = c.total, \
-            first_seen_at = c.first, last_interaction_at = c.last, updated_at = now() \
-         FROM (SELECT lead_id, \
-                 count(*) FILTER (WHERE kind = 'like') AS likes, \
-                 count(*) FILTER (WHERE kind = 'comment') AS comments, \
-                 count(*) FILTER (WHERE kind = 'follow') AS follows, \
-                 count(*) FILTER (WHERE kind = 'share') AS shares, \
-                 count(*) FILTER (WHERE kind = 'mention') AS mentions, \
-                 count(*) FILTER (WHERE kind = 'comment_like') AS comment_likes, \
-                 count(*) FILTER (WHERE kind = 'message') AS messages, \
-                 count(*) AS total, min(occurred_at) AS first, max(occurred_at) AS last \
-               FROM interactions WHERE account_id = $1 GROUP BY lead_id) c \
-         WHERE l.id = c.lead_id \
-           AND (l.interactions_count, l.likes_count, l.comments_count, l.follows_count, \
-                l.shares_count, l.mentions_count, l.comment_likes_count, l.messages_count, \
-                l.first_seen_at, l.last_interaction_at) \
-               IS DISTINCT FROM (c.total::int, c.likes::int, c.comments::int, c.follows::int, \
-                c.shares::int, c.mentions::int, c.comment_likes::int, c.messages::int, c.first, c.last)",
-    )
-    .bind::<BigInt, _>(account_id)
-    .execute(conn)
+    counts::recount(conn, counts::Scope::Account(account_id), true)
 }
 
 /// Refreshes the planner's statistics after a bulk load.
@@ -276,12 +240,12 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// How many interactions of each kind, in `Kind::ALL` order.
+    /// How many interactions of each kind.
     #[must_use]
-    pub fn counts(&self) -> [i32; Kind::ALL.len()] {
-        let mut counts = [0; Kind::ALL.len()];
+    pub fn counts(&self) -> KindCounts {
+        let mut counts = KindCounts::default();
         for interaction in &self.interactions {
-            counts[interaction.kind.index()] += 1;
+            counts.add(interaction.kind, 1);
         }
         counts
     }

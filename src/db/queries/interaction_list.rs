@@ -109,7 +109,7 @@ pub fn page(
         query = query.filter(interactions::account_id.eq(account_id));
     }
     if let Some(kind) = filters.kind {
-        query = query.filter(interactions::kind.eq(kind.as_str()));
+        query = query.filter(interactions::kind.eq(kind));
     }
     if let Some(from) = filters.from {
         query = query.filter(interactions::occurred_at.ge(start_of(from)));

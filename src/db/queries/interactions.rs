@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::pg::upsert::excluded;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, Text, Timestamptz};
 
 use crate::db::models::{NewInteraction, NewLead};
 use crate::db::schema::{interactions, leads, suppressions};
 use crate::domain::account::Platform;
-use crate::domain::interaction::{Kind, Observed, When, distinct};
+use crate::domain::interaction::{Direction, Kind, KindCounts, Observed, When, distinct};
 use crate::domain::platform_time::Precision;
 
 /// Where interactions were read: the account, its workspace and platform.
@@ -172,7 +172,7 @@ fn upsert_leads(
 }
 
 /// A stored interaction, as the lead counters need it.
-type Stored = (i64, String, DateTime<Utc>);
+type Stored = (i64, Kind, Direction, DateTime<Utc>);
 
 fn insert_interactions(
     conn: &mut PgConnection,
@@ -193,7 +193,7 @@ fn insert_interactions(
                 account_id: source.account_id,
                 lead_id: *lead_ids.get(&row.handle)?,
                 platform: source.platform.as_str(),
-                kind: row.kind.as_str(),
+                kind: row.kind,
                 actor_handle: &row.handle,
                 actor_display_name: row.display_name.as_deref(),
                 text: row.text.as_deref(),
@@ -217,6 +217,7 @@ fn insert_interactions(
                 .returning((
                     interactions::lead_id,
                     interactions::kind,
+                    interactions::direction,
                     interactions::occurred_at,
                 ))
                 .get_results::<Stored>(conn)?,
@@ -225,7 +226,8 @@ fn insert_interactions(
     Ok(stored)
 }
 
-/// Adds what was stored to each lead's counters and times, in one statement.
+/// Adds what was stored and counts (`counts::counted`) to each lead's counters and times, in one
+/// statement.
 fn add_to_lead_counts(
     conn: &mut PgConnection,
     workspace_id: i64,
@@ -233,16 +235,17 @@ fn add_to_lead_counts(
 ) -> QueryResult<()> {
     #[derive(Default)]
     struct Delta {
-        per_kind: [i32; 7],
+        kinds: KindCounts,
         first: Option<DateTime<Utc>>,
         last: Option<DateTime<Utc>>,
     }
     let mut deltas: HashMap<i64, Delta> = HashMap::new();
-    for (lead_id, kind, at) in stored {
-        let delta = deltas.entry(*lead_id).or_default();
-        if let Some(kind) = Kind::parse(kind) {
-            delta.per_kind[kind.index()] += 1;
+    for (lead_id, kind, direction, at) in stored {
+        if !direction.is_counted() {
+            continue;
         }
+        let delta = deltas.entry(*lead_id).or_default();
+        delta.kinds.add(*kind, 1);
         delta.first = Some(delta.first.map_or(*at, |f| f.min(*at)));
         delta.last = Some(delta.last.map_or(*at, |l| l.max(*at)));
     }
@@ -250,36 +253,22 @@ fn add_to_lead_counts(
         return Ok(());
     }
     let ids: Vec<i64> = deltas.keys().copied().collect();
-    let column = |k: Kind| -> Vec<i32> {
-        ids.iter()
-            .map(|id| deltas[id].per_kind[k.index()])
-            .collect()
-    };
+    let kinds: Vec<KindCounts> = ids.iter().map(|id| deltas[id].kinds).collect();
+    let totals: Vec<i32> = kinds.iter().map(KindCounts::total).collect();
     let firsts: Vec<DateTime<Utc>> = ids.iter().filter_map(|id| deltas[id].first).collect();
     let lasts: Vec<DateTime<Utc>> = ids.iter().filter_map(|id| deltas[id].last).collect();
     diesel::sql_query(
         "UPDATE leads SET \
-            likes_count = likes_count + d.likes, comments_count = comments_count + d.comments, \
-            follows_count = follows_count + d.follows, shares_count = shares_count + d.shares, \
-            mentions_count = mentions_count + d.mentions, \
-            comment_likes_count = comment_likes_count + d.comment_likes, \
-            messages_count = messages_count + d.messages, \
-            interactions_count = interactions_count + d.likes + d.comments + d.follows + d.shares \
-                + d.mentions + d.comment_likes + d.messages, \
+            kind_counts = kind_counts_add(kind_counts, d.kinds), \
+            interactions_count = interactions_count + d.total, \
             first_seen_at = LEAST(first_seen_at, d.first), \
             last_interaction_at = GREATEST(last_interaction_at, d.last), updated_at = now() \
-         FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-            AS d(id, likes, comments, follows, shares, mentions, comment_likes, messages, first, last) \
-         WHERE leads.id = d.id AND leads.workspace_id = $11",
+         FROM unnest($1, $2, $3, $4, $5) AS d(id, kinds, total, first, last) \
+         WHERE leads.id = d.id AND leads.workspace_id = $6",
     )
     .bind::<Array<BigInt>, _>(&ids)
-    .bind::<Array<Integer>, _>(column(Kind::Like))
-    .bind::<Array<Integer>, _>(column(Kind::Comment))
-    .bind::<Array<Integer>, _>(column(Kind::Follow))
-    .bind::<Array<Integer>, _>(column(Kind::Share))
-    .bind::<Array<Integer>, _>(column(Kind::Mention))
-    .bind::<Array<Integer>, _>(column(Kind::CommentLike))
-    .bind::<Array<Integer>, _>(column(Kind::Message))
+    .bind::<Array<Jsonb>, _>(kinds)
+    .bind::<Array<Integer>, _>(totals)
     .bind::<Array<Timestamptz>, _>(firsts)
     .bind::<Array<Timestamptz>, _>(lasts)
     .bind::<BigInt, _>(workspace_id)
@@ -297,7 +286,7 @@ pub fn activity_watermark(
     interactions::table
         .filter(interactions::workspace_id.eq(workspace_id))
         .filter(interactions::account_id.eq(account_id))
-        .filter(interactions::kind.ne(Kind::Message.as_str()))
+        .filter(interactions::kind.ne(Kind::Message))
         .select(diesel::dsl::max(interactions::occurred_from))
         .first(conn)
 }
@@ -316,7 +305,7 @@ pub fn known_last_messages(
     interactions::table
         .filter(interactions::workspace_id.eq(workspace_id))
         .filter(interactions::account_id.eq(account_id))
-        .filter(interactions::kind.eq(Kind::Message.as_str()))
+        .filter(interactions::kind.eq(Kind::Message))
         .filter(interactions::text.eq_any(previews))
         .select((
             interactions::actor_handle,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Timestamptz};
 
+use crate::db::queries::counts;
 use crate::db::schema::{analysis_runs, job_leases, job_runs, sent_emails, sync_runs};
 
 /// A job run as the admin page lists it.
@@ -110,26 +111,7 @@ pub fn apply_retention(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResu
         leads.sort_unstable();
         leads.dedup();
         if !leads.is_empty() {
-            diesel::sql_query(
-                "UPDATE leads l SET likes_count = c.likes, comments_count = c.comments, \
-                    follows_count = c.follows, shares_count = c.shares, mentions_count = c.mentions, \
-                    comment_likes_count = c.comment_likes, messages_count = c.messages, \
-                    interactions_count = c.total, first_seen_at = c.first, last_interaction_at = c.last, \
-                    updated_at = now() \
-                 FROM (SELECT lead_id, \
-                         count(*) FILTER (WHERE kind = 'like') AS likes, \
-                         count(*) FILTER (WHERE kind = 'comment') AS comments, \
-                         count(*) FILTER (WHERE kind = 'follow') AS follows, \
-                         count(*) FILTER (WHERE kind = 'share') AS shares, \
-                         count(*) FILTER (WHERE kind = 'mention') AS mentions, \
-                         count(*) FILTER (WHERE kind = 'comment_like') AS comment_likes, \
-                         count(*) FILTER (WHERE kind = 'message') AS messages, \
-                         count(*) AS total, min(occurred_at) AS first, max(occurred_at) AS last \
-                       FROM interactions WHERE lead_id = ANY($1) GROUP BY lead_id) c \
-                 WHERE l.id = c.lead_id",
-            )
-            .bind::<Array<BigInt>, _>(&leads)
-            .execute(conn)?;
+            counts::recount(conn, counts::Scope::Leads(&leads), false)?;
             diesel::sql_query(
                 "DELETE FROM leads WHERE id = ANY($1) \
                  AND NOT EXISTS (SELECT 1 FROM interactions WHERE lead_id = leads.id)",

@@ -13,6 +13,7 @@ use crate::db::schema::{interactions, leads};
 use crate::domain::account::Platform;
 use crate::domain::contact::Intent;
 use crate::domain::cursor::{Cursor, ScoreCursor};
+use crate::domain::interaction::KindCounts;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
 
@@ -256,13 +257,7 @@ pub struct ExportLine {
     pub first_seen_at: DateTime<Utc>,
     pub last_interaction_at: DateTime<Utc>,
     pub interactions_count: i32,
-    pub likes_count: i32,
-    pub comments_count: i32,
-    pub follows_count: i32,
-    pub shares_count: i32,
-    pub mentions_count: i32,
-    pub comment_likes_count: i32,
-    pub messages_count: i32,
+    pub kind_counts: KindCounts,
 }
 
 /// Up to `limit` leads matching `filters` with an id above `after_id`, by id: the export reads the
@@ -294,13 +289,7 @@ pub fn export_batch(
             leads::first_seen_at,
             leads::last_interaction_at,
             leads::interactions_count,
-            leads::likes_count,
-            leads::comments_count,
-            leads::follows_count,
-            leads::shares_count,
-            leads::mentions_count,
-            leads::comment_likes_count,
-            leads::messages_count,
+            leads::kind_counts,
         ))
         .load(conn)
 }

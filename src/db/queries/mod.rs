@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod analysis;
 pub mod audit;
+pub mod counts;
 pub mod dashboard;
 pub mod demo_data;
 pub mod email_verifications;

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use crate::db::queries::leads;
+use crate::db::queries::{counts, leads};
 use crate::db::schema::suggested_messages as drafts;
 use crate::db::schema::{interactions, leads as leads_table, quota_usage, social_accounts};
+use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::quota::{self, Allowance, Quota};
 
@@ -60,21 +61,29 @@ struct Said {
     text: String,
 }
 
-/// The latest `WORDS_SHOWN` comments, messages and mentions of each lead, newest first: one index
-/// walk per lead, however much they wrote.
+/// The latest `WORDS_SHOWN` comments, messages and mentions (`Kind::carries_text`) of each lead, newest
+/// first, their own words only (not the creator's replies): one index walk per lead, however much they
+/// wrote.
 fn latest_words(
     conn: &mut PgConnection,
     workspace_id: i64,
     lead_ids: &[i64],
 ) -> QueryResult<Vec<Said>> {
-    diesel::sql_query(
+    let said: Vec<String> = Kind::ALL
+        .into_iter()
+        .filter(|k| k.carries_text())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    diesel::sql_query(format!(
         "SELECT l.id AS lead_id, w.text FROM unnest($1::bigint[]) AS l(id) \
          CROSS JOIN LATERAL (SELECT i.text, i.occurred_at FROM interactions i \
            WHERE i.workspace_id = $2 AND i.lead_id = l.id AND i.text IS NOT NULL \
-             AND i.kind IN ('comment', 'message', 'mention') \
+             AND i.kind IN ({kinds}) AND {counted} \
            ORDER BY i.occurred_at DESC LIMIT $3) w \
          ORDER BY l.id, w.occurred_at DESC",
-    )
+        kinds = said.join(", "),
+        counted = counts::counted_sql("i"),
+    ))
     .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(lead_ids)
     .bind::<diesel::sql_types::BigInt, _>(workspace_id)
     .bind::<diesel::sql_types::BigInt, _>(WORDS_SHOWN)

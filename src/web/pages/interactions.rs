@@ -144,7 +144,7 @@ impl Row {
         let interaction = line.interaction;
         let precision = interaction.precision();
         let at = interaction.occurred_at;
-        let kind = ctx.t_in("interactions.kind", interaction.kind().as_str());
+        let kind = ctx.t_in("interactions.kind", interaction.kind.as_str());
         let name = interaction
             .actor_display_name
             .filter(|name| !name.trim().is_empty());

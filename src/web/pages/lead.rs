@@ -86,19 +86,7 @@ impl LeadPage {
 
     /// Each kind with its count, the kinds they never did left out.
     fn counts(&self) -> Vec<(Kind, i32)> {
-        let l = &self.lead;
-        [
-            (Kind::Like, l.likes_count),
-            (Kind::Comment, l.comments_count),
-            (Kind::Follow, l.follows_count),
-            (Kind::Share, l.shares_count),
-            (Kind::Mention, l.mentions_count),
-            (Kind::CommentLike, l.comment_likes_count),
-            (Kind::Message, l.messages_count),
-        ]
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .collect()
+        self.lead.kind_counts.done()
     }
 }
 

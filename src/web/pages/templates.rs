@@ -158,22 +158,14 @@ impl TemplatesPage {
 /// What the variables read from a lead: who they are and the kinds of interaction they did (one of each
 /// is all `{interaction}` needs).
 fn lead_input(lead: &Lead) -> LeadInput {
-    let done = [
-        (Kind::Like, lead.likes_count),
-        (Kind::Comment, lead.comments_count),
-        (Kind::Follow, lead.follows_count),
-        (Kind::Share, lead.shares_count),
-        (Kind::Mention, lead.mentions_count),
-        (Kind::CommentLike, lead.comment_likes_count),
-        (Kind::Message, lead.messages_count),
-    ];
     LeadInput {
         handle: lead.handle.clone(),
         display_name: lead.display_name.clone(),
         platform: lead.platform.clone(),
-        interactions: done
+        interactions: lead
+            .kind_counts
+            .done()
             .into_iter()
-            .filter(|(_, count)| *count > 0)
             .map(|(kind, _)| InteractionInput {
                 kind,
                 text: None,

@@ -1,0 +1,78 @@
+//! How domain types are stored: each enum as its text id (`ToSql`/`FromSql` on a `Text` column), the
+//! lead's per-kind counts as a JSON object. A stored value that does not read back is an error naming
+//! the value and the column, never a default.
+
+use std::io::Write as _;
+
+use diesel::deserialize::{self, FromSql};
+use diesel::pg::{Pg, PgValue};
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::{Jsonb, Text};
+
+use crate::domain::interaction::{Direction, Kind, KindCounts};
+
+/// Reads a stored text id back into its enum, or says which value of which column did not parse.
+pub(crate) fn parse_stored<T>(
+    text: &str,
+    column: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> deserialize::Result<T> {
+    parse(text).ok_or_else(|| format!("unknown value {text:?} in {column}").into())
+}
+
+/// `ToSql`/`FromSql` on `Text` for an enum with `as_str` and `parse`.
+macro_rules! text_enum {
+    ($type:ty, $column:literal) => {
+        impl ToSql<Text, Pg> for $type {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                out.write_all(self.as_str().as_bytes())?;
+                Ok(IsNull::No)
+            }
+        }
+
+        impl FromSql<Text, Pg> for $type {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                let text = <String as FromSql<Text, Pg>>::from_sql(bytes)?;
+                parse_stored(&text, $column, <$type>::parse)
+            }
+        }
+    };
+}
+
+text_enum!(Kind, "interactions.kind");
+text_enum!(Direction, "interactions.direction");
+
+impl ToSql<Jsonb, Pg> for KindCounts {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        // The binary jsonb format: a version byte, then the text.
+        out.write_all(&[1])?;
+        serde_json::to_writer(&mut *out, &self.to_json())?;
+        Ok(IsNull::No)
+    }
+}
+
+impl FromSql<Jsonb, Pg> for KindCounts {
+    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+        let value = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(bytes)?;
+        KindCounts::from_json(&value).map_err(|e| format!("leads.kind_counts: {e}").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_kind_that_does_not_parse_is_an_error_naming_it_and_its_column() {
+        let error = parse_stored("save", "interactions.kind", Kind::parse).unwrap_err();
+
+        assert_eq!(
+            error.to_string(),
+            "unknown value \"save\" in interactions.kind"
+        );
+        assert_eq!(
+            parse_stored("comment_like", "interactions.kind", Kind::parse).unwrap(),
+            Kind::CommentLike
+        );
+    }
+}
