@@ -9,7 +9,11 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{Jsonb, Text};
 
+use crate::domain::Role;
+use crate::domain::account::AccountStatus;
 use crate::domain::interaction::{Direction, Kind, KindCounts};
+use crate::domain::lead_status::LeadStatus;
+use crate::domain::platform_time::Precision;
 
 /// Reads a stored text id back into its enum, or says which value of which column did not parse.
 pub(crate) fn parse_stored<T>(
@@ -23,6 +27,9 @@ pub(crate) fn parse_stored<T>(
 /// `ToSql`/`FromSql` on `Text` for an enum with `as_str` and `parse`.
 macro_rules! text_enum {
     ($type:ty, $column:literal) => {
+        text_enum!($type, $column, <$type>::parse);
+    };
+    ($type:ty, $column:literal, $parse:expr) => {
         impl ToSql<Text, Pg> for $type {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
                 out.write_all(self.as_str().as_bytes())?;
@@ -33,7 +40,7 @@ macro_rules! text_enum {
         impl FromSql<Text, Pg> for $type {
             fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
                 let text = <String as FromSql<Text, Pg>>::from_sql(bytes)?;
-                parse_stored(&text, $column, <$type>::parse)
+                parse_stored(&text, $column, $parse)
             }
         }
     };
@@ -41,6 +48,12 @@ macro_rules! text_enum {
 
 text_enum!(Kind, "interactions.kind");
 text_enum!(Direction, "interactions.direction");
+text_enum!(Precision, "interactions.precision");
+text_enum!(Role, "memberships.role or invitations.role", |t| {
+    Role::parse(t).ok()
+});
+text_enum!(AccountStatus, "social_accounts.status");
+text_enum!(LeadStatus, "leads.status");
 
 impl ToSql<Jsonb, Pg> for KindCounts {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {

@@ -71,7 +71,8 @@ impl std::fmt::Display for Handle {
 }
 
 /// Where a connection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum AccountStatus {
     /// The session works and the account's own page answers.
     Active,

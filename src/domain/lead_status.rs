@@ -1,7 +1,8 @@
 //! Where a lead stands in the creator's follow-up: new, contacted, in progress, converted or refused.
 
 /// A lead's follow-up status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum LeadStatus {
     New,
     Contacted,

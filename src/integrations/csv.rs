@@ -107,7 +107,7 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
             line.platform.clone(),
             line.handle.clone(),
             text(&line.display_name),
-            line.status.clone(),
+            line.status.as_str().to_owned(),
             text(&line.lead_type),
             line.confidence
                 .map(|c| format!("{c:.2}"))
@@ -136,6 +136,7 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::domain::interaction::KindCounts;
+    use crate::domain::lead_status::LeadStatus;
     use chrono::{TimeZone as _, Utc};
 
     fn line(display_name: &str) -> ExportLine {
@@ -145,7 +146,7 @@ mod tests {
             platform: "tiktok".into(),
             handle: "nina.beats".into(),
             display_name: Some(display_name.into()),
-            status: "new".into(),
+            status: LeadStatus::New,
             lead_type: Some("artist".into()),
             confidence: Some(0.8),
             score: 42,

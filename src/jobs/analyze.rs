@@ -14,6 +14,7 @@ use crate::db::models::{Lead, LeadAnalysis, MessageTemplate};
 use crate::db::queries::analysis::{self, Policy, RunCounts};
 use crate::db::queries::templates;
 use crate::domain::interaction::Kind;
+use crate::domain::lead_status::LeadStatus;
 use crate::domain::scoring::{self, ScoringPolicy};
 use crate::error::AppError;
 use crate::error::with_db;
@@ -205,7 +206,7 @@ async fn workspace_batch(
         .zip(analysed.analyses.iter().zip(&inputs))
         .map(|((lead, scored), (analysis, input))| {
             let score = i16::from(scored.score);
-            let wants_draft = score >= draft_score && lead.status != "refused";
+            let wants_draft = score >= draft_score && lead.status != LeadStatus::Refused;
             let draft = wants_draft.then(|| draft_for(analysis, input, defaults));
             let write = LeadAnalysis {
                 lead_type: Some(analysis.lead_type.as_str().to_owned()),

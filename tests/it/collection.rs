@@ -156,6 +156,35 @@ async fn the_creators_own_replies_are_never_counted_by_a_recount_nor_read_for_sc
 }
 
 #[tokio::test]
+async fn stored_counts_of_an_unknown_kind_are_an_error_naming_it_not_a_zero() {
+    let app = TestApp::spawn();
+    let source = workspace_with_account(&app);
+    let now = Utc::now() - Duration::minutes(30);
+    queries::interactions::ingest(&mut app.db.connect(), source, sample(now, 0)).unwrap();
+    app.sql("UPDATE leads SET kind_counts = '{\"like\": 1, \"save\": 2}' WHERE handle = 'nina'");
+
+    let read = queries::lead_list::export_batch(
+        &mut app.db.connect(),
+        source.workspace_id,
+        &queries::lead_list::LeadFilters::default(),
+        0,
+        10,
+    );
+
+    // The error and its causes, as the logs write them.
+    let error = read.unwrap_err();
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        text = format!("{text}: {inner}");
+        cause = inner.source();
+    }
+    let error = text;
+    assert!(error.contains("\"save\""), "{error}");
+    assert!(error.contains("leads.kind_counts"), "{error}");
+}
+
+#[tokio::test]
 async fn reading_the_same_rows_again_later_stores_nothing_new() {
     let app = TestApp::spawn();
     let source = workspace_with_account(&app);

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{interactions, leads};
 use crate::domain::interaction::{Direction, Kind, KindCounts};
+use crate::domain::lead_status::LeadStatus;
 use crate::domain::platform_time::Precision;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -21,17 +22,9 @@ pub struct Interaction {
     pub text: Option<String>,
     pub post_ref: Option<String>,
     pub occurred_at: DateTime<Utc>,
-    pub precision: String,
+    pub precision: Precision,
     pub collected_at: DateTime<Utc>,
     pub direction: Direction,
-}
-
-// The column's CHECK constraint keeps this to the known names; the fallback is never used.
-impl Interaction {
-    #[must_use]
-    pub fn precision(&self) -> Precision {
-        Precision::parse(&self.precision).unwrap_or(Precision::Second)
-    }
 }
 
 #[derive(Debug, Insertable)]
@@ -49,7 +42,7 @@ pub struct NewInteraction<'a> {
     pub occurred_at: DateTime<Utc>,
     pub occurred_from: DateTime<Utc>,
     pub occurred_to: DateTime<Utc>,
-    pub precision: &'a str,
+    pub precision: Precision,
     pub identity: &'a [u8],
     pub fingerprint: &'a [u8],
 }
@@ -62,7 +55,7 @@ pub struct Lead {
     pub platform: String,
     pub handle: String,
     pub display_name: Option<String>,
-    pub status: String,
+    pub status: LeadStatus,
     pub first_seen_at: DateTime<Utc>,
     pub last_interaction_at: DateTime<Utc>,
     pub interactions_count: i32,

@@ -12,7 +12,7 @@ pub struct Invitation {
     pub id: i64,
     pub workspace_id: i64,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub invited_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -23,7 +23,7 @@ pub struct Invitation {
 impl Invitation {
     #[must_use]
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Member)
+        self.role
     }
 }
 

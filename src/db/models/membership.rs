@@ -11,15 +11,14 @@ use crate::domain::Role;
 pub struct Membership {
     pub workspace_id: i64,
     pub user_id: i64,
-    pub role: String,
+    pub role: Role,
     pub created_at: DateTime<Utc>,
 }
 
 impl Membership {
-    /// The stored role; the column's CHECK constraint keeps it one of the three.
     #[must_use]
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Member)
+        self.role
     }
 }
 

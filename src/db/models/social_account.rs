@@ -15,7 +15,7 @@ pub struct SocialAccount {
     pub platform: String,
     pub handle: String,
     pub display_name: Option<String>,
-    pub status: String,
+    pub status: AccountStatus,
     pub status_reason: Option<String>,
     pub connected_via: String,
     pub session_expires_at: Option<DateTime<Utc>>,
@@ -29,10 +29,9 @@ pub struct SocialAccount {
 }
 
 impl SocialAccount {
-    /// The stored status; the column's CHECK constraint keeps it one of the known ones.
     #[must_use]
     pub fn status(&self) -> AccountStatus {
-        AccountStatus::parse(&self.status).unwrap_or(AccountStatus::Failing)
+        self.status
     }
 
     #[must_use]

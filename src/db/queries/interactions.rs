@@ -87,7 +87,7 @@ fn without_suppressed(
 }
 
 /// A stored interaction's identity, window and precision.
-type StoredWindow = (Vec<u8>, DateTime<Utc>, DateTime<Utc>, String);
+type StoredWindow = (Vec<u8>, DateTime<Utc>, DateTime<Utc>, Precision);
 
 /// The rows that match no stored interaction of the account (same identity, overlapping time).
 fn not_stored_yet(
@@ -116,7 +116,7 @@ fn not_stored_yet(
             at: to,
             from,
             to,
-            precision: Precision::parse(&precision).unwrap_or(Precision::Second),
+            precision,
         });
     }
     Ok(rows
@@ -201,7 +201,7 @@ fn insert_interactions(
                 occurred_at: row.when.at,
                 occurred_from: row.when.from,
                 occurred_to: row.when.to,
-                precision: row.when.precision.as_str(),
+                precision: row.when.precision,
                 identity: identity.as_slice(),
                 fingerprint: fingerprint.as_slice(),
             })

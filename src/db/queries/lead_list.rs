@@ -98,7 +98,7 @@ pub struct LeadLine {
     pub platform: String,
     pub handle: String,
     pub display_name: Option<String>,
-    pub status: String,
+    pub status: LeadStatus,
     pub lead_type: Option<String>,
     pub score: i16,
     pub intent: Option<String>,
@@ -124,7 +124,7 @@ fn filtered<'a>(workspace_id: i64, filters: &LeadFilters) -> leads::BoxedQuery<'
         query = query.filter(leads::lead_type.eq(lead_type.as_str()));
     }
     if let Some(status) = filters.status {
-        query = query.filter(leads::status.eq(status.as_str()));
+        query = query.filter(leads::status.eq(status));
     }
     if let Some(min) = filters.min_score {
         query = query.filter(leads::score.ge(min));
@@ -246,7 +246,7 @@ pub struct ExportLine {
     pub platform: String,
     pub handle: String,
     pub display_name: Option<String>,
-    pub status: String,
+    pub status: LeadStatus,
     pub lead_type: Option<String>,
     pub confidence: Option<f32>,
     pub score: i16,

@@ -94,8 +94,8 @@ pub fn add_note(
 /// A status change as the lead's page shows it.
 #[derive(Debug, Clone, Queryable)]
 pub struct StatusLine {
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: LeadStatus,
+    pub to_status: LeadStatus,
     pub who: Option<String>,
     pub changed_at: DateTime<Utc>,
 }
@@ -132,10 +132,10 @@ pub fn set_status(
     to: LeadStatus,
     by: Option<i64>,
 ) -> QueryResult<usize> {
-    let changing: Vec<(i64, String)> = leads::table
+    let changing: Vec<(i64, LeadStatus)> = leads::table
         .filter(leads::workspace_id.eq(workspace_id))
         .filter(leads::id.eq_any(lead_ids))
-        .filter(leads::status.ne(to.as_str()))
+        .filter(leads::status.ne(to))
         .order(leads::id)
         .for_update()
         .select((leads::id, leads::status))
@@ -146,7 +146,7 @@ pub fn set_status(
     let ids: Vec<i64> = changing.iter().map(|(id, _)| *id).collect();
     let now = Utc::now();
     diesel::update(leads::table.filter(leads::id.eq_any(&ids)))
-        .set((leads::status.eq(to.as_str()), leads::updated_at.eq(now)))
+        .set((leads::status.eq(to), leads::updated_at.eq(now)))
         .execute(conn)?;
     let history: Vec<_> = changing
         .iter()
@@ -154,8 +154,8 @@ pub fn set_status(
             (
                 lead_status_changes::workspace_id.eq(workspace_id),
                 lead_status_changes::lead_id.eq(*id),
-                lead_status_changes::from_status.eq(from.as_str()),
-                lead_status_changes::to_status.eq(to.as_str()),
+                lead_status_changes::from_status.eq(*from),
+                lead_status_changes::to_status.eq(to),
                 lead_status_changes::changed_by.eq(by),
                 lead_status_changes::changed_at.eq(now),
             )

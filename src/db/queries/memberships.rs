@@ -18,7 +18,7 @@ pub struct Member {
 }
 
 pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Member>> {
-    let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = memberships::table
+    let rows: Vec<(i64, String, String, Role, DateTime<Utc>)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::workspace_id.eq(workspace_id))
         .order((memberships::created_at.asc(), users::id.asc()))
@@ -36,7 +36,7 @@ pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Membe
             user_id,
             email,
             display_name,
-            role: Role::parse(&role).unwrap_or(Role::Member),
+            role,
             joined_at,
         })
         .collect())
@@ -45,15 +45,11 @@ pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Membe
 /// Locks the workspace's memberships for this transaction and returns every (user id, role), so that two
 /// concurrent role changes cannot both remove "the other" owner.
 pub fn lock_roles(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<(i64, Role)>> {
-    let rows: Vec<(i64, String)> = memberships::table
+    memberships::table
         .filter(memberships::workspace_id.eq(workspace_id))
         .select((memberships::user_id, memberships::role))
         .for_update()
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, role)| (id, Role::parse(&role).unwrap_or(Role::Member)))
-        .collect())
+        .load(conn)
 }
 
 /// How many owners a locked role list holds.

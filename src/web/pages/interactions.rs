@@ -142,7 +142,7 @@ pub struct Row {
 impl Row {
     fn new(ctx: &Chrome, line: Line) -> Self {
         let interaction = line.interaction;
-        let precision = interaction.precision();
+        let precision = interaction.precision;
         let at = interaction.occurred_at;
         let kind = ctx.t_in("interactions.kind", interaction.kind.as_str());
         let name = interaction

@@ -81,7 +81,7 @@ impl LeadPage {
         reason = "askama hands template values to methods by reference"
     )]
     fn is_status(&self, status: &LeadStatus) -> bool {
-        self.lead.status == status.as_str()
+        self.lead.status == *status
     }
 
     /// Each kind with its count, the kinds they never did left out.
@@ -340,7 +340,7 @@ pub async fn export(
             "profile_url": profile_url(&state, &lead.handle),
             "first_seen_at": lead.first_seen_at,
             "last_interaction_at": lead.last_interaction_at,
-            "status": lead.status,
+            "status": lead.status.as_str(),
             "type": lead.lead_type,
             "score": lead.score,
             "score_explanation": lead.score_explanation,
@@ -352,7 +352,7 @@ pub async fn export(
         },
         "interactions": timeline.iter().map(|i| serde_json::json!({
             "kind": i.kind, "text": i.text, "post": i.post_ref,
-            "occurred_at": i.occurred_at, "precision": i.precision,
+            "occurred_at": i.occurred_at, "precision": i.precision.as_str(),
             "collected_at": i.collected_at,
         })).collect::<Vec<_>>(),
         "messages": drafts.iter().map(|d| serde_json::json!({
@@ -363,7 +363,7 @@ pub async fn export(
             "body": n.body, "author": n.author, "created_at": n.created_at,
         })).collect::<Vec<_>>(),
         "status_history": history.iter().map(|h| serde_json::json!({
-            "from": h.from_status, "to": h.to_status, "by": h.who, "at": h.changed_at,
+            "from": h.from_status.as_str(), "to": h.to_status.as_str(), "by": h.who, "at": h.changed_at,
         })).collect::<Vec<_>>(),
     });
     let name = format!("lead-{}-{}.json", lead.platform, lead.handle);

@@ -162,7 +162,7 @@ fn join(
     );
     queries::audit::record(
         conn,
-        &event.with_details(serde_json::json!({ "role": invitation.role })),
+        &event.with_details(serde_json::json!({ "role": invitation.role.as_str() })),
     )?;
     Ok(queries::workspaces::find(conn, invitation.workspace_id)?)
 }
