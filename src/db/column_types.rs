@@ -13,6 +13,7 @@ use crate::domain::Role;
 use crate::domain::account::AccountStatus;
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::lead_type::LeadType;
 use crate::domain::platform_time::Precision;
 
 /// Reads a stored text id back into its enum, or says which value of which column did not parse.
@@ -54,6 +55,7 @@ text_enum!(Role, "memberships.role or invitations.role", |t| {
 });
 text_enum!(AccountStatus, "social_accounts.status");
 text_enum!(LeadStatus, "leads.status");
+text_enum!(LeadType, "leads.lead_type or message_templates.lead_type");
 
 impl ToSql<Jsonb, Pg> for KindCounts {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {

@@ -270,12 +270,12 @@ fn draft_for(
     defaults: &[&MessageTemplate],
 ) -> (String, &'static str, &'static str) {
     let lang = analysis.language;
-    let template = [Some(analysis.lead_type.as_str()), None]
+    let template = [Some(analysis.lead_type), None]
         .into_iter()
         .find_map(|wanted| {
             defaults
                 .iter()
-                .find(|t| t.language == lang.code() && t.lead_type.as_deref() == wanted)
+                .find(|t| t.language == lang.code() && t.lead_type == wanted)
         });
     if let Some(template) = template {
         match drafts::render(&template.body, |name| drafts::variable(lead, lang, name)) {
@@ -352,7 +352,7 @@ mod tests {
             id,
             workspace_id: 1,
             name: format!("t{id}"),
-            lead_type: lead_type.map(str::to_owned),
+            lead_type: lead_type.map(|t| LeadType::parse(t).unwrap()),
             language: language.into(),
             body: body.into(),
             is_default: true,

@@ -15,7 +15,7 @@ pub struct MessageTemplate {
     pub workspace_id: i64,
     pub name: String,
     /// None: a template for leads of any type.
-    pub lead_type: Option<String>,
+    pub lead_type: Option<LeadType>,
     pub language: String,
     pub body: String,
     pub is_default: bool,
@@ -24,13 +24,8 @@ pub struct MessageTemplate {
     pub updated_by: Option<i64>,
 }
 
-// The columns' CHECK constraints keep these to the known names; the fallbacks are never used.
+// The column's CHECK constraint keeps this to the known codes; the fallback is never used.
 impl MessageTemplate {
-    #[must_use]
-    pub fn lead_type(&self) -> Option<LeadType> {
-        self.lead_type.as_deref().and_then(LeadType::parse)
-    }
-
     #[must_use]
     pub fn language(&self) -> Lang {
         Lang::from_code(&self.language).unwrap_or_default()

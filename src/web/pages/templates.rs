@@ -47,7 +47,11 @@ impl TemplateForm {
     fn of(template: &MessageTemplate) -> Self {
         Self {
             name: template.name.clone(),
-            lead_type: template.lead_type.clone().unwrap_or_default(),
+            lead_type: template
+                .lead_type
+                .map(LeadType::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             language: template.language.clone(),
             body: template.body.clone(),
             is_default: if template.is_default { "yes" } else { "no" }.to_owned(),
@@ -124,10 +128,10 @@ impl TemplatesPage {
         }
     }
 
-    fn lead_type_name(&self, lead_type: Option<&str>) -> String {
+    fn lead_type_name(&self, lead_type: Option<&LeadType>) -> String {
         lead_type.map_or_else(
             || self.ctx.t("templates.any_type").into_owned(),
-            |t| self.ctx.t_in("lead.type", t).into_owned(),
+            |t| self.ctx.t_in("lead.type", t.as_str()).into_owned(),
         )
     }
 
