@@ -9,7 +9,6 @@ use chrono::SecondsFormat;
 
 use crate::db::queries::lead_list::ExportLine;
 use crate::domain::interaction::Kind;
-use crate::domain::lead_type::LeadType;
 
 /// The columns before the per-kind counts, in order.
 const LEAD_COLUMNS: [&str; 15] = [
@@ -109,10 +108,7 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
             line.handle.clone(),
             text(&line.display_name),
             line.status.as_str().to_owned(),
-            line.lead_type
-                .map(LeadType::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+            text(&line.lead_type),
             line.confidence
                 .map(|c| format!("{c:.2}"))
                 .unwrap_or_default(),
@@ -151,7 +147,7 @@ mod tests {
             handle: "nina.beats".into(),
             display_name: Some(display_name.into()),
             status: LeadStatus::New,
-            lead_type: Some(LeadType::Artist),
+            lead_type: Some("artist".into()),
             confidence: Some(0.8),
             score: 42,
             intent: None,

@@ -209,7 +209,7 @@ async fn workspace_batch(
             let wants_draft = score >= draft_score && lead.status != LeadStatus::Refused;
             let draft = wants_draft.then(|| draft_for(analysis, input, defaults));
             let write = LeadAnalysis {
-                lead_type: Some(analysis.lead_type),
+                lead_type: Some(analysis.lead_type.as_str().to_owned()),
                 confidence: Some(analysis.confidence),
                 score,
                 score_explanation: Some(explanation_json(scored)),

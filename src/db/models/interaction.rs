@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use crate::db::schema::{interactions, leads};
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::lead_type::LeadType;
 use crate::domain::platform_time::Precision;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -61,7 +60,7 @@ pub struct Lead {
     pub last_interaction_at: DateTime<Utc>,
     pub interactions_count: i32,
     pub kind_counts: KindCounts,
-    pub lead_type: Option<LeadType>,
+    pub lead_type: Option<String>,
     pub confidence: Option<f32>,
     pub score: i16,
     pub score_explanation: Option<serde_json::Value>,
@@ -79,7 +78,7 @@ pub struct Lead {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = leads, treat_none_as_null = true)]
 pub struct LeadAnalysis {
-    pub lead_type: Option<LeadType>,
+    pub lead_type: Option<String>,
     pub confidence: Option<f32>,
     pub score: i16,
     pub score_explanation: Option<serde_json::Value>,
