@@ -25,5 +25,7 @@ pub mod platforms;
 pub mod scrape;
 pub mod state;
 pub mod telemetry;
+#[cfg(test)]
+mod test_support;
 pub mod usecases;
 pub mod web;

@@ -685,13 +685,9 @@ mod tests {
             r#"{}<div data-e2e="chat-item"><p>hi</p><span>10:00</span></div>"#,
             r#"<div class="divider">hier"#.repeat(3_000)
         );
-        let start = std::time::Instant::now();
-        let rows = messages(&nested, &Profile::built_in(), now());
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(2),
-            "{:?}",
-            start.elapsed()
-        );
+        let (rows, took) =
+            crate::test_support::cpu_timed(|| messages(&nested, &Profile::built_in(), now()));
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
         assert_eq!(rows.len(), 1);
         assert_eq!(
             rows[0].occurred_at,
