@@ -10,8 +10,8 @@ use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 
 use crate::db::models::{NewInteraction, NewLead};
 use crate::db::schema::{interactions, leads, suppressions};
-use crate::domain::account::Platform;
 use crate::domain::interaction::{Kind, Observed, When, distinct};
+use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 
 /// Where interactions were read: the account, its workspace and platform.

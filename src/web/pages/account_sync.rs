@@ -10,8 +10,8 @@ use crate::db::queries;
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
 use crate::error::with_db;
-use crate::jobs;
 use crate::state::AppState;
+use crate::usecases::sync;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -54,7 +54,8 @@ pub async fn start(
     if account.status() != AccountStatus::Active {
         return Err(AppError::Conflict("sync.not_active"));
     }
-    let started = jobs::start_now(state.clone(), account.workspace_id, account.id).await?;
+    let started =
+        sync::start_now(state.clone().into_inner(), account.workspace_id, account.id).await?;
     if !htmx.0 {
         let (kind, key) = if started.is_some() {
             (FlashKind::Success, "sync.started")
