@@ -436,6 +436,34 @@ async fn check_in_browser(
     }
 }
 
+/// The workspace's account `id`; `NotFound` when the workspace has none.
+///
+/// # Errors
+/// `NotFound`, or when the database cannot be reached.
+pub async fn find(state: &AppState, workspace_id: i64, id: i64) -> Result<SocialAccount, AppError> {
+    with_db(&state.pool, move |conn| {
+        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// The workspace's accounts with the latest sync run of each, for the Accounts page.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn overview(
+    state: &AppState,
+    workspace_id: i64,
+) -> Result<(Vec<SocialAccount>, Vec<crate::db::models::SyncRun>), AppError> {
+    with_db(&state.pool, move |conn| {
+        Ok((
+            queries::accounts::list(conn, workspace_id)?,
+            queries::syncs::latest_per_account(conn, workspace_id)?,
+        ))
+    })
+    .await
+}
+
 /// Deletes the account's credentials and marks it disconnected (its history stays).
 pub async fn disconnect(
     state: &AppState,

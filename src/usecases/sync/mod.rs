@@ -18,6 +18,7 @@ use crate::crypto::Purpose;
 use crate::db::models::{SocialAccount, SyncRun};
 use crate::db::queries;
 use crate::db::queries::interactions::{Ingested, Source};
+use crate::domain::account::AccountStatus;
 use crate::domain::cookies::CookieJar;
 use crate::domain::platform::Platform;
 use crate::error::{AppError, with_db};
@@ -193,6 +194,23 @@ async fn collect(state: &AppState, run: &SyncRun) -> Result<Summary, Failure> {
     })
 }
 
+/// The latest (or running) sync run of an account, if it ever synced.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn latest_run(
+    state: &AppState,
+    account: &SocialAccount,
+) -> Result<Option<SyncRun>, AppError> {
+    let (workspace_id, account_id) = (account.workspace_id, account.id);
+    with_db(&state.pool, move |conn| {
+        Ok(queries::syncs::history(conn, workspace_id, account_id, 1)?
+            .into_iter()
+            .next())
+    })
+    .await
+}
+
 /// The account and its opened credentials.
 async fn load(
     state: &AppState,
@@ -309,12 +327,16 @@ async fn read(
 /// to follow, or `None` when a sync of the account is already under way.
 ///
 /// # Errors
-/// When the database cannot be reached.
+/// `Conflict` when the account is not active (nothing to read with), or when the database cannot be
+/// reached.
 pub async fn start_now(
     state: Arc<AppState>,
-    workspace_id: i64,
-    account_id: i64,
+    account: &SocialAccount,
 ) -> Result<Option<SyncRun>, AppError> {
+    if account.status() != AccountStatus::Active {
+        return Err(AppError::Conflict("sync.not_active"));
+    }
+    let (workspace_id, account_id) = (account.workspace_id, account.id);
     let run = with_db(&state.pool, move |conn| {
         if !queries::syncs::claim_now(conn, workspace_id, account_id, LEASE_MINUTES)? {
             return Ok(None);

@@ -8,11 +8,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::models::{SocialAccount, SyncRun};
-use crate::db::queries;
 use crate::domain::account::AccountStatus;
 use crate::domain::platform::Platform;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::platforms::{self, Connection};
 use crate::state::AppState;
 use crate::usecases::accounts::{self, Refusal};
@@ -84,14 +82,7 @@ async fn page(
     connect_error: Option<String>,
     reconnect_error: Option<(i64, String)>,
 ) -> Result<AccountsPage, AppError> {
-    let workspace_id = member.workspace.id;
-    let (accounts, runs) = with_db(&state.pool, move |conn| {
-        Ok((
-            queries::accounts::list(conn, workspace_id)?,
-            queries::syncs::latest_per_account(conn, workspace_id)?,
-        ))
-    })
-    .await?;
+    let (accounts, runs) = accounts::overview(state, member.workspace.id).await?;
     let demo_login_url = state
         .settings
         .demo
@@ -121,11 +112,7 @@ pub(super) async fn account(
     member: &InWorkspace,
     id: i64,
 ) -> Result<SocialAccount, AppError> {
-    let workspace_id = member.workspace.id;
-    with_db(&state.pool, move |conn| {
-        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
-    })
-    .await
+    accounts::find(state, member.workspace.id, id).await
 }
 
 fn refused_status(refusal: &Refusal) -> StatusCode {
