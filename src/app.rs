@@ -159,7 +159,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let demo = if settings.demo {
         let listener = TcpListener::bind((settings.host, settings.demo_port))
             .with_context(|| format!("binding the demo network to port {}", settings.demo_port))?;
-        tracing::info!(url = %settings.tiktok_base_url, "the demo network is on");
+        tracing::info!(platforms = ?settings.platforms.shown(), "the demo network is on");
         Some(demo::serve(listener, Arc::new(DemoNetwork::default()))?)
     } else {
         None

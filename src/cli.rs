@@ -28,18 +28,18 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Measurements against local peers (`session-check`: the time of a TikTok session check against
-    /// the built-in demo network, and the memory of one browser session).
+    /// Measurements against local peers (`session-check`: the time of a session check against the
+    /// built-in demo network, and the memory of one browser session).
     Bench {
         #[command(subcommand)]
         which: Bench,
     },
     /// Print, one JSON line each, the rows the selector profile finds in a page saved from a browser
-    /// (`tiktok-activity` or `tiktok-messages`); needs no database. `TIKTOK_SELECTOR_PROFILE` picks
-    /// another profile than the built-in one.
+    /// (the pages come from the platforms' readers, `<platform>-activity` for example); needs no
+    /// database. The platform's selector profile variable picks another profile than the built-in one.
     Extract {
-        #[arg(value_enum)]
-        page: PageKind,
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::saved_pages()))]
+        page: String,
         file: std::path::PathBuf,
         /// The moment the page was read (RFC 3339); relative times count back from it. Default: now.
         #[arg(long)]
@@ -66,7 +66,7 @@ pub enum Command {
     RotateSecrets,
     /// Fill a workspace with generated leads and interactions (for trying the pages and for benchmarks):
     /// the workspace SLUG (created, named "Demo data", for the existing person --owner when it does not
-    /// exist), one disconnected TikTok account @demo_data, N leads analysed and scored, M interactions,
+    /// exist), one disconnected account @demo_data, N leads analysed and scored, M interactions,
     /// and a pending draft for each lead at the workspace's draft score. The same seed gives the same data.
     DemoData {
         #[arg(long)]
@@ -91,12 +91,6 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum PageKind {
-    TiktokActivity,
-    TiktokMessages,
 }
 
 /// Runs `extract`: no configuration needed beyond an optional selector profile.
@@ -185,18 +179,12 @@ pub async fn analyze(
     Ok(())
 }
 
-pub fn extract(page: PageKind, file: &std::path::Path, now: Option<&str>) -> anyhow::Result<()> {
-    use crate::platforms::tiktok::extract::{self, Profile};
+pub fn extract(page: &str, file: &std::path::Path, now: Option<&str>) -> anyhow::Result<()> {
     let now = moment(now)?;
     let html =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let profile = Profile::from_env()?;
-    let rows = match page {
-        PageKind::TiktokActivity => extract::activity(&html, &profile, now),
-        PageKind::TiktokMessages => extract::messages(&html, &profile, now),
-    };
-    for row in rows {
-        println!("{}", serde_json::to_string(&row)?);
+    for line in crate::platforms::read_saved_page(page, &html, now)? {
+        println!("{line}");
     }
     Ok(())
 }

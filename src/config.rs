@@ -46,8 +46,8 @@ pub struct Settings {
     /// Serve the demo network beside the app (`VISTAFLOW_DEMO=1`), on `demo_port`.
     pub demo: bool,
     pub demo_port: u16,
-    /// Where TikTok is: tiktok.com, or the demo network.
-    pub tiktok_base_url: String,
+    /// Where each platform is (its real site, or the demo network), read by `platforms::Settings::read`.
+    pub platforms: crate::platforms::Settings,
     /// Browsers for reading platforms.
     pub browser: BrowserSettings,
     pub sync: SyncSettings,
@@ -421,14 +421,9 @@ impl Settings {
         if demo && production {
             env.problems.push("VISTAFLOW_DEMO must not be on in production: the demo network is a simulation for trying VistaFlow locally".into());
         }
-        let tiktok_base_url = base_url(
-            &mut env,
-            "TIKTOK_BASE_URL",
-            if demo {
-                format!("http://127.0.0.1:{demo_port}")
-            } else {
-                "https://www.tiktok.com".to_owned()
-            },
+        let platforms = crate::platforms::Settings::read(
+            |name, default| base_url(&mut env, name, default),
+            demo.then(|| format!("http://127.0.0.1:{demo_port}")),
         );
         let browser = browser_settings(&mut env);
         let sync = sync_settings(&mut env);
@@ -471,7 +466,7 @@ impl Settings {
             trust_forwarded_for,
             demo,
             demo_port,
-            tiktok_base_url,
+            platforms,
             browser,
             sync,
             openai,
@@ -552,6 +547,14 @@ fn optional(value: Option<&str>) -> Shown {
 }
 
 impl Settings {
+    /// The platforms' variables (their base URLs, without a password).
+    fn platforms_shown(&self) -> impl Iterator<Item = (&'static str, Shown)> {
+        self.platforms
+            .shown()
+            .into_iter()
+            .map(|(name, url)| (name, without_password(url)))
+    }
+
     /// Every variable of the running configuration as the admin page shows it: secrets never, URLs
     /// without their password.
     #[must_use]
@@ -567,7 +570,7 @@ impl Settings {
         let openai_value = |f: &dyn Fn(&crate::ai::openai::OpenAiSettings) -> String| {
             openai.map_or(Shown::NotSet, |o| Shown::Value(f(o)))
         };
-        vec![
+        let mut shown = vec![
             (
                 "APP_ENV",
                 value(&match self.environment {
@@ -590,7 +593,9 @@ impl Settings {
             ("TRUST_FORWARDED_FOR", value(&self.trust_forwarded_for)),
             ("VISTAFLOW_DEMO", value(&self.demo)),
             ("DEMO_PORT", value(&self.demo_port)),
-            ("TIKTOK_BASE_URL", without_password(&self.tiktok_base_url)),
+        ];
+        shown.extend(self.platforms_shown());
+        shown.extend([
             (
                 "WEBDRIVER_URL",
                 self.browser
@@ -651,7 +656,8 @@ impl Settings {
                     LogFormat::Json => "json",
                 }),
             ),
-        ]
+        ]);
+        shown
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Every lead is generated on its own from the seed and its number, so a seed always gives the same
 //! people, interactions and scores, whatever the chunking. Times count back from the moment of the run
-//! ("4m ago", "3h ago", "12d ago", "5w ago", as TikTok shows them), so scores, which depend only on how
+//! ("4m ago", "3h ago", "12d ago", "5w ago", as the platform shows them), so scores, which depend only on how
 //! old each interaction is, do not depend on when the command runs. Each lead is analysed and scored
 //! by the app's own built-in analyzer and scoring, so what the pages show is what the analysis job would
 //! have stored; the analysis job does not pick these leads up again.
@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::db::models::Workspace;
 use crate::db::{self, queries};
 use crate::domain::interaction::{Kind, Observed, When};
+use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 use crate::domain::scoring::{ScoringPolicy, score};
 use crate::domain::{Slug, WorkspaceName};
@@ -497,7 +498,7 @@ impl Generator {
         let input = LeadInput {
             handle: person.handle.clone(),
             display_name: person.display_name.clone(),
-            platform: "tiktok".to_owned(),
+            platform: Platform::DEFAULT.as_str().to_owned(),
             interactions: interactions
                 .iter()
                 .map(|o| InteractionInput {

@@ -2,7 +2,6 @@
 
 rust_i18n::i18n!("src/locales", fallback = "en");
 
-pub mod accounts;
 pub mod ai;
 pub mod app;
 pub mod auth;

@@ -27,7 +27,7 @@ async fn main() -> std::process::ExitCode {
         _ => {}
     }
     if let Some(Command::Extract { page, file, now }) = &cli.command {
-        return exit(cli::extract(*page, file, now.as_deref()));
+        return exit(cli::extract(page, file, now.as_deref()));
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -41,7 +41,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => vistaflow::app::run(settings).await,
         Command::Migrate => cli::migrate(&settings).await,
         Command::RotateSecrets => cli::rotate_secrets(&settings).await,
-        Command::Extract { page, file, now } => cli::extract(page, &file, now.as_deref()),
+        Command::Extract { page, file, now } => cli::extract(&page, &file, now.as_deref()),
         Command::Analyze {
             input,
             ai,

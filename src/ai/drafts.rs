@@ -4,6 +4,7 @@
 
 use super::{LeadInput, LeadType};
 use crate::domain::interaction::Kind;
+use crate::domain::platform::Platform;
 use crate::i18n::Lang;
 
 pub use crate::domain::message_text::{UnknownVariable, VARIABLES, check, render};
@@ -82,13 +83,9 @@ pub fn interaction_phrase(lead: &LeadInput, lang: Lang) -> &'static str {
     }
 }
 
-/// The platform's name as people write it.
+/// The platform's name as people write it (the registry's name; an unknown id as it is).
 fn platform_name(platform: &str) -> String {
-    match platform {
-        "tiktok" => "TikTok".to_owned(),
-        "instagram" => "Instagram".to_owned(),
-        other => other.to_owned(),
-    }
+    Platform::parse(platform).map_or_else(|| platform.to_owned(), |p| p.name().to_owned())
 }
 
 /// The value of a template variable for `lead`.
@@ -123,7 +120,7 @@ mod tests {
         LeadInput {
             handle: "nina.beats".into(),
             display_name: Some("Nina 🎧".into()),
-            platform: "tiktok".into(),
+            platform: Platform::DEFAULT.as_str().into(),
             interactions: vec![super::super::InteractionInput {
                 kind: Kind::Comment,
                 text: Some("how much?".into()),
@@ -140,7 +137,10 @@ mod tests {
         );
         assert_eq!(
             text,
-            Ok("Nina 🎧 (@nina.beats) on TikTok: your comment".to_owned())
+            Ok(format!(
+                "Nina 🎧 (@nina.beats) on {}: your comment",
+                Platform::DEFAULT.name()
+            ))
         );
     }
 

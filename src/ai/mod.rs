@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::contact::Intent;
 use crate::domain::interaction::Kind;
 pub use crate::domain::lead_type::LeadType;
+use crate::domain::platform::Platform;
 use crate::i18n::Lang;
 
 /// One interaction as an analyzer sees it.
@@ -38,7 +39,7 @@ pub struct LeadInput {
 }
 
 fn default_platform() -> String {
-    "tiktok".to_owned()
+    Platform::DEFAULT.as_str().to_owned()
 }
 
 impl LeadInput {

@@ -2,7 +2,7 @@
 //! whole syncs (first and routine) in a real browser against the demo network.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context as _, anyhow};
 use chrono::{DateTime, Utc};
@@ -14,88 +14,23 @@ use crate::crypto::Purpose;
 use crate::db::models::NewSocialAccount;
 use crate::db::schema::workspaces;
 use crate::db::{self, DbPool, queries};
-use crate::demo::activity::row_text;
 use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
-use crate::domain::account::Platform;
 use crate::domain::interaction::{Kind, Observed, When};
 use crate::domain::platform_time::Precision;
 use crate::error::with_db;
-use crate::jobs;
-use crate::platforms::tiktok::extract::{self, Profile};
 use crate::scrape::BrowserPool;
 use crate::state::AppState;
 
-/// An Activity panel of `rows` rows, shaped like TikTok's (and the demo's), from the demo's audience.
-#[must_use]
-pub fn activity_page(rows: usize, now: DateTime<Utc>) -> String {
-    use std::fmt::Write as _;
-    let network = DemoNetwork::with_history(
-        crate::demo::DEFAULT_SEED,
-        now,
-        i64::try_from(rows * 2).unwrap_or(i64::MAX),
-    );
-    let mut items = String::new();
-    if let Some(simulation) = network.simulation(DEMO_CREATORS[0].handle) {
-        for event in simulation
-            .events_until(now)
-            .iter()
-            .filter(|e| e.kind != Kind::Message)
-            .take(rows)
-        {
-            let person = &simulation.people[event.person];
-            let _ = write!(
-                items,
-                r#"<li><div data-e2e="inbox-list-item"><a data-e2e="inbox-title" href="/@{}">{}</a><p data-e2e="inbox-content">{}</p></div></li>"#,
-                person.handle,
-                person.nickname,
-                row_text(event, now, false)
-            );
-        }
-    }
-    format!(
-        r#"<html><body><div data-e2e="inbox-notifications"><div data-e2e="inbox-list"><ul>{items}</ul></div></div></body></html>"#
-    )
-}
-
-/// Parses an Activity page of `rows` rows `runs` times and reports the times.
+/// Parses an Activity page of `rows` rows `runs` times and reports the times (the demo network's page,
+/// read by the reader of the platform it imitates).
 ///
 /// # Errors
 /// When the page does not give the rows it holds.
 pub fn parse_activity(rows: usize, runs: usize) -> anyhow::Result<()> {
-    let now = Utc::now();
-    let page = activity_page(rows, now);
-    let profile = Profile::built_in();
-    let found = extract::activity(&page, &profile, now);
-    anyhow::ensure!(
-        found.len() == rows && found.iter().all(|r| r.kind.is_some()),
-        "the page gave {} rows, expected {rows} known ones",
-        found.len()
-    );
-    let mut times: Vec<Duration> = (0..runs.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            let parsed = extract::activity(&page, &profile, now);
-            let elapsed = start.elapsed();
-            std::hint::black_box(parsed);
-            elapsed
-        })
-        .collect();
-    times.sort();
-    let (median, max) = (times[times.len() / 2], times[times.len() - 1]);
-    println!(
-        "parse an Activity page of {rows} rows ({} KiB), {runs} runs: median {:.1} ms, max {:.1} ms (budget 50 ms)",
-        page.len() / 1024,
-        millis(median),
-        millis(max)
-    );
-    println!(
-        "{}",
-        serde_json::json!({"bench": "parse-activity", "rows": rows, "runs": runs, "median_ms": millis(median), "max_ms": millis(max)})
-    );
-    Ok(())
+    demo::bench::parse_activity(rows, runs)
 }
 
-/// A scratch workspace with one TikTok account, removed (with everything in it) by `drop_workspace`.
+/// A scratch workspace with one account on the platform the demo imitates, removed (with everything in it) by `drop_workspace`.
 async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<(i64, i64)> {
     with_db(pool, move |conn| {
         let slug = format!("bench-{}", uuid::Uuid::new_v4().simple());
@@ -107,7 +42,7 @@ async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<
             conn,
             &NewSocialAccount {
                 workspace_id,
-                platform: Platform::Tiktok.as_str(),
+                platform: demo::IMITATES,
                 handle,
                 display_name: None,
                 status: "active",
@@ -168,7 +103,7 @@ pub async fn ingest(settings: &Settings, rows: usize) -> anyhow::Result<()> {
     let source = queries::interactions::Source {
         workspace_id,
         account_id,
-        platform: Platform::Tiktok,
+        platform: demo::IMITATES,
     };
     let batch = generated(rows, Utc::now());
     let timed = |batch: Vec<Observed>| {
@@ -230,12 +165,13 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
     let handle = DEMO_CREATORS[0].handle;
     let (workspace_id, account_id) = scratch_account(&pool, handle).await?;
     let mut bench_settings = settings.clone();
-    bench_settings.tiktok_base_url.clone_from(&base_url);
+    bench_settings.platforms =
+        crate::platforms::Settings::read(|_, default| default, Some(base_url.clone()));
     let state = AppState {
         pool: pool.clone(),
         browsers: Arc::new(BrowserPool::new(settings.browser.clone())),
         settings: Arc::new(bench_settings),
-        qr_logins: crate::accounts::qr::QrLogins::default(),
+        qr_logins: crate::usecases::accounts::qr::QrLogins::default(),
         collecting: tokio::sync::Mutex::new(()),
         analyzer: crate::ai::Configured::BuiltIn(crate::ai::builtin::BuiltIn),
         instance: "bench".to_owned(),
@@ -244,14 +180,14 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
     let jar = demo_jar(&network, handle);
     let sealed = state.settings.secret_keys.seal(
         &serde_json::to_vec(&jar)?,
-        &crate::accounts::context(workspace_id, account_id),
+        &crate::usecases::accounts::context(demo::IMITATES, workspace_id, account_id),
     );
     with_db(&pool, move |conn| {
         Ok(queries::accounts::store_secret(
             conn,
             workspace_id,
             account_id,
-            Purpose::TiktokSession,
+            Purpose::Credentials(demo::IMITATES),
             &sealed,
         )?)
     })
@@ -271,7 +207,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow!("{e:?}"))?;
         let start = Instant::now();
-        let summary = jobs::sync::perform(&state, run)
+        let summary = crate::usecases::sync::perform(&state, run)
             .await
             .map_err(|failed| anyhow!("the {label} sync failed: {}", failed.key))
             .context("see the log for the detail")?;

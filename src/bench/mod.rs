@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use crate::config::Settings;
 use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
 use crate::domain::cookies::{Cookie, CookieJar};
-use crate::platforms::tiktok::{self, SessionState};
+use crate::platforms::{self, SessionState};
 use crate::scrape::BrowserPool;
 
 /// Memory of every process in a process group (chromedriver and the browser it started), in KiB, as the
@@ -69,7 +69,7 @@ fn demo_jar(network: &DemoNetwork, handle: &str) -> CookieJar {
             expires: None,
         })
         .collect();
-    CookieJar::from_browser(cookies)
+    CookieJar::from_browser(cookies, platforms::site(demo::IMITATES, "127.0.0.1"))
 }
 
 /// Runs `runs` session checks of a demo creator's session and reports their times and the memory of one
@@ -87,9 +87,11 @@ pub async fn session_check(settings: &Settings, runs: usize) -> anyhow::Result<(
 
     let jar = demo_jar(&network, DEMO_CREATORS[0].handle);
     let pool = BrowserPool::new(settings.browser.clone());
+    let platform = demo::IMITATES;
+    let on_demo = platforms::Settings::read(|_, default| default, Some(base_url.clone()));
 
     let cold_start = Instant::now();
-    let first = tiktok::session::check(&pool, &base_url, &jar)
+    let first = platforms::check_session(&on_demo, &pool, platform, &jar)
         .await
         .context("the first session check")?;
     let cold = cold_start.elapsed();
@@ -101,7 +103,7 @@ pub async fn session_check(settings: &Settings, runs: usize) -> anyhow::Result<(
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
-        tiktok::session::check(&pool, &base_url, &jar).await?;
+        platforms::check_session(&on_demo, &pool, platform, &jar).await?;
         times.push(start.elapsed());
     }
     times.sort();
@@ -109,9 +111,9 @@ pub async fn session_check(settings: &Settings, runs: usize) -> anyhow::Result<(
     let group = pool.local_driver_pid().await;
     let memory_kib = pool
         .run(|driver| {
-            let (base_url, jar) = (base_url.clone(), jar.clone());
+            let (on_demo, jar) = (on_demo.clone(), jar.clone());
             async move {
-                tiktok::session::open_with_cookies(&driver, &base_url, &jar).await?;
+                platforms::open_session(&on_demo, platform, &driver, &jar).await?;
                 Ok(group.map_or(0, group_pss_kib))
             }
         })

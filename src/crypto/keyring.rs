@@ -7,28 +7,29 @@ use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use secrecy::{ExposeSecret, SecretBox, SecretSlice};
 
+use crate::domain::platform::Platform;
+
 /// What a secret is for; part of the associated data, so a secret cannot be reused for another purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// A TikTok session: the browser cookies of the creator's own account.
-    TiktokSession,
-    /// An Instagram access token.
-    InstagramToken,
+    /// The credentials of a connected account on its platform (a browser session or an access token).
+    Credentials(Platform),
 }
 
 impl Purpose {
+    /// The stored purpose, from the registry of platforms (byte-identical to what sealed the secrets).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
-            Purpose::TiktokSession => "tiktok_session",
-            Purpose::InstagramToken => "instagram_token",
+            Purpose::Credentials(platform) => platform.secret_purpose(),
         }
     }
 
     #[must_use]
     pub fn parse(input: &str) -> Option<Self> {
-        [Purpose::TiktokSession, Purpose::InstagramToken]
+        Platform::ALL
             .into_iter()
+            .map(Purpose::Credentials)
             .find(|p| p.as_str() == input)
     }
 }
@@ -253,7 +254,7 @@ mod tests {
     const CONTEXT: SecretContext = SecretContext {
         workspace_id: 7,
         account_id: 42,
-        purpose: Purpose::TiktokSession,
+        purpose: Purpose::Credentials(Platform::ALL[0]),
     };
 
     fn key(byte: u8) -> String {
@@ -301,7 +302,7 @@ mod tests {
                 ..CONTEXT
             },
             SecretContext {
-                purpose: Purpose::InstagramToken,
+                purpose: Purpose::Credentials(Platform::ALL[1]),
                 ..CONTEXT
             },
         ] {

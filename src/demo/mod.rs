@@ -4,6 +4,7 @@
 //! the demo site's own route table; it runs on its own port, like a separate site.
 
 pub mod activity;
+pub mod bench;
 mod pages;
 mod state;
 
@@ -15,6 +16,11 @@ use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
 pub use state::{DEFAULT_SEED, DEMO_CREATORS, DemoCreator, DemoNetwork};
+
+use crate::domain::platform::Platform;
+
+/// The platform the demo network imitates: its connector reads the demo as it reads the real site.
+pub const IMITATES: Platform = Platform::Tiktok;
 
 /// Starts the demo site on `listener`.
 ///

@@ -1,42 +1,7 @@
-//! Connected social accounts: platforms, handles and the states a connection can be in.
+//! Connected social accounts: handles and the states a connection can be in (the platforms are in
+//! `domain::platform`).
 
 use super::Invalid;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Tiktok,
-    Instagram,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 2] = [Platform::Tiktok, Platform::Instagram];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Platform::Tiktok => "tiktok",
-            Platform::Instagram => "instagram",
-        }
-    }
-
-    /// The platform's own name, the same in every language.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Platform::Tiktok => "TikTok",
-            Platform::Instagram => "Instagram",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(input: &str) -> Option<Self> {
-        match input {
-            "tiktok" => Some(Platform::Tiktok),
-            "instagram" => Some(Platform::Instagram),
-            _ => None,
-        }
-    }
-}
 
 /// A platform handle as its owner's page shows it, without the `@`: 2 to 30 of letters, digits, `.` and `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -132,10 +97,7 @@ mod tests {
     }
 
     #[test]
-    fn platforms_and_statuses_read_back_from_their_names() {
-        for platform in Platform::ALL {
-            assert_eq!(Platform::parse(platform.as_str()), Some(platform));
-        }
+    fn statuses_read_back_from_their_names() {
         for status in [
             AccountStatus::Active,
             AccountStatus::Expired,

@@ -12,6 +12,7 @@ pub mod message_template;
 pub mod message_text;
 pub mod names;
 pub mod password;
+pub mod platform;
 pub mod platform_time;
 pub mod quota;
 pub mod role;

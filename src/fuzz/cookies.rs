@@ -6,9 +6,13 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::{HUGE, budget, config, config_divided, hostile_text, mutated, nasty, repeated, timed};
-use crate::domain::cookies::{CookieImportError, CookieJar, SESSION_COOKIES, parse};
+use crate::domain::cookies::{CookieImportError, CookieJar, Site, parse};
 
-const SITE: &str = "www.tiktok.com";
+const SITE: Site<'static> = Site {
+    host: "www.example.com",
+    session_cookies: &["sessionid", "sessionid_ss", "sid_tt"],
+    expiry_cookie: Some("sid_guard"),
+};
 const SESSION: &str = "4f9c2a7e1b8d3c6a5e0f";
 
 fn now() -> DateTime<Utc> {
@@ -24,23 +28,23 @@ fn samples() -> Vec<String> {
             "Cookie: sessionid={SESSION}; tt_csrf_token=Ab-12_cd; ttwid=1%7Cxyz; sid_guard={guard}"
         ),
         format!(
-            "# Netscape HTTP Cookie File\n\n.tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsid_guard\t{guard}\n\
-             #HttpOnly_.tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n\
+            "# Netscape HTTP Cookie File\n\n.example.com\tTRUE\t/\tTRUE\t1800000000\tsid_guard\t{guard}\n\
+             #HttpOnly_.example.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n\
              .instagram.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\tother-site-session\n"
         ),
         format!(
-            r#"[{{"domain": ".tiktok.com", "expirationDate": 1800000000.5, "hostOnly": false, "httpOnly": true, "name": "sessionid", "path": "/", "secure": true, "session": false, "storeId": "0", "value": "{SESSION}"}},
+            r#"[{{"domain": ".example.com", "expirationDate": 1800000000.5, "hostOnly": false, "httpOnly": true, "name": "sessionid", "path": "/", "secure": true, "session": false, "storeId": "0", "value": "{SESSION}"}},
                {{"domain": ".google.com", "expirationDate": 1800000000, "name": "NID", "path": "/", "value": "g"}}]"#
         ),
         format!(
-            r#"{{"cookies": [{{"name": "sessionid", "value": "{SESSION}", "domain": ".tiktok.com", "path": "/", "expires": -1, "httpOnly": true, "secure": true, "sameSite": "Lax"}}], "origins": []}}"#
+            r#"{{"cookies": [{{"name": "sessionid", "value": "{SESSION}", "domain": ".example.com", "path": "/", "expires": -1, "httpOnly": true, "secure": true, "sameSite": "Lax"}}], "origins": []}}"#
         ),
         format!(
             "Name\tValue\tDomain\tPath\tExpires / Max-Age\tSize\tHttpOnly\tSecure\n\
-             sessionid\t{SESSION}\t.tiktok.com\t/\t2027-01-16T12:00:00.000Z\t41\t✓\t✓\n"
+             sessionid\t{SESSION}\t.example.com\t/\t2027-01-16T12:00:00.000Z\t41\t✓\t✓\n"
         ),
         format!(
-            "sessionid    {SESSION}    .tiktok.com    /    2027-01-16T12:00:00.000Z    41    ✓    ✓\n"
+            "sessionid    {SESSION}    .example.com    /    2027-01-16T12:00:00.000Z    41    ✓    ✓\n"
         ),
     ]
 }
@@ -48,7 +52,7 @@ fn samples() -> Vec<String> {
 /// Whether a cookie set for `domain` reaches the site: the site itself or a domain it is under.
 fn for_the_site(domain: &str) -> bool {
     let domain = domain.trim_start_matches('.').to_ascii_lowercase();
-    !domain.is_empty() && (SITE == domain || SITE.ends_with(&format!(".{domain}")))
+    !domain.is_empty() && (SITE.host == domain || SITE.host.ends_with(&format!(".{domain}")))
 }
 
 /// What `parse` promises, checked on one input.
@@ -82,12 +86,18 @@ fn check_jar(input: &str, jar: &CookieJar) -> Result<(), TestCaseError> {
         input.len()
     );
     for cookie in &jar.cookies {
-        prop_assert!(for_the_site(&cookie.domain), "{cookie:?} is not for {SITE}");
+        prop_assert!(
+            for_the_site(&cookie.domain),
+            "{cookie:?} is not for {}",
+            SITE.host
+        );
         prop_assert!(cookie.name.len() <= input.len() && cookie.value.len() <= input.len());
         prop_assert!(cookie.path.len() <= input.len().max(1));
     }
     prop_assert!(
-        SESSION_COOKIES.iter().any(|name| jar.get(name).is_some()),
+        SITE.session_cookies
+            .iter()
+            .any(|name| jar.get(name).is_some()),
         "a jar without a session cookie"
     );
     prop_assert!(
@@ -119,7 +129,7 @@ fn any_json() -> impl Strategy<Value = Value> {
             nasty(),
             any::<String>(),
             Just(SESSION.to_owned()),
-            Just(".tiktok.com".to_owned())
+            Just(".example.com".to_owned())
         ]
         .prop_map(Value::from),
     ];
@@ -157,11 +167,11 @@ fn almost_cookie() -> impl Strategy<Value = Value> {
     let right = prop_oneof![
         Just(("name".to_owned(), json!("sessionid"))),
         Just(("value".to_owned(), json!(SESSION))),
-        Just(("domain".to_owned(), json!(".tiktok.com"))),
+        Just(("domain".to_owned(), json!(".example.com"))),
         Just(("domain".to_owned(), json!(".com"))),
         Just(("domain".to_owned(), json!("."))),
-        Just(("domain".to_owned(), json!("evil-tiktok.com"))),
-        Just(("domain".to_owned(), json!("tiktok.com.evil.com"))),
+        Just(("domain".to_owned(), json!("evil-example.com"))),
+        Just(("domain".to_owned(), json!("example.com.evil.com"))),
     ];
     proptest::collection::vec(prop_oneof![(field, any_json()), right], 0..12)
         .prop_map(|fields| Value::Object(fields.into_iter().collect()))
@@ -191,16 +201,16 @@ fn huge_paste(format: usize, size: usize) -> String {
             numbered(&|i| format!("cookie_{i}=value_{i}; "))
         ),
         1 => format!(
-            "{}.tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n",
-            numbered(&|i| format!(".tiktok.com\tTRUE\t/\tTRUE\t1800000000\tc{i}\tv{i}\n"))
+            "{}.example.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n",
+            numbered(&|i| format!(".example.com\tTRUE\t/\tTRUE\t1800000000\tc{i}\tv{i}\n"))
         ),
         2 => format!(
-            r#"[{}{{"name":"sessionid","value":"{SESSION}","domain":".tiktok.com"}}]"#,
-            numbered(&|i| format!(r#"{{"name":"c{i}","value":"v","domain":".tiktok.com"}},"#))
+            r#"[{}{{"name":"sessionid","value":"{SESSION}","domain":".example.com"}}]"#,
+            numbered(&|i| format!(r#"{{"name":"c{i}","value":"v","domain":".example.com"}},"#))
         ),
         3 => format!(
-            "{}sessionid\t{SESSION}\t.tiktok.com\t/\tSession\t10\t\t✓\n",
-            numbered(&|i| format!("c{i}\tv{i}\t.tiktok.com\t/\tSession\t10\t\t✓\n"))
+            "{}sessionid\t{SESSION}\t.example.com\t/\tSession\t10\t\t✓\n",
+            numbered(&|i| format!("c{i}\tv{i}\t.example.com\t/\tSession\t10\t\t✓\n"))
         ),
         _ => format!("{}{}", repeated("[", size), repeated("]", size)),
     }

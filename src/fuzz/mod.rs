@@ -8,8 +8,8 @@
 
 mod contact;
 mod cookies;
+mod pages;
 mod platform_time;
-mod tiktok;
 
 use std::time::Duration;
 
@@ -138,9 +138,9 @@ const NASTY: &[&str] = &[
     "sessionid",
     "sid_guard",
     "sessionid=",
-    ".tiktok.com",
-    "tiktok.com",
-    "www.tiktok.com",
+    ".example.com",
+    "example.com",
+    "www.example.com",
     ".com",
     "ago",
     "il y a ",

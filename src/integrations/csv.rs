@@ -143,7 +143,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 3, 10, 14, 30, 0).unwrap();
         ExportLine {
             id: 7,
-            platform: "tiktok".into(),
+            platform: crate::domain::platform::Platform::DEFAULT.as_str().into(),
             handle: "nina.beats".into(),
             display_name: Some(display_name.into()),
             status: LeadStatus::New,

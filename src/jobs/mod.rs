@@ -3,9 +3,6 @@
 //! across app instances (collection by claiming accounts, the others by a lease); a failing job is
 //! recorded and never stops the others.
 
-pub mod analyze;
-pub mod sync;
-
 use std::str::FromStr as _;
 
 use actix_web::web;
@@ -19,6 +16,7 @@ use crate::db::queries;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::state::AppState;
+use crate::usecases::{analysis as analyze, sync};
 
 /// A scheduled job: its name, its cron schedule (seconds first) and what it is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,10 +230,11 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
         return Ok(0);
     };
     let limit = i64::try_from(state.settings.sync.concurrency).unwrap_or(1);
+    let scheduled = crate::platforms::scheduled();
     let runs = with_db(&state.pool, move |conn| {
         let abandoned = Utc::now() - chrono::Duration::minutes(sync::LEASE_MINUTES.into());
         queries::syncs::close_abandoned(conn, abandoned)?;
-        let due = queries::syncs::claim_due(conn, limit, sync::LEASE_MINUTES)?;
+        let due = queries::syncs::claim_due(conn, &scheduled, limit, sync::LEASE_MINUTES)?;
         due.into_iter()
             .map(|account| {
                 queries::syncs::start(conn, account.workspace_id, account.id, "schedule")
@@ -260,31 +259,4 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
         )));
     }
     Ok(count)
-}
-
-/// "Sync now": claims the account and records a run, then syncs it in the background. Answers the run
-/// to follow, or `None` when a sync of the account is already under way.
-pub async fn start_now(
-    state: web::Data<AppState>,
-    workspace_id: i64,
-    account_id: i64,
-) -> Result<Option<SyncRun>, AppError> {
-    let run = with_db(&state.pool, move |conn| {
-        if !queries::syncs::claim_now(conn, workspace_id, account_id, sync::LEASE_MINUTES)? {
-            return Ok(None);
-        }
-        Ok(Some(queries::syncs::start(
-            conn,
-            workspace_id,
-            account_id,
-            "manual",
-        )?))
-    })
-    .await?;
-    if let Some(run) = run.clone() {
-        actix_web::rt::spawn(async move {
-            let _ = sync::perform(&state, run).await;
-        });
-    }
-    Ok(run)
 }

@@ -3,3 +3,7 @@
 //! handlers, the jobs and the CLI, each taking only what it needs. Below them sit the platforms, the
 //! analyzer, mail, integrations, the database and the domain rules; above them only `web`, `jobs`,
 //! `cli`, `bench` and `app`.
+
+pub mod accounts;
+pub mod analysis;
+pub mod sync;

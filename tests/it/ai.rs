@@ -14,7 +14,6 @@ use vistaflow::db::queries;
 use vistaflow::domain::contact::Intent;
 use vistaflow::domain::interaction::Kind;
 use vistaflow::i18n::Lang;
-use vistaflow::jobs;
 
 use crate::collection::{observed, sample, workspace_with_account};
 use crate::harness::TestApp;
@@ -298,7 +297,7 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
     app.sql("UPDATE workspaces SET draft_score = 0");
     app.sql("UPDATE leads SET status = 'refused' WHERE handle = 'malik'");
 
-    let first = jobs::analyze::analyse_pending(&app.state, None, "manual")
+    let first = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
         .await
         .unwrap();
 
@@ -312,7 +311,7 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
         2
     );
 
-    let again = jobs::analyze::analyse_pending(&app.state, None, "manual")
+    let again = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
         .await
         .unwrap();
 
@@ -330,7 +329,7 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
         vec![observed(Kind::Share, "lea", None, "1m ago", later)],
     )
     .unwrap();
-    let third = jobs::analyze::analyse_pending(&app.state, None, "manual")
+    let third = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
         .await
         .unwrap();
 

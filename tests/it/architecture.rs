@@ -170,3 +170,74 @@ fn no_top_level_module_imports_one_that_imports_it_back() {
         cycles.join("\n")
     );
 }
+
+/// Where a file may name TikTok: the network's own code, the demo that imitates it, the registry of
+/// platforms and the translations. Paths are relative to the crate root; a folder ends with `/`.
+const MAY_NAME_TIKTOK: &[&str] = &[
+    // TikTok's implementation of the platform seam (and any other network's).
+    "src/platforms/",
+    // The demo network imitates TikTok, in code...
+    "src/demo/",
+    // ...and in its pages.
+    "templates/demo/",
+    // The registry of platforms: every network's id and name.
+    "src/domain/platform.rs",
+    // The translations say which network a message is about.
+    "src/locales/",
+    // Hostile-input properties of the platform page readers (TikTok's today), kept with the other
+    // parsers' properties in the one test-only fuzz module that shares their generators.
+    "src/fuzz/pages.rs",
+];
+
+/// Every file under `dir` (any extension), sorted.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the folder is readable") {
+            let path = entry.expect("a readable folder entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn no_file_outside_the_platforms_the_demo_the_registry_and_the_translations_names_tiktok() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offenders = Vec::new();
+    for dir in ["src", "templates"] {
+        for file in all_files(&root.join(dir)) {
+            let relative = file
+                .strip_prefix(root)
+                .expect("a file under the crate root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if MAY_NAME_TIKTOK
+                .iter()
+                .any(|allowed| relative.starts_with(allowed))
+            {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            for (number, line) in text.lines().enumerate() {
+                if line.to_lowercase().contains("tiktok") {
+                    offenders.push(format!("{relative}:{}: {}", number + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "TikTok is named outside platforms/, the demo, the registry and the translations (go through \
+         `platforms::` and `domain::platform::Platform`):\n{}",
+        offenders.join("\n")
+    );
+}

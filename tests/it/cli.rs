@@ -154,13 +154,13 @@ fn rotate_secrets_reseals_everything_under_the_new_key_so_the_old_one_can_go() {
     let context = SecretContext {
         workspace_id,
         account_id,
-        purpose: Purpose::TiktokSession,
+        purpose: Purpose::Credentials(vistaflow::domain::platform::Platform::Tiktok),
     };
     vistaflow::db::queries::accounts::store_secret(
         &mut conn,
         workspace_id,
         account_id,
-        Purpose::TiktokSession,
+        Purpose::Credentials(vistaflow::domain::platform::Platform::Tiktok),
         &old.seal(b"sessionid=abc", &context),
     )
     .unwrap();
@@ -189,7 +189,7 @@ fn rotate_secrets_reseals_everything_under_the_new_key_so_the_old_one_can_go() {
         &mut conn,
         workspace_id,
         account_id,
-        Purpose::TiktokSession,
+        Purpose::Credentials(vistaflow::domain::platform::Platform::Tiktok),
     )
     .unwrap()
     .unwrap();

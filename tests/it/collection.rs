@@ -8,8 +8,8 @@ use vistaflow::db::models::SyncRun;
 use vistaflow::db::queries::{self, interactions::Source};
 use vistaflow::demo::DemoNetwork;
 use vistaflow::demo::activity::{Event, relative_time};
-use vistaflow::domain::account::Platform;
 use vistaflow::domain::interaction::{Kind, Observed, When};
+use vistaflow::domain::platform::Platform;
 use vistaflow::domain::platform_time;
 use vistaflow::jobs;
 
@@ -270,7 +270,7 @@ async fn two_instances_claiming_due_accounts_never_claim_the_same_one() {
             std::thread::spawn(move || {
                 use diesel::Connection as _;
                 let mut conn = diesel::PgConnection::establish(&url).unwrap();
-                queries::syncs::claim_due(&mut conn, 3, 15)
+                queries::syncs::claim_due(&mut conn, &vistaflow::platforms::scheduled(), 3, 15)
                     .unwrap()
                     .into_iter()
                     .map(|d| d.id)
@@ -289,6 +289,32 @@ async fn two_instances_claiming_due_accounts_never_claim_the_same_one() {
     assert_eq!(
         app.number("SELECT count(*) FROM social_accounts WHERE next_sync_at <= now()"),
         0
+    );
+}
+
+#[tokio::test]
+async fn only_accounts_of_platforms_that_collect_on_a_schedule_are_claimed() {
+    let app = TestApp::spawn();
+    workspace_with_account(&app);
+    app.sql(
+        "INSERT INTO social_accounts (workspace_id, platform, handle, status, connected_via)
+         SELECT id, 'instagram', 'insta' || n, 'active', 'cookies' FROM workspaces, generate_series(1, 3) n",
+    );
+    app.sql("UPDATE social_accounts SET next_sync_at = now() - interval '1 minute'");
+    let mut conn = app.db.connect();
+
+    let claimed =
+        queries::syncs::claim_due(&mut conn, &vistaflow::platforms::scheduled(), 10, 15).unwrap();
+
+    assert!(!vistaflow::platforms::scheduled().contains(&Platform::Instagram));
+    assert_eq!(
+        claimed.len(),
+        1,
+        "only the account of the scheduled platform: {claimed:?}"
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM social_accounts WHERE platform = 'instagram' AND next_sync_at <= now()"),
+        3
     );
 }
 
@@ -340,7 +366,7 @@ async fn sync(app: &TestApp, account_id: i64) -> SyncRun {
     let run =
         queries::syncs::start(&mut app.db.connect(), workspace_id, account_id, "manual").unwrap();
     let id = run.id;
-    let _ = jobs::sync::perform(&app.state, run).await;
+    let _ = vistaflow::usecases::sync::perform(&app.state, run).await;
     queries::syncs::find(&mut app.db.connect(), workspace_id, id)
         .unwrap()
         .unwrap()

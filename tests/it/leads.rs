@@ -5,8 +5,8 @@
 use chrono::{Duration, Utc};
 use diesel::RunQueryDsl as _;
 use vistaflow::db::queries::{self, interactions::Source};
-use vistaflow::domain::account::Platform;
 use vistaflow::domain::interaction::Kind;
+use vistaflow::domain::platform::Platform;
 
 use crate::collection::observed;
 use crate::harness::{Browser, Page, TestApp};

@@ -17,7 +17,7 @@ async fn sync(app: &TestApp, account_id: i64) {
     ));
     let run =
         queries::syncs::start(&mut app.db.connect(), workspace_id, account_id, "manual").unwrap();
-    let _ = jobs::sync::perform(&app.state, run).await;
+    let _ = vistaflow::usecases::sync::perform(&app.state, run).await;
 }
 
 #[tokio::test]

@@ -4,8 +4,7 @@
 
 use chrono::Utc;
 use vistaflow::db::queries::{self, interactions::Source};
-use vistaflow::domain::account::Platform;
-use vistaflow::jobs;
+use vistaflow::domain::platform::Platform;
 
 use crate::chrome::Chrome;
 use crate::collection::sample;
@@ -471,7 +470,7 @@ async fn the_next_draft_for_a_lead_of_that_type_uses_the_workspace_default_templ
     .await;
     assert_eq!(app.number("SELECT count(*) FROM message_templates"), 4);
 
-    let done = jobs::analyze::analyse_pending(&app.state, None, "manual")
+    let done = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
         .await
         .unwrap();
 

@@ -5,14 +5,15 @@ use diesel::prelude::*;
 
 use crate::crypto::Sealed;
 use crate::db::schema::{account_secrets, social_accounts};
-use crate::domain::account::{AccountStatus, Platform};
+use crate::domain::account::AccountStatus;
+use crate::domain::platform::Platform;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = social_accounts, check_for_backend(diesel::pg::Pg))]
 pub struct SocialAccount {
     pub id: i64,
     pub workspace_id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub handle: String,
     pub display_name: Option<String>,
     pub status: AccountStatus,
@@ -34,9 +35,10 @@ impl SocialAccount {
         self.status
     }
 
+    /// The stored platform; a value the registry does not know fails the read, naming it.
     #[must_use]
     pub fn platform(&self) -> Platform {
-        Platform::parse(&self.platform).unwrap_or(Platform::Tiktok)
+        self.platform
     }
 }
 
@@ -44,7 +46,7 @@ impl SocialAccount {
 #[diesel(table_name = social_accounts)]
 pub struct NewSocialAccount<'a> {
     pub workspace_id: i64,
-    pub platform: &'a str,
+    pub platform: Platform,
     pub handle: &'a str,
     pub display_name: Option<&'a str>,
     pub status: &'a str,

@@ -8,9 +8,10 @@ use diesel::prelude::*;
 
 use crate::db::queries::counts;
 use crate::db::schema::{interactions, leads, social_accounts, suggested_messages};
-use crate::domain::account::{AccountStatus, Platform};
+use crate::domain::account::AccountStatus;
 use crate::domain::contact::Intent;
 use crate::domain::interaction::{KindCounts, Observed};
+use crate::domain::platform::Platform;
 
 /// Adds the disconnected account the demo data belongs to (the scheduler never syncs a disconnected
 /// account); `None` when the workspace already has it.
@@ -22,7 +23,7 @@ pub fn add_account(
     diesel::insert_into(social_accounts::table)
         .values((
             social_accounts::workspace_id.eq(workspace_id),
-            social_accounts::platform.eq(Platform::Tiktok.as_str()),
+            social_accounts::platform.eq(Platform::DEFAULT.as_str()),
             social_accounts::handle.eq(handle),
             social_accounts::display_name.eq("Demo data"),
             social_accounts::status.eq(AccountStatus::Disconnected.as_str()),
@@ -118,7 +119,7 @@ pub fn write_chunk(
     draft_score: i16,
     chunk: &[Generated],
 ) -> QueryResult<usize> {
-    let platform = Platform::Tiktok.as_str();
+    let platform = Platform::DEFAULT.as_str();
     let lead_rows: Vec<LeadRow<'_>> = chunk
         .iter()
         .map(|lead| {

@@ -10,9 +10,9 @@ use diesel::sql_types::{BigInt, Bool, Timestamptz};
 use crate::db::models::Interaction;
 use crate::db::queries::like_pattern;
 use crate::db::schema::{interactions, social_accounts};
-use crate::domain::account::Platform;
 use crate::domain::cursor::Cursor;
 use crate::domain::interaction::Kind;
+use crate::domain::platform::Platform;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;

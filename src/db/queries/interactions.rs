@@ -10,8 +10,8 @@ use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, Text, Timestamp
 
 use crate::db::models::{NewInteraction, NewLead};
 use crate::db::schema::{interactions, leads, suppressions};
-use crate::domain::account::Platform;
 use crate::domain::interaction::{Direction, Kind, KindCounts, Observed, When, distinct};
+use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 
 /// Where interactions were read: the account, its workspace and platform.

@@ -10,12 +10,12 @@ use diesel::sql_types::{BigInt, Bool, SmallInt, Text, Timestamptz};
 
 use crate::db::queries::like_pattern;
 use crate::db::schema::{interactions, leads};
-use crate::domain::account::Platform;
 use crate::domain::contact::Intent;
 use crate::domain::cursor::{Cursor, ScoreCursor};
 use crate::domain::interaction::KindCounts;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
+use crate::domain::platform::Platform;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;

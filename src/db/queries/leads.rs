@@ -7,8 +7,8 @@ use crate::db::models::{Interaction, Lead, SuggestedMessage};
 use crate::db::queries::interactions;
 use crate::db::schema::interactions as interactions_table;
 use crate::db::schema::{lead_notes, lead_status_changes, leads, suggested_messages, users};
-use crate::domain::account::Platform;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::platform::Platform;
 
 /// The workspace's lead `id`; `None` when it is another workspace's (the caller answers 404).
 pub fn find(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResult<Option<Lead>> {

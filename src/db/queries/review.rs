@@ -13,6 +13,7 @@ use crate::db::schema::suggested_messages as drafts;
 use crate::db::schema::{interactions, leads as leads_table, quota_usage, social_accounts};
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::platform::Platform;
 use crate::domain::quota::{self, Allowance, Quota};
 
 /// The most pending drafts the page shows at once.
@@ -404,7 +405,7 @@ pub struct ReadyDraft {
     pub lead_id: i64,
     pub handle: String,
     pub display_name: Option<String>,
-    pub platform: String,
+    pub platform: Platform,
     /// The account to send it from.
     pub account_handle: Option<String>,
 }

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer};
+use diesel::sql_types::{Array, BigInt, Integer, Text};
 
 use crate::db::models::{SyncOutcome, SyncRun};
 use crate::db::schema::{social_accounts, sync_runs};
+use crate::domain::platform::Platform;
 
 /// An account picked for a sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
@@ -16,20 +17,28 @@ pub struct Due {
     pub workspace_id: i64,
 }
 
-/// Claims up to `limit` active TikTok accounts whose sync is due, pushing their next sync `lease_minutes`
+/// Claims up to `limit` active accounts of `platforms` (those that collect on a schedule, as the registry
+/// says) whose sync is due, pushing their next sync `lease_minutes`
 /// ahead so no other instance takes them; the sync sets the real next time when it ends. Rows another
 /// transaction is claiming are skipped, so two instances never claim one account. This is the one query
 /// that looks across workspaces: it returns ids only, and each sync then works inside its workspace.
-pub fn claim_due(conn: &mut PgConnection, limit: i64, lease_minutes: i32) -> QueryResult<Vec<Due>> {
+pub fn claim_due(
+    conn: &mut PgConnection,
+    platforms: &[Platform],
+    limit: i64,
+    lease_minutes: i32,
+) -> QueryResult<Vec<Due>> {
+    let platforms: Vec<&str> = platforms.iter().map(|p| p.as_str()).collect();
     diesel::sql_query(
         "UPDATE social_accounts SET next_sync_at = now() + make_interval(mins => $2) \
          WHERE id IN (SELECT id FROM social_accounts \
-                      WHERE status = 'active' AND platform = 'tiktok' AND next_sync_at <= now() \
+                      WHERE status = 'active' AND platform = ANY($3) AND next_sync_at <= now() \
                       ORDER BY next_sync_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
          RETURNING id, workspace_id",
     )
     .bind::<BigInt, _>(limit)
     .bind::<Integer, _>(lease_minutes)
+    .bind::<Array<Text>, _>(platforms)
     .load(conn)
 }
 

@@ -65,8 +65,16 @@ pub struct CookieJar {
     pub session_expires: Option<DateTime<Utc>>,
 }
 
-/// The cookies that prove a logged-in session; at least one must be present.
-pub const SESSION_COOKIES: [&str; 3] = ["sessionid", "sessionid_ss", "sid_tt"];
+/// The site whose cookies are kept, and which of them prove a session: each platform gives its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site<'a> {
+    /// The host the cookies must be sent to (`www.example.com` keeps `.example.com` cookies too).
+    pub host: &'a str,
+    /// The cookies that prove a logged-in session; at least one must be present.
+    pub session_cookies: &'a [&'a str],
+    /// A cookie `sid|issued_unix|max_age_seconds|...` that says when the session ends, if the site sets one.
+    pub expiry_cookie: Option<&'a str>,
+}
 
 impl CookieJar {
     #[must_use]
@@ -74,11 +82,11 @@ impl CookieJar {
         self.cookies.iter().find(|c| c.name == name)
     }
 
-    /// A jar of cookies read from a browser, with the session's expiry from `sid_guard` or the session
-    /// cookie itself.
+    /// A jar of cookies read from a browser, with the session's expiry from the site's expiry cookie or
+    /// the session cookie itself.
     #[must_use]
-    pub fn from_browser(cookies: Vec<Cookie>) -> Self {
-        let session_expires = session_expiry(&cookies);
+    pub fn from_browser(cookies: Vec<Cookie>, site: Site<'_>) -> Self {
+        let session_expires = session_expiry(&cookies, site);
         Self {
             format: CookieFormat::HeaderString,
             cookies,
@@ -161,16 +169,17 @@ impl CookieImportError {
     }
 }
 
-/// Reads pasted cookies, keeps those `site_host` (for example `www.tiktok.com`) would receive, and checks
-/// that they hold a real, unexpired session.
+/// Reads pasted cookies, keeps those the site's host would receive, and checks that they hold a real,
+/// unexpired session (one of the site's session cookies).
 ///
 /// # Errors
 /// A [`CookieImportError`] naming the format it recognised and exactly what is wrong.
 pub fn parse(
     input: &str,
-    site_host: &str,
+    site: Site<'_>,
     now: DateTime<Utc>,
 ) -> Result<CookieJar, CookieImportError> {
+    let site_host = site.host;
     let text = input.trim().trim_start_matches('\u{feff}');
     if text.is_empty() {
         return Err(CookieImportError::Empty);
@@ -187,18 +196,20 @@ pub fn parse(
         });
         cookies.push(cookie);
     }
+    let rules = site;
     let site = site_name(site_host);
     if cookies.is_empty() {
         return Err(CookieImportError::NoCookiesForSite { found, site });
     }
-    let session = SESSION_COOKIES
+    let session = rules
+        .session_cookies
         .iter()
         .find_map(|name| cookies.iter().find(|c| c.name == *name))
         .ok_or_else(|| CookieImportError::NoSessionCookie { site: site.clone() })?;
     if is_placeholder(&session.value) {
         return Err(CookieImportError::Placeholder);
     }
-    let session_expires = session_expiry(&cookies);
+    let session_expires = session_expiry(&cookies, rules);
     if let Some(expired) = session_expires.filter(|at| *at <= now) {
         return Err(CookieImportError::Expired { expired, site });
     }
@@ -209,7 +220,7 @@ pub fn parse(
     })
 }
 
-/// The site's name as people know it: `www.tiktok.com` -> `tiktok.com`.
+/// The site's name as people know it: `www.example.com` -> `example.com`.
 fn site_name(host: &str) -> String {
     host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
@@ -243,21 +254,23 @@ fn is_placeholder(value: &str) -> bool {
         || first.is_some_and(|f| lower.chars().all(|c| c == f))
 }
 
-/// When the session ends: from `sid_guard` when present, else the session cookie's own expiry.
-fn session_expiry(cookies: &[Cookie]) -> Option<DateTime<Utc>> {
-    let guard = cookies
-        .iter()
-        .find(|c| c.name == "sid_guard")
-        .and_then(|c| sid_guard_expiry(&c.value));
+/// When the session ends: from the site's expiry cookie when present, else the session cookie's own expiry.
+fn session_expiry(cookies: &[Cookie], site: Site<'_>) -> Option<DateTime<Utc>> {
+    let guard = site.expiry_cookie.and_then(|name| {
+        cookies
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| sid_guard_expiry(&c.value))
+    });
     guard.or_else(|| {
-        SESSION_COOKIES
+        site.session_cookies
             .iter()
             .find_map(|name| cookies.iter().find(|c| c.name == *name))
             .and_then(|c| c.expires)
     })
 }
 
-/// `sid_guard` is `sid|issued_unix|max_age_seconds|expiry text`, usually percent-encoded.
+/// An expiry cookie is `sid|issued_unix|max_age_seconds|expiry text`, usually percent-encoded.
 fn sid_guard_expiry(value: &str) -> Option<DateTime<Utc>> {
     let decoded = value.replace("%7C", "|").replace("%7c", "|");
     let mut parts = decoded.split('|');

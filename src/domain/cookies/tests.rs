@@ -5,7 +5,11 @@ use proptest::prelude::*;
 
 use super::*;
 
-const SITE: &str = "www.tiktok.com";
+const SITE: Site<'static> = Site {
+    host: "www.example.com",
+    session_cookies: &["sessionid", "sessionid_ss", "sid_tt"],
+    expiry_cookie: Some("sid_guard"),
+};
 const SESSION: &str = "4f9c2a7e1b8d3c6a5e0f";
 
 fn now() -> DateTime<Utc> {
@@ -36,7 +40,7 @@ fn a_cookie_header_string_is_read_and_gets_the_site_as_domain() {
         ["sessionid", "tt_csrf_token", "ttwid"]
     );
     assert_eq!(jar.get("ttwid").unwrap().value, "1%7Cxyz");
-    assert_eq!(jar.get("sessionid").unwrap().domain, SITE);
+    assert_eq!(jar.get("sessionid").unwrap().domain, SITE.host);
     assert_eq!(jar.session_expires, None);
 }
 
@@ -50,9 +54,9 @@ fn a_header_piece_without_equals_is_named_by_position() {
 fn a_netscape_file_is_read_with_http_only_lines_and_the_expiry_from_sid_guard() {
     let file = format!(
         "# Netscape HTTP Cookie File\n# This is a generated file!\n\n\
-         .tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsid_guard\t{}\n\
-         #HttpOnly_.tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n\
-         .tiktok.com\tTRUE\t/\tFALSE\t0\tmsToken\tabc\n\
+         .example.com\tTRUE\t/\tTRUE\t1800000000\tsid_guard\t{}\n\
+         #HttpOnly_.example.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n\
+         .example.com\tTRUE\t/\tFALSE\t0\tmsToken\tabc\n\
          .instagram.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\tother-site-session\n",
         sid_guard()
     );
@@ -63,7 +67,7 @@ fn a_netscape_file_is_read_with_http_only_lines_and_the_expiry_from_sid_guard() 
     assert_eq!(jar.cookies.len(), 3, "the instagram.com cookie is dropped");
     let session = jar.get("sessionid").unwrap();
     assert!(session.http_only && session.secure);
-    assert_eq!(session.domain, "tiktok.com");
+    assert_eq!(session.domain, "example.com");
     assert_eq!(jar.get("msToken").unwrap().expires, None);
     assert_eq!(
         jar.session_expires,
@@ -74,7 +78,7 @@ fn a_netscape_file_is_read_with_http_only_lines_and_the_expiry_from_sid_guard() 
 #[test]
 fn a_netscape_line_with_missing_fields_is_named_with_its_count() {
     let file = format!(
-        "# Netscape HTTP Cookie File\n.tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n.tiktok.com\tTRUE\t/\tTRUE\t1800000000\n"
+        "# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\t{SESSION}\n.example.com\tTRUE\t/\tTRUE\t1800000000\n"
     );
     let error = parse(&file, SITE, now()).unwrap_err();
     assert_eq!(
@@ -89,7 +93,7 @@ fn a_netscape_line_with_missing_fields_is_named_with_its_count() {
 
 #[test]
 fn a_netscape_expiry_that_is_not_a_number_is_named() {
-    let file = format!(".tiktok.com\tTRUE\t/\tTRUE\tsoon\tsessionid\t{SESSION}\n");
+    let file = format!(".example.com\tTRUE\t/\tTRUE\tsoon\tsessionid\t{SESSION}\n");
     assert_eq!(
         parse(&file, SITE, now()).unwrap_err(),
         CookieImportError::NetscapeExpiry { line: 1 }
@@ -100,9 +104,9 @@ fn a_netscape_expiry_that_is_not_a_number_is_named() {
 fn editthiscookie_json_is_read_and_foreign_domains_are_dropped() {
     let json = format!(
         r#"[
-          {{"domain": ".tiktok.com", "expirationDate": 1800000000.5, "hostOnly": false, "httpOnly": true, "name": "sessionid",
+          {{"domain": ".example.com", "expirationDate": 1800000000.5, "hostOnly": false, "httpOnly": true, "name": "sessionid",
             "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "storeId": "0", "value": "{SESSION}", "id": 1}},
-          {{"domain": "www.tiktok.com", "hostOnly": true, "httpOnly": false, "name": "tt_chain_token", "path": "/",
+          {{"domain": "www.example.com", "hostOnly": true, "httpOnly": false, "name": "tt_chain_token", "path": "/",
             "sameSite": "lax", "secure": true, "session": true, "storeId": "0", "value": "chain", "id": 2}},
           {{"domain": ".google.com", "expirationDate": 1800000000, "name": "NID", "path": "/", "value": "g", "id": 3}}
         ]"#
@@ -130,10 +134,10 @@ fn editthiscookie_json_is_read_and_foreign_domains_are_dropped() {
 #[test]
 fn playwright_cookies_and_storage_state_are_read() {
     let list = format!(
-        r#"[{{"name": "sessionid", "value": "{SESSION}", "domain": ".tiktok.com", "path": "/", "expires": -1, "httpOnly": true, "secure": true, "sameSite": "Lax"}}]"#
+        r#"[{{"name": "sessionid", "value": "{SESSION}", "domain": ".example.com", "path": "/", "expires": -1, "httpOnly": true, "secure": true, "sameSite": "Lax"}}]"#
     );
     let state = format!(
-        r#"{{"cookies": {list}, "origins": [{{"origin": "https://www.tiktok.com", "localStorage": []}}]}}"#
+        r#"{{"cookies": {list}, "origins": [{{"origin": "https://www.example.com", "localStorage": []}}]}}"#
     );
 
     let from_list = parse(&list, SITE, now()).unwrap();
@@ -153,7 +157,7 @@ fn playwright_cookies_and_storage_state_are_read() {
 fn broken_json_is_located_and_an_entry_without_value_is_named() {
     let broken = parse("[{\"name\": \"sessionid\",\n \"value\": }]", SITE, now()).unwrap_err();
     let no_value = parse(
-        r#"[{"name": "sessionid", "domain": ".tiktok.com"}]"#,
+        r#"[{"name": "sessionid", "domain": ".example.com"}]"#,
         SITE,
         now(),
     )
@@ -178,11 +182,11 @@ fn broken_json_is_located_and_an_entry_without_value_is_named() {
 fn a_devtools_table_copy_is_read_with_tabs_or_spaces() {
     let tabs = format!(
         "Name\tValue\tDomain\tPath\tExpires / Max-Age\tSize\tHttpOnly\tSecure\tSameSite\tPartition Key\tPriority\n\
-         sessionid\t{SESSION}\t.tiktok.com\t/\t2027-01-16T12:00:00.000Z\t41\t✓\t✓\tNone\t\tMedium\n\
-         msToken\tabc\t.tiktok.com\t/\tSession\t10\t\t✓\tNone\t\tMedium\n"
+         sessionid\t{SESSION}\t.example.com\t/\t2027-01-16T12:00:00.000Z\t41\t✓\t✓\tNone\t\tMedium\n\
+         msToken\tabc\t.example.com\t/\tSession\t10\t\t✓\tNone\t\tMedium\n"
     );
     let spaces = format!(
-        "sessionid    {SESSION}    .tiktok.com    /    2027-01-16T12:00:00.000Z    41    ✓    ✓    None    Medium\n"
+        "sessionid    {SESSION}    .example.com    /    2027-01-16T12:00:00.000Z    41    ✓    ✓    None    Medium\n"
     );
 
     let jar = parse(&tabs, SITE, now()).unwrap();
@@ -209,7 +213,7 @@ fn cookies_of_another_site_only_are_refused_with_the_site_named() {
         error,
         CookieImportError::NoCookiesForSite {
             found: 2,
-            site: "tiktok.com".to_owned()
+            site: "example.com".to_owned()
         }
     );
 }
@@ -219,7 +223,7 @@ fn cookies_without_a_session_are_refused_with_what_to_do() {
     let error = parse("tt_csrf_token=abc; ttwid=xyz", SITE, now()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "no sessionid cookie found for tiktok.com: copy the cookies while logged in to tiktok.com"
+        "no sessionid cookie found for example.com: copy the cookies while logged in to example.com"
     );
 }
 
@@ -253,14 +257,17 @@ fn an_expired_session_is_refused_with_its_date() {
         matches!(error, CookieImportError::Expired { .. }),
         "{error:?}"
     );
-    assert!(error.to_string().contains("log in to tiktok.com again"));
+    assert!(error.to_string().contains("log in to example.com again"));
 }
 
 #[test]
 fn the_demo_network_on_a_local_address_is_a_site_like_any_other() {
     let jar = parse(
         &format!(r#"[{{"name": "sessionid", "value": "{SESSION}", "domain": "127.0.0.1"}}]"#),
-        "127.0.0.1",
+        Site {
+            host: "127.0.0.1",
+            ..SITE
+        },
         now(),
     )
     .unwrap();
@@ -284,7 +291,7 @@ fn no_refusal_repeats_a_cookie_value() {
     let secret = "s3cr3t-v4lue-never-shown";
     let inputs = [
         format!("sessionid={secret}; broken"),
-        format!(".tiktok.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\n{secret}"),
+        format!(".example.com\tTRUE\t/\tTRUE\t1800000000\tsessionid\n{secret}"),
         format!(r#"[{{"name": "sessionid", "value": "{secret}", "domain": ".instagram.com"}}]"#),
         format!("csrf={secret}"),
     ];
@@ -305,10 +312,10 @@ proptest! {
         others in proptest::collection::vec(("[A-Za-z_][A-Za-z0-9_]{0,15}", "[A-Za-z0-9%._-]{1,40}"), 0..12),
         session in "[a-f0-9]{16,40}",
     ) {
-        let mut cookies = vec![Cookie { name: "sessionid".into(), value: session, domain: SITE.into(), path: "/".into(), secure: true, http_only: false, expires: None }];
+        let mut cookies = vec![Cookie { name: "sessionid".into(), value: session, domain: SITE.host.into(), path: "/".into(), secure: true, http_only: false, expires: None }];
         for (name, value) in others {
             if cookies.iter().all(|c| c.name != name) {
-                cookies.push(Cookie { name, value, domain: SITE.into(), path: "/".into(), secure: true, http_only: false, expires: None });
+                cookies.push(Cookie { name, value, domain: SITE.host.into(), path: "/".into(), secure: true, http_only: false, expires: None });
             }
         }
         let jar = CookieJar { format: CookieFormat::HeaderString, cookies, session_expires: None };

@@ -1,6 +1,6 @@
 //! Reading a connected account's Activity panel and Messages through WebDriver: one `source()` per
 //! scroll step, parsed in Rust (never one WebDriver call per element), stopping at rows already stored.
-//! The job decides what to do with the rows; this module only reads, and counts what reading cost.
+//! The sync decides what to do with the rows; this module only reads, and counts what reading cost.
 
 use std::time::Duration;
 
@@ -9,7 +9,12 @@ use chrono::{DateTime, Utc};
 use thirtyfour::prelude::*;
 
 use super::extract::{self, Conversation, Profile, Row};
-use super::page::{SessionState, classify};
+use super::page::classify;
+use super::session::open_with_cookies;
+use crate::domain::cookies::CookieJar;
+use crate::domain::interaction::{Observed, When};
+use crate::platforms::{Collected, Cost, KnownMessages, NotRead, ReaderConfig, SessionState};
+use crate::scrape::BrowserPool;
 
 /// How far a read may go.
 #[derive(Debug, Clone, Copy)]
@@ -30,21 +35,6 @@ impl Default for Limits {
             settle: Duration::from_millis(1_500),
         }
     }
-}
-
-/// What reading cost: page sources read and WebDriver commands sent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cost {
-    pub page_reads: u32,
-    pub round_trips: u32,
-}
-
-/// Why the Activity panel could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotRead {
-    Expired,
-    Blocked,
-    Unrecognised,
 }
 
 /// A reader on one browser session that is already on the account's home page.
@@ -241,6 +231,102 @@ fn reaches(rows: &[Row], since: Option<DateTime<Utc>>) -> bool {
         .rev()
         .find_map(|row| row.time)
         .is_some_and(|time| time.window(Utc::now()).1 <= since)
+}
+
+/// Everything read in one browser session.
+struct Read {
+    activity: Vec<Row>,
+    messages: Vec<Row>,
+    cost: Cost,
+}
+
+/// Reads the Activity panel down to `since`, then the conversations whose last message `known` does not
+/// hold, in one browser session; `on_step` hears the rows read so far.
+///
+/// # Errors
+/// [`ReaderConfig`] when the selector profile cannot be read; when no browser can be had (`PoolBusy`), or the browser fails.
+pub async fn collect<K: KnownMessages>(
+    settings: &super::Settings,
+    browsers: &BrowserPool,
+    jar: &CookieJar,
+    since: Option<DateTime<Utc>>,
+    known: &K,
+    on_step: &(dyn Fn(usize) + Sync),
+) -> anyhow::Result<Result<Collected, NotRead>> {
+    let profile = Profile::from_env().map_err(ReaderConfig)?;
+    let base_url = settings.base_url.as_str();
+    let profile = &profile;
+    let read = browsers
+        .run(|driver| async move {
+            let opened = open_with_cookies(&driver, base_url, jar).await?;
+            let mut reader = Reader::new(&driver, profile, base_url)?;
+            reader.cost.round_trips += opened;
+            let activity = match reader.activity(since, Limits::default(), on_step).await? {
+                Ok(rows) => rows,
+                Err(not_read) => return Ok(Err(not_read)),
+            };
+            let conversations = match reader.conversations().await? {
+                Ok(list) => list,
+                Err(not_read) => return Ok(Err(not_read)),
+            };
+            let previews: Vec<String> = conversations.iter().map(|c| c.preview.clone()).collect();
+            let stored = known
+                .known(previews)
+                .await
+                .context("reading the stored messages")?;
+            let mut messages = Vec::new();
+            for (position, conversation) in conversations.iter().enumerate() {
+                let is_stored = stored.iter().any(|(handle, name, text)| {
+                    text.as_deref() == Some(conversation.preview.as_str())
+                        && (name.as_deref() == Some(conversation.name.as_str())
+                            || handle.eq_ignore_ascii_case(&conversation.name))
+                });
+                if !is_stored {
+                    messages.extend(reader.thread(position, conversation).await?);
+                }
+            }
+            Ok(Ok(Read {
+                activity,
+                messages,
+                cost: reader.cost,
+            }))
+        })
+        .await?;
+    Ok(read.map(|read| {
+        let rows_read = read.activity.len() + read.messages.len();
+        let (observed, unknown) = observe(read.activity.into_iter().chain(read.messages));
+        for row in &unknown {
+            tracing::warn!(raw = ?row.raw, kind = ?row.kind, "a row the selector profile does not know");
+        }
+        Collected {
+            observed,
+            rows_read,
+            unknown_rows: unknown.len(),
+            cost: read.cost,
+        }
+    }))
+}
+
+/// Splits rows into interactions to store and rows the profile does not know (or that lack a handle or
+/// a time, which the profile should have given).
+fn observe(rows: impl Iterator<Item = Row>) -> (Vec<Observed>, Vec<Row>) {
+    let mut observed = Vec::new();
+    let mut unknown = Vec::new();
+    let now = Utc::now();
+    for row in rows {
+        match (row.kind, row.handle.as_deref(), row.time) {
+            (Some(kind), Some(handle), Some(time)) => observed.push(Observed {
+                kind,
+                handle: handle.to_lowercase(),
+                display_name: row.display_name,
+                text: row.text,
+                post_ref: row.post,
+                when: When::read(time, now.max(time.at)),
+            }),
+            _ => unknown.push(row),
+        }
+    }
+    (observed, unknown)
 }
 
 #[cfg(test)]

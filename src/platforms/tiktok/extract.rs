@@ -221,6 +221,23 @@ impl From<Parts> for Row {
     }
 }
 
+/// The rows of a saved page (`tiktok-activity` or `tiktok-messages`), one JSON line each, read with the
+/// selector profile of `TIKTOK_SELECTOR_PROFILE` or the built-in one.
+///
+/// # Errors
+/// When the profile cannot be read, or `name` is neither page.
+pub fn saved_page(name: &str, html: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<String>> {
+    let profile = Profile::from_env()?;
+    let rows = match name {
+        "tiktok-activity" => activity(html, &profile, now),
+        "tiktok-messages" => messages(html, &profile, now),
+        other => anyhow::bail!("no TikTok page named {other:?}"),
+    };
+    rows.iter()
+        .map(|row| serde_json::to_string(row).map_err(Into::into))
+        .collect()
+}
+
 /// The Activity panel's rows, top to bottom.
 #[must_use]
 pub fn activity(html: &str, profile: &Profile, now: DateTime<Utc>) -> Vec<Row> {

@@ -3,22 +3,7 @@
 use scraper::{Html, Selector};
 
 use crate::domain::account::Handle;
-
-/// The state of a session, as the page it loaded shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionState {
-    /// Logged in; the handle comes from the page, not from what anyone typed.
-    Active {
-        handle: Handle,
-        display_name: Option<String>,
-    },
-    /// The login page, or the logged-out markers.
-    Expired,
-    /// A captcha or a block page: reported to the creator, never solved or bypassed.
-    Blocked,
-    /// None of the known markers: the markup may have changed.
-    Unrecognised,
-}
+use crate::platforms::SessionState;
 
 fn has(document: &Html, css: &str) -> bool {
     Selector::parse(css).is_ok_and(|selector| document.select(&selector).next().is_some())

@@ -3,8 +3,9 @@
 use anyhow::Context as _;
 use thirtyfour::prelude::*;
 
-use super::page::{SessionState, classify};
+use super::page::classify;
 use crate::domain::cookies::CookieJar;
+use crate::platforms::SessionState;
 use crate::scrape::BrowserPool;
 
 /// Puts the jar's cookies in the browser for `base_url`'s site, then opens `base_url`. Answers the

@@ -1,4 +1,4 @@
-//! Connecting a TikTok account by QR code: start, the page that shows the code and follows the scan
+//! Connecting an account by QR code: start, the page that shows the code and follows the scan
 //! (htmx polls it), the code's image, and cancel. A login that cannot start now (one under way in the
 //! workspace, or every QR session in use) is refused with a message on the Accounts page.
 
@@ -6,9 +6,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::accounts::qr::{self, QrLogin, QrRefusal, QrStatus};
 use crate::error::AppError;
+use crate::platforms::{self, Connection};
 use crate::state::AppState;
+use crate::usecases::accounts::qr::{self, QrLogin, QrRefusal, QrStatus};
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -82,8 +83,10 @@ pub async fn start(
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
+    let platform = platforms::connecting_via(Connection::Qr).ok_or(AppError::NotFound)?;
     let outcome = qr::start(
         state.into_inner(),
+        platform,
         member.workspace.id,
         member.user.id,
         member.ip.clone(),
@@ -104,6 +107,7 @@ pub async fn reconnect(
     let workspace_id = account.workspace_id;
     let outcome = qr::start(
         state.into_inner(),
+        account.platform(),
         workspace_id,
         member.user.id,
         member.ip.clone(),

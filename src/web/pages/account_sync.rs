@@ -6,12 +6,9 @@ use askama::Template;
 
 use super::accounts::account;
 use crate::db::models::{SocialAccount, SyncRun};
-use crate::db::queries;
-use crate::domain::account::AccountStatus;
 use crate::error::AppError;
-use crate::error::with_db;
-use crate::jobs;
 use crate::state::AppState;
+use crate::usecases::sync;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -29,13 +26,7 @@ async fn cell(
     member: InWorkspace,
     account: SocialAccount,
 ) -> Result<SyncCell, AppError> {
-    let (workspace_id, account_id) = (account.workspace_id, account.id);
-    let run = with_db(&state.pool, move |conn| {
-        Ok(queries::syncs::history(conn, workspace_id, account_id, 1)?
-            .into_iter()
-            .next())
-    })
-    .await?;
+    let run = sync::latest_run(state, &account).await?;
     Ok(SyncCell {
         ctx: member.chrome,
         account,
@@ -51,10 +42,7 @@ pub async fn start(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let account = account(&state, &member, path.into_inner().1).await?;
-    if account.status() != AccountStatus::Active {
-        return Err(AppError::Conflict("sync.not_active"));
-    }
-    let started = jobs::start_now(state.clone(), account.workspace_id, account.id).await?;
+    let started = sync::start_now(state.clone().into_inner(), &account).await?;
     if !htmx.0 {
         let (kind, key) = if started.is_some() {
             (FlashKind::Success, "sync.started")

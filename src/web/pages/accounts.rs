@@ -1,18 +1,19 @@
 //! The Accounts page: connected accounts with their status, connecting by pasted cookies, check now,
-//! reconnect and disconnect. Owners and admins change accounts; members see them.
+//! reconnect and disconnect. Owners and admins change accounts; members see them. The flows are the
+//! use cases of `usecases::accounts`; the platform a pasted session connects to comes from the registry.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::accounts::{self, Refusal};
 use crate::db::models::{SocialAccount, SyncRun};
-use crate::db::queries;
 use crate::domain::account::AccountStatus;
+use crate::domain::platform::Platform;
 use crate::error::AppError;
-use crate::error::with_db;
+use crate::platforms::{self, Connection};
 use crate::state::AppState;
+use crate::usecases::accounts::{self, Refusal};
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -81,18 +82,13 @@ async fn page(
     connect_error: Option<String>,
     reconnect_error: Option<(i64, String)>,
 ) -> Result<AccountsPage, AppError> {
-    let workspace_id = member.workspace.id;
-    let (accounts, runs) = with_db(&state.pool, move |conn| {
-        Ok((
-            queries::accounts::list(conn, workspace_id)?,
-            queries::syncs::latest_per_account(conn, workspace_id)?,
-        ))
-    })
-    .await?;
+    let (accounts, runs) = accounts::overview(state, member.workspace.id).await?;
     let demo_login_url = state
         .settings
         .demo
-        .then(|| format!("{}/login", state.settings.tiktok_base_url));
+        .then(pasted_platform)
+        .transpose()?
+        .map(|platform| platforms::login_url(&state.settings.platforms, platform));
     Ok(AccountsPage {
         ctx: member.chrome,
         accounts,
@@ -105,17 +101,18 @@ async fn page(
     })
 }
 
+/// The platform the paste form connects: the registry's first that connects by pasted session.
+fn pasted_platform() -> Result<Platform, AppError> {
+    platforms::connecting_via(Connection::PastedSession).ok_or(AppError::NotFound)
+}
+
 /// The workspace's account `id`, or 404.
 pub(super) async fn account(
     state: &AppState,
     member: &InWorkspace,
     id: i64,
 ) -> Result<SocialAccount, AppError> {
-    let workspace_id = member.workspace.id;
-    with_db(&state.pool, move |conn| {
-        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
-    })
-    .await
+    accounts::find(state, member.workspace.id, id).await
 }
 
 fn refused_status(refusal: &Refusal) -> StatusCode {
@@ -145,7 +142,7 @@ pub async fn index(
     render::html(StatusCode::OK, &page)
 }
 
-/// `POST /w/{slug}/accounts`: connect a TikTok account from pasted cookies.
+/// `POST /w/{slug}/accounts`: connect an account from pasted cookies.
 pub async fn connect(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -155,6 +152,7 @@ pub async fn connect(
     member.require_manager()?;
     match accounts::connect_with_cookies(
         &state,
+        pasted_platform()?,
         member.workspace.id,
         member.user.id,
         &member.ip,

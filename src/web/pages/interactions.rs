@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::queries::interaction_list::{self, AccountChoice, Filters, Line, Page};
 use crate::domain::Invalid;
-use crate::domain::account::Platform;
 use crate::domain::cursor::Cursor;
 use crate::domain::interaction::Kind;
+use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 use crate::error::AppError;
 use crate::error::with_db;
@@ -323,12 +323,12 @@ mod tests {
     #[test]
     fn well_formed_filters_are_parsed_into_their_types() {
         let (filters, before, errors) = query(
-            "platform=tiktok&account=7&kind=comment_like&from=2026-03-01&to=2026-03-02&q=+track+&before=2026-03-10T14:30:20.000001Z_9",
+            "platform=instagram&account=7&kind=comment_like&from=2026-03-01&to=2026-03-02&q=+track+&before=2026-03-10T14:30:20.000001Z_9",
         )
         .parse();
 
         assert!(errors.is_empty());
-        assert_eq!(filters.platform, Some(Platform::Tiktok));
+        assert_eq!(filters.platform, Some(Platform::Instagram));
         assert_eq!(filters.account_id, Some(7));
         assert_eq!(filters.kind, Some(Kind::CommentLike));
         assert_eq!(filters.from, NaiveDate::from_ymd_opt(2026, 3, 1));

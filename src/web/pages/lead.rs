@@ -14,9 +14,11 @@ use crate::db::queries;
 use crate::db::queries::leads::{NoteLine, StatusLine};
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::platform::Platform;
 use crate::domain::scoring::Explanation;
 use crate::error::AppError;
 use crate::error::with_db;
+use crate::platforms;
 use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
@@ -119,13 +121,16 @@ async fn person(
     .await
 }
 
-/// The person's profile on the platform.
-fn profile_url(state: &AppState, handle: &str) -> String {
-    format!(
-        "{}/@{}",
-        state.settings.tiktok_base_url.trim_end_matches('/'),
-        handle
-    )
+/// The person's profile on their platform; a stored platform the registry does not know is an error.
+fn profile_url(state: &AppState, platform: &str, handle: &str) -> Result<String, AppError> {
+    let platform = Platform::parse(platform).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("a lead's unknown platform {platform:?}"))
+    })?;
+    Ok(platforms::profile_url(
+        &state.settings.platforms,
+        platform,
+        handle,
+    ))
 }
 
 /// `GET /w/{slug}/leads/{id}`
@@ -156,7 +161,7 @@ pub async fn show(
             can_erase: member.role.manages_members(),
             can_export: member.may_export_contacts(),
             ctx: member.chrome,
-            profile_url: profile_url(&state, &lead.handle),
+            profile_url: profile_url(&state, &lead.platform, &lead.handle)?,
             lead,
             timeline,
             explanation,
@@ -337,7 +342,7 @@ pub async fn export(
             "platform": lead.platform,
             "handle": lead.handle,
             "display_name": lead.display_name,
-            "profile_url": profile_url(&state, &lead.handle),
+            "profile_url": profile_url(&state, &lead.platform, &lead.handle)?,
             "first_seen_at": lead.first_seen_at,
             "last_interaction_at": lead.last_interaction_at,
             "status": lead.status.as_str(),

@@ -13,9 +13,11 @@ use serde::Deserialize;
 
 use crate::db::models::Workspace;
 use crate::db::queries::review::{self, AccountQuota, Approval, PendingDraft, ReadyDraft, Refusal};
+use crate::domain::platform::Platform;
 use crate::domain::quota::Quota;
 use crate::error::AppError;
 use crate::error::with_db;
+use crate::platforms;
 use crate::state::AppState;
 use crate::web::extract::{Htmx, InWorkspace, repeated_ids};
 use crate::web::render::{self, Chrome, FlashKind};
@@ -40,12 +42,12 @@ pub struct ReviewPage {
     ready: Vec<ReadyDraft>,
     quotas: Vec<AccountQuota>,
     quota: Quota,
-    base_url: String,
+    platforms: platforms::Settings,
 }
 
 impl ReviewPage {
-    fn profile_url(&self, handle: &str) -> String {
-        format!("{}/@{handle}", self.base_url)
+    fn profile_url(&self, platform: Platform, handle: &str) -> String {
+        platforms::profile_url(&self.platforms, platform, handle)
     }
 }
 
@@ -83,11 +85,7 @@ pub async fn index(
             ready,
             quotas,
             quota,
-            base_url: state
-                .settings
-                .tiktok_base_url
-                .trim_end_matches('/')
-                .to_owned(),
+            platforms: state.settings.platforms.clone(),
         },
     )
 }

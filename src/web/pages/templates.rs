@@ -184,7 +184,7 @@ fn sample_lead() -> LeadInput {
     LeadInput {
         handle: "sample.fan".into(),
         display_name: Some("Alex".into()),
-        platform: "tiktok".into(),
+        platform: crate::domain::platform::Platform::DEFAULT.as_str().into(),
         interactions: vec![InteractionInput {
             kind: Kind::Comment,
             text: None,

@@ -7,26 +7,25 @@
 //! creator's polling to the instance that started the login (sticky sessions).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::Context as _;
-use thirtyfour::prelude::*;
+use thirtyfour::WebDriver;
 
 use super::{CheckedSession, ConnectedVia, Refusal, replace_session, store_new_account};
 use crate::db::models::SocialAccount;
-use crate::domain::cookies::{CookieJar, SESSION_COOKIES};
-use crate::platforms::tiktok::{self, SessionState};
+use crate::domain::platform::Platform;
+use crate::platforms;
 use crate::state::AppState;
 
 pub use crate::state::qr_logins::{LIFETIME, QrLogin, QrLogins, QrRefusal, QrStatus};
 
-/// Starts a QR login for the workspace, for a new account or to reconnect `reconnecting` (then only
-/// that same account's scan is accepted); its browser work runs in the background.
+/// Starts a QR login on `platform` for the workspace, for a new account or to reconnect `reconnecting`
+/// (then only that same account's scan is accepted); its browser work runs in the background.
 ///
 /// # Errors
 /// When the workspace has a QR login under way, or every QR login session is in use.
 pub fn start(
     state: Arc<AppState>,
+    platform: Platform,
     workspace_id: i64,
     actor: i64,
     ip: String,
@@ -38,7 +37,7 @@ pub fn start(
     actix_web::rt::spawn(async move {
         let outcome = state
             .browsers
-            .run_in(slot, |driver| watch(&state, &running, driver))
+            .run_in(slot, |driver| watch(&state, platform, &running, driver))
             .await;
         let status = match outcome {
             Ok(None) if running.is_cancelled() => QrStatus::Cancelled,
@@ -88,65 +87,23 @@ pub fn start(
 /// Shows the QR code, then waits for the browser to be logged in; `None` when cancelled or expired.
 async fn watch(
     state: &AppState,
+    platform: Platform,
     login: &QrLogin,
     driver: WebDriver,
 ) -> anyhow::Result<Option<CheckedSession>> {
-    let base = url::Url::parse(&state.settings.tiktok_base_url).context("TIKTOK_BASE_URL")?;
-    let host = base.host_str().unwrap_or_default().to_owned();
-    driver
-        .goto(base.join("/login")?.as_str())
-        .await
-        .context("opening the login page")?;
-    let code = driver
-        .query(By::Css("[data-e2e='qr-code']"))
-        .first()
-        .await
-        .context("finding the QR code")?;
-    let image = code
-        .screenshot_as_png()
-        .await
-        .context("capturing the QR code")?;
-    let phone_link = if state.settings.demo {
-        driver
-            .find(By::Css("[data-e2e='qr-phone-link']"))
-            .await
-            .ok()
-            .map(|link| async move { link.prop("href").await.ok().flatten() })
-    } else {
-        None
-    };
-    let phone_link = match phone_link {
-        Some(read) => read.await,
-        None => None,
-    };
-    login.show(image, phone_link);
-    while login.seconds_left() > 0 && !login.is_cancelled() {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let cookies = tiktok::session::read_cookies(&driver, &host).await?;
-        if !cookies
-            .iter()
-            .any(|c| SESSION_COOKIES.contains(&c.name.as_str()))
-        {
-            continue;
-        }
-        // Logged in: read the account's own page to name it.
-        driver.goto(base.as_str()).await?;
-        let page = tiktok::classify(
-            driver.current_url().await?.as_str(),
-            &driver.source().await?,
-        );
-        let cookies = tiktok::session::read_cookies(&driver, &host).await?;
-        return match page {
-            SessionState::Active {
-                handle,
-                display_name,
-            } => Ok(Some(CheckedSession {
-                jar: CookieJar::from_browser(cookies),
-                handle,
-                display_name,
-            })),
-            other => anyhow::bail!("after the scan the page was {other:?}"),
-        };
-    }
-    Ok(None)
+    let session = platforms::qr_login(
+        &state.settings.platforms,
+        platform,
+        driver,
+        state.settings.demo,
+        |image, phone_link| login.show(image, phone_link),
+        || login.seconds_left() > 0 && !login.is_cancelled(),
+    )
+    .await?;
+    Ok(session.map(|(jar, handle, display_name)| CheckedSession {
+        platform,
+        jar,
+        handle,
+        display_name,
+    }))
 }

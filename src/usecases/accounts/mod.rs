@@ -11,13 +11,14 @@ use secrecy::ExposeSecret as _;
 use crate::crypto::{Purpose, SecretContext};
 use crate::db::models::{AccountCheck, NewAuditEvent, NewSocialAccount, SocialAccount};
 use crate::db::queries;
-use crate::domain::account::{AccountStatus, Handle, Platform};
-use crate::domain::cookies::{self, CookieImportError, CookieJar};
+use crate::domain::account::{AccountStatus, Handle};
+use crate::domain::cookies::{CookieImportError, CookieJar};
+use crate::domain::platform::Platform;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::mail;
-use crate::platforms::tiktok::{self, SessionState};
+use crate::platforms::{self, SessionState};
 use crate::scrape::PoolBusy;
 use crate::state::AppState;
 
@@ -112,29 +113,26 @@ fn audit(
     queries::audit::record(conn, &event.with_details(details))
 }
 
+/// What an account's sealed credentials are bound to: its workspace, itself and its platform's purpose.
 #[must_use]
-pub fn context(workspace_id: i64, account_id: i64) -> SecretContext {
+pub fn context(platform: Platform, workspace_id: i64, account_id: i64) -> SecretContext {
     SecretContext {
         workspace_id,
         account_id,
-        purpose: Purpose::TiktokSession,
+        purpose: Purpose::Credentials(platform),
     }
 }
 
-fn site_host(state: &AppState) -> String {
-    url::Url::parse(&state.settings.tiktok_base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-/// Reads pasted cookies and checks them in a browser.
+/// Reads a pasted session for `platform` and checks it in a browser.
 async fn read_and_check(
     state: &AppState,
+    platform: Platform,
     pasted: &str,
-) -> Result<(CookieJar, Handle, Option<String>), Refusal> {
-    let jar = cookies::parse(pasted, &site_host(state), Utc::now()).map_err(Refusal::Cookies)?;
-    let checked = tiktok::session::check(&state.browsers, &state.settings.tiktok_base_url, &jar)
+) -> Result<CheckedSession, Refusal> {
+    let platforms = &state.settings.platforms;
+    let jar = platforms::parse_session(platforms, platform, pasted, Utc::now())
+        .map_err(Refusal::Cookies)?;
+    let checked = platforms::check_session(platforms, &state.browsers, platform, &jar)
         .await
         .map_err(|error| {
             tracing::warn!(
@@ -147,28 +145,29 @@ async fn read_and_check(
         SessionState::Active {
             handle,
             display_name,
-        } => Ok((jar, handle, display_name)),
+        } => Ok(CheckedSession {
+            platform,
+            jar,
+            handle,
+            display_name,
+        }),
         SessionState::Expired => Err(Refusal::Expired),
         SessionState::Blocked => Err(Refusal::Blocked),
         SessionState::Unrecognised => Err(Refusal::Unrecognised),
     }
 }
 
-/// Connects a TikTok account from pasted cookies; the handle comes from the account's own page.
+/// Connects an account of `platform` from a pasted session; the handle comes from the account's own page.
 pub async fn connect_with_cookies(
     state: &AppState,
+    platform: Platform,
     workspace_id: i64,
     actor: i64,
     ip: &str,
     pasted: &str,
 ) -> Result<Result<SocialAccount, Refusal>, AppError> {
-    match read_and_check(state, pasted).await {
-        Ok((jar, handle, display_name)) => {
-            let checked = CheckedSession {
-                jar,
-                handle,
-                display_name,
-            };
+    match read_and_check(state, platform, pasted).await {
+        Ok(checked) => {
             store_new_account(
                 state,
                 workspace_id,
@@ -185,6 +184,7 @@ pub async fn connect_with_cookies(
 
 /// A session the platform's own page vouched for.
 pub struct CheckedSession {
+    pub platform: Platform,
     pub jar: CookieJar,
     pub handle: Handle,
     pub display_name: Option<String>,
@@ -217,6 +217,7 @@ pub async fn store_new_account(
     via: ConnectedVia,
 ) -> Result<Result<SocialAccount, Refusal>, AppError> {
     let CheckedSession {
+        platform,
         jar,
         handle,
         display_name,
@@ -228,7 +229,7 @@ pub async fn store_new_account(
         conn.transaction(|conn| {
             let new = NewSocialAccount {
                 workspace_id,
-                platform: Platform::Tiktok.as_str(),
+                platform,
                 handle: handle.as_str(),
                 display_name: display_name.as_deref(),
                 status: AccountStatus::Active.as_str(),
@@ -239,8 +240,9 @@ pub async fn store_new_account(
             let Some(account) = queries::accounts::insert(conn, &new)? else {
                 return Ok(Err(Refusal::AlreadyConnected(handle.clone())));
             };
-            let sealed = keyring.seal(&plaintext, &context(workspace_id, account.id));
-            queries::accounts::store_secret(conn, workspace_id, account.id, Purpose::TiktokSession, &sealed)?;
+            let sealed = keyring.seal(&plaintext, &context(platform, workspace_id, account.id));
+            let purpose = Purpose::Credentials(platform);
+            queries::accounts::store_secret(conn, workspace_id, account.id, purpose, &sealed)?;
             let details = serde_json::json!({ "account_id": account.id, "handle": account.handle, "via": via.as_str() });
             audit(conn, "account.connected", actor, workspace_id, &ip, details)?;
             Ok(Ok(account))
@@ -257,21 +259,8 @@ pub async fn reconnect_with_cookies(
     ip: &str,
     pasted: &str,
 ) -> Result<Option<Refusal>, AppError> {
-    match read_and_check(state, pasted).await {
-        Ok((jar, handle, display_name)) => {
-            replace_session(
-                state,
-                account,
-                actor,
-                ip,
-                CheckedSession {
-                    jar,
-                    handle,
-                    display_name,
-                },
-            )
-            .await
-        }
+    match read_and_check(state, account.platform(), pasted).await {
+        Ok(checked) => replace_session(state, account, actor, ip, checked).await,
         Err(refusal) => Ok(Some(refusal)),
     }
 }
@@ -285,11 +274,12 @@ pub async fn replace_session(
     checked: CheckedSession,
 ) -> Result<Option<Refusal>, AppError> {
     let CheckedSession {
+        platform,
         jar,
         handle,
         display_name,
     } = checked;
-    if !handle.as_str().eq_ignore_ascii_case(&account.handle) {
+    if platform != account.platform() || !handle.as_str().eq_ignore_ascii_case(&account.handle) {
         return Ok(Some(Refusal::WrongAccount {
             expected: account.handle.clone(),
             found: handle,
@@ -300,14 +290,14 @@ pub async fn replace_session(
     let sealed = state
         .settings
         .secret_keys
-        .seal(&plaintext, &context(workspace_id, account_id));
+        .seal(&plaintext, &context(platform, workspace_id, account_id));
     with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             queries::accounts::store_secret(
                 conn,
                 workspace_id,
                 account_id,
-                Purpose::TiktokSession,
+                Purpose::Credentials(platform),
                 &sealed,
             )?;
             let check = AccountCheck::new(AccountStatus::Active, None, Some(Utc::now()));
@@ -346,13 +336,14 @@ pub async fn check_now(
     state: &AppState,
     account: &SocialAccount,
 ) -> Result<Result<AccountStatus, PoolBusy>, AppError> {
-    let (workspace_id, account_id) = (account.workspace_id, account.id);
+    let (workspace_id, account_id, platform) =
+        (account.workspace_id, account.id, account.platform());
     let secret = with_db(&state.pool, move |conn| {
         Ok(queries::accounts::secret(
             conn,
             workspace_id,
             account_id,
-            Purpose::TiktokSession,
+            Purpose::Credentials(platform),
         )?)
     })
     .await?;
@@ -361,11 +352,10 @@ pub async fn check_now(
             AccountStatus::Disconnected,
             Some("accounts.reason_no_secret"),
         ),
-        Some(secret) => match state
-            .settings
-            .secret_keys
-            .open(&secret.sealed(), &context(workspace_id, account_id))
-        {
+        Some(secret) => match state.settings.secret_keys.open(
+            &secret.sealed(),
+            &context(platform, workspace_id, account_id),
+        ) {
             Err(error) => {
                 tracing::warn!(account_id, %error, "a stored session could not be opened");
                 (
@@ -378,7 +368,7 @@ pub async fn check_now(
                     AccountStatus::Failing,
                     Some("accounts.reason_secret_unreadable"),
                 ),
-                Ok(jar) => match check_in_browser(state, account_id, &jar).await {
+                Ok(jar) => match check_in_browser(state, account, &jar).await {
                     Ok(found) => found,
                     Err(busy) => return Ok(Err(busy)),
                 },
@@ -417,10 +407,12 @@ pub async fn check_now(
 /// The status a browser finds for `jar`, with the reason's key; `PoolBusy` when no browser was free.
 async fn check_in_browser(
     state: &AppState,
-    account_id: i64,
+    account: &SocialAccount,
     jar: &CookieJar,
 ) -> Result<(AccountStatus, Option<&'static str>), PoolBusy> {
-    match tiktok::session::check(&state.browsers, &state.settings.tiktok_base_url, jar).await {
+    let account_id = account.id;
+    let platforms = &state.settings.platforms;
+    match platforms::check_session(platforms, &state.browsers, account.platform(), jar).await {
         Ok(SessionState::Active { .. }) => Ok((AccountStatus::Active, None)),
         Ok(SessionState::Expired) => Ok((AccountStatus::Expired, Some("accounts.reason_expired"))),
         Ok(SessionState::Blocked) => Ok((AccountStatus::Blocked, Some("accounts.reason_blocked"))),
@@ -442,6 +434,34 @@ async fn check_in_browser(
             }
         },
     }
+}
+
+/// The workspace's account `id`; `NotFound` when the workspace has none.
+///
+/// # Errors
+/// `NotFound`, or when the database cannot be reached.
+pub async fn find(state: &AppState, workspace_id: i64, id: i64) -> Result<SocialAccount, AppError> {
+    with_db(&state.pool, move |conn| {
+        queries::accounts::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// The workspace's accounts with the latest sync run of each, for the Accounts page.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn overview(
+    state: &AppState,
+    workspace_id: i64,
+) -> Result<(Vec<SocialAccount>, Vec<crate::db::models::SyncRun>), AppError> {
+    with_db(&state.pool, move |conn| {
+        Ok((
+            queries::accounts::list(conn, workspace_id)?,
+            queries::syncs::latest_per_account(conn, workspace_id)?,
+        ))
+    })
+    .await
 }
 
 /// Deletes the account's credentials and marks it disconnected (its history stays).

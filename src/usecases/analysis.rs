@@ -366,7 +366,7 @@ mod tests {
         LeadInput {
             handle: "nina".into(),
             display_name: Some("Nina".into()),
-            platform: "tiktok".into(),
+            platform: crate::domain::platform::Platform::DEFAULT.as_str().into(),
             interactions: vec![InteractionInput {
                 kind: Kind::Comment,
                 text: Some("how much?".into()),

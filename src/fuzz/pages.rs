@@ -1,4 +1,4 @@
-//! TikTok's pages: whatever HTML the browser hands over, the Activity, Messages and conversation readers
+//! The platform page readers (TikTok's today): whatever HTML the browser hands over, the Activity, Messages and conversation readers
 //! and the page classifier answer in time, with rows bounded by the page and times never after the read.
 
 use chrono::{DateTime, TimeZone as _, Utc};
