@@ -7,3 +7,16 @@
 pub mod accounts;
 pub mod analysis;
 pub mod sync;
+
+use crate::domain::role::Role;
+
+/// Who asks for a use case inside a workspace: the person, their role there, and where the request
+/// came from (for the audit trail). Pages build it from the logged-in member, jobs and the CLI from
+/// what they act for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub workspace_id: i64,
+    pub role: Role,
+    pub ip: String,
+}

@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::usecases::Actor;
 use crate::web::csrf;
 use crate::web::render::{Chrome, Flash, NavUser, NavWorkspace};
 
@@ -108,6 +109,17 @@ pub struct InWorkspace {
 }
 
 impl InWorkspace {
+    /// The member as the use cases see them: who, in which workspace, with which role, from where.
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user.id,
+            workspace_id: self.workspace.id,
+            role: self.role,
+            ip: self.ip.clone(),
+        }
+    }
+
     /// Owners and admins may change the workspace's team, settings and accounts; members get 403.
     pub fn require_manager(&self) -> Result<(), AppError> {
         if self.role.manages_members() {

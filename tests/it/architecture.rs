@@ -1,5 +1,7 @@
 //! The shape of the code, checked like behaviour: no import cycle between the top-level modules of
-//! `src/`. Read from the source itself, so the check needs no tool beyond the test binary.
+//! `src/`, TikTok named only behind the platform seam, and page handlers short enough to only parse,
+//! call a use case and render. Read from the source itself, so the checks need no tool beyond the
+//! test binary.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -239,5 +241,121 @@ fn no_file_outside_the_platforms_the_demo_the_registry_and_the_translations_name
         "TikTok is named outside platforms/, the demo, the registry and the translations (go through \
          `platforms::` and `domain::platform::Platform`):\n{}",
         offenders.join("\n")
+    );
+}
+
+/// The longest a page handler may be, from its signature to its closing brace: a handler parses,
+/// calls one use case and renders.
+const HANDLER_LINES: usize = 40;
+
+/// Handlers still over the limit, as `file:function`, each waiting for its use case. The list only
+/// shrinks: a handler that becomes short must leave it (the test says so).
+const NOT_YET_SHORT: &[&str] = &[
+    "password_reset.rs:create",
+    "settings.rs:update",
+    "leads.rs:export",
+    "register.rs:create",
+    "password_reset.rs:update",
+    "members.rs:invite",
+    "lead.rs:export",
+    "leads.rs:index",
+    "login.rs:create",
+    "account.rs:update_password",
+    "jobs.rs:run_now",
+    "interactions.rs:index",
+    "review.rs:edit",
+    "workspaces.rs:join_accept",
+    "workspaces.rs:create",
+    "settings.rs:leave",
+    "users.rs:apply",
+    "templates.rs:page",
+];
+
+/// Every `async fn` of the page modules (route handlers and the page-building helpers they call) with its length in lines, as (`file:function`, lines). The
+/// braces are counted line by line; a brace inside a string literal would skew it, and handlers
+/// hold none.
+fn handler_lengths() -> Vec<(String, usize)> {
+    let mut handlers = Vec::new();
+    for file in rust_files(&src().join("web").join("pages")) {
+        let code = std::fs::read_to_string(&file).expect("a readable source file");
+        let code = without_tests(&code);
+        let name = file
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
+        let lines: Vec<&str> = code.lines().collect();
+        let mut index = 0;
+        while index < lines.len() {
+            let line = lines[index].trim_start();
+            let signature = line
+                .strip_prefix("pub ")
+                .or_else(|| line.strip_prefix("pub(crate) "))
+                .unwrap_or(line);
+            let Some(rest) = signature.strip_prefix("async fn ") else {
+                index += 1;
+                continue;
+            };
+            let function: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let (mut depth, mut opened, mut end) = (0_usize, false, index);
+            for (offset, body) in lines[index..].iter().enumerate() {
+                let opens = body.matches('{').count();
+                depth = (depth + opens).saturating_sub(body.matches('}').count());
+                opened |= opens > 0;
+                if opened && depth == 0 {
+                    end = index + offset;
+                    break;
+                }
+            }
+            handlers.push((format!("{name}:{function}"), end - index + 1));
+            index = end + 1;
+        }
+    }
+    handlers
+}
+
+#[test]
+fn the_reader_of_handler_lengths_finds_the_page_handlers() {
+    let handlers = handler_lengths();
+    assert!(
+        handlers.len() > 50,
+        "only {} handlers found",
+        handlers.len()
+    );
+    let health = handlers
+        .iter()
+        .find(|(name, _)| name.starts_with("health.rs:"))
+        .expect("the health handler is read");
+    assert!(health.1 >= 3, "{health:?}");
+}
+
+#[test]
+fn no_page_handler_is_longer_than_forty_lines() {
+    let handlers = handler_lengths();
+    let long: Vec<String> = handlers
+        .iter()
+        .filter(|(name, lines)| *lines > HANDLER_LINES && !NOT_YET_SHORT.contains(&name.as_str()))
+        .map(|(name, lines)| format!("{name}: {lines} lines"))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "handlers parse, call one use case and render, in at most {HANDLER_LINES} lines; move the \
+         rest into `usecases::`:\n{}",
+        long.join("\n")
+    );
+    let shortened: Vec<&&str> = NOT_YET_SHORT
+        .iter()
+        .filter(|listed| {
+            handlers
+                .iter()
+                .all(|(name, lines)| name != *listed || *lines <= HANDLER_LINES)
+        })
+        .collect();
+    assert!(
+        shortened.is_empty(),
+        "these handlers are short now (or gone): remove them from NOT_YET_SHORT: {shortened:?}"
     );
 }
