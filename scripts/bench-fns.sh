@@ -31,11 +31,15 @@ fill_workspace() {
     --workspace "$BENCH_SLUG" --owner "$BENCH_EMAIL"
 }
 
-# one_handle DATABASE_URL: the handle of one generated person (the 778th lead of the workspace by id), for
-# the "one person by handle" page.
+# one_handle DATABASE_URL: the handle of one generated person, for the "one person by handle" page: the
+# 778th lead demo-data generated (it ends every handle with the lead's number), or the first lead of a
+# smaller workspace.
 one_handle() {
-  bench_sql "$1" "SELECT l.handle FROM leads l JOIN workspaces w ON w.id = l.workspace_id
-    WHERE w.slug = '$BENCH_SLUG' ORDER BY l.id OFFSET 777 LIMIT 1"
+  local handle
+  handle="$(bench_sql "$1" "SELECT l.handle FROM leads l JOIN workspaces w ON w.id = l.workspace_id
+    WHERE w.slug = '$BENCH_SLUG' ORDER BY l.handle LIKE '%\\_778' DESC, l.id LIMIT 1")"
+  [ -n "$handle" ] || die "workspace $BENCH_SLUG has no lead to look up by handle"
+  echo "$handle"
 }
 
 # start_server BIN DATABASE_URL PORT LOG: serves on 127.0.0.1:PORT with the scheduler off and waits until

@@ -394,10 +394,10 @@ pub async fn create_admin(
 /// already has demo data; otherwise when the database fails.
 pub async fn demo_data(
     settings: &Settings,
-    options: crate::demo_data::Options,
+    options: crate::bench::demo_data::Options,
 ) -> anyhow::Result<()> {
     let seed = options.seed;
-    let summary = crate::demo_data::run(settings, options).await?;
+    let summary = crate::bench::demo_data::run(settings, options).await?;
     println!(
         "demo-data: workspace {} (/w/{}/leads): {} leads, {} interactions, {} pending drafts, account @{}, seed {seed}, in {:.1} s",
         summary.slug,
@@ -405,7 +405,7 @@ pub async fn demo_data(
         summary.leads,
         summary.interactions,
         summary.drafts,
-        crate::demo_data::ACCOUNT_HANDLE,
+        crate::bench::demo_data::ACCOUNT_HANDLE,
         summary.seconds
     );
     println!(

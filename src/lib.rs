@@ -11,7 +11,6 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod demo;
-pub mod demo_data;
 pub mod domain;
 pub mod error;
 #[cfg(test)]

@@ -57,7 +57,7 @@ async fn main() -> std::process::ExitCode {
             owner,
             seed,
         } => {
-            let options = vistaflow::demo_data::Options {
+            let options = vistaflow::bench::demo_data::Options {
                 leads,
                 interactions,
                 workspace,
@@ -85,7 +85,7 @@ fn exit(outcome: anyhow::Result<()>) -> std::process::ExitCode {
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         // A request the person can correct (like a missing workspace): a usage error, code 2.
-        Err(error) if error.is::<vistaflow::demo_data::Refused>() => {
+        Err(error) if error.is::<vistaflow::bench::demo_data::Refused>() => {
             eprintln!("vistaflow: {error:#}");
             std::process::ExitCode::from(2)
         }

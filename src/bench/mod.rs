@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod collection;
+pub mod demo_data;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

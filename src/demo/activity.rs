@@ -1,9 +1,12 @@
 //! What happens on the demo network: believable people (beatmakers, artists, clients asking for prices
 //! with phone numbers and emails in many forms, curious people, fans, spammers) who like, comment,
-//! follow, share, mention and write, over time. Everything derives from a seed and the network's start:
-//! the same seed gives the same history.
+//! follow, share, mention and write, over time. Who they are and what they write comes from the demo's
+//! one corpus (`people.rs`). Everything derives from a seed and the network's start: the same seed gives
+//! the same history.
 
 use chrono::{DateTime, Duration, Utc};
+
+use super::people::{self, FIRST_NAMES, HANDLE_WORDS, MAKER_WORDS, NICKNAMES, Persona};
 
 /// A small, fast, deterministic generator (SplitMix64): the demo needs repeatability, not secrecy.
 #[derive(Debug, Clone)]
@@ -27,16 +30,6 @@ impl SplitMix {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Persona {
-    Beatmaker,
-    Artist,
-    Client,
-    Curious,
-    Fan,
-    Spammer,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     pub handle: String,
@@ -55,70 +48,6 @@ pub struct Event {
     pub kind: Kind,
     pub text: Option<String>,
 }
-
-const FIRST: [&str; 16] = [
-    "nina", "malik", "sofia", "yanis", "lea", "kenza", "theo", "ines", "omar", "jade", "lucas",
-    "amira", "hugo", "sarah", "noah", "lina",
-];
-const STYLE: [&str; 8] = [
-    "beats", "prod", "music", "officiel", "wav", "studio", "flow", "vibes",
-];
-const NICKNAMES: [&str; 6] = ["🎧", "🔥🔥", "", "✨ {Name} ✨", "{Name}", "{Name} 🎤"];
-
-pub const CLIENT: [&str; 10] = [
-    "how much for a beat like this?",
-    "c'est combien la prod ? appelle moi au 06 12 34 56 78",
-    "price for an exclusive? my number is +33 6 45 78 12 90",
-    "dm me the price, {handle}@gmail.com",
-    "je veux acheter l'instru, écris moi : {handle} arobase gmail point com",
-    "ready to buy, what's your paypal? call +1 (415) 555-0100",
-    "combien pour un beat exclusif ? 06.98.76.54.32",
-    "interested in a custom beat, email {handle} at outlook dot com",
-    "tu vends tes prods ? contacte moi 0033698765432",
-    "je prends ! c'est quoi le prix ?",
-];
-pub const BEATMAKER: [&str; 5] = [
-    "nice bounce, what DAW?",
-    "collab ? je fais des prods trap",
-    "beatmaker here, let's cook 🍳",
-    "les 808 sont propres",
-    "send me the stems, collab?",
-];
-pub const ARTIST: [&str; 5] = [
-    "I need this for my next single",
-    "je pose dessus direct 🎤",
-    "can I get the instrumental?",
-    "j'ai un texte parfait pour ça",
-    "this would go crazy with my verse",
-];
-pub const CURIOUS: [&str; 4] = [
-    "what's the sample?",
-    "c'est quoi le logiciel ?",
-    "how long did this take?",
-    "tu utilises quel clavier ?",
-];
-pub const FAN: [&str; 5] = [
-    "🔥🔥🔥",
-    "trop lourd",
-    "fire beat bro",
-    "encore !!",
-    "la vibe 😍",
-];
-pub const SPAM: [&str; 3] = [
-    "Follow me for free followers 💯💯",
-    "Gagne 500€ par jour ➡️ lien en bio",
-    "promo sur mon profil, check it!!!",
-];
-pub const MESSAGES_CLIENT: [&str; 4] = [
-    "Hello, I saw your video. How much for an exclusive beat?",
-    "Salut ! Je cherche une prod pour mon projet, tu peux m'appeler au 07 11 22 33 44 ?",
-    "Hi, I want to buy the beat from your last video. Email: {handle}.music@gmail.com",
-    "Bonjour, c'est quoi tes tarifs pour un beat sur mesure ?",
-];
-pub const MESSAGES_ARTIST: [&str; 2] = [
-    "Yo, I'd love to work together on my EP",
-    "Salut, on peut faire un son ensemble ?",
-];
 
 /// The people and events of one demo creator's account.
 #[derive(Debug, Clone)]
@@ -153,9 +82,15 @@ impl Simulation {
         ];
         let people = (0..40)
             .map(|i| {
-                let name = *rng.pick(&FIRST);
-                let handle = format!("{name}.{}{}", rng.pick(&STYLE), i);
-                let capitalised = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+                let name = *rng.pick(&FIRST_NAMES);
+                // Half the styles are music makers' words, whatever the person does.
+                let style = if rng.below(2) == 0 {
+                    rng.pick(&MAKER_WORDS)
+                } else {
+                    rng.pick(&HANDLE_WORDS)
+                };
+                let handle = format!("{name}.{style}{i}");
+                let capitalised = people::capitalised(name);
                 let nickname = rng.pick(&NICKNAMES).replace("{Name}", &capitalised);
                 Person {
                     handle,
@@ -191,15 +126,10 @@ impl Simulation {
             (Persona::Beatmaker | Persona::Artist, 6) => Kind::Mention,
             _ => Kind::Comment,
         };
-        let lines: &[&str] = match (kind, who.persona) {
-            (Kind::Message, Persona::Client) => &MESSAGES_CLIENT,
-            (Kind::Message, _) => &MESSAGES_ARTIST,
-            (_, Persona::Client) => &CLIENT,
-            (_, Persona::Beatmaker) => &BEATMAKER,
-            (_, Persona::Artist) => &ARTIST,
-            (_, Persona::Curious) => &CURIOUS,
-            (_, Persona::Fan) => &FAN,
-            (_, Persona::Spammer) => &SPAM,
+        let lines = match (kind, who.persona) {
+            (Kind::Message, Persona::Client) => &people::MESSAGES_CLIENT[..],
+            (Kind::Message, _) => &people::MESSAGES_ARTIST,
+            (_, persona) => persona.activity_lines(),
         };
         let text = matches!(kind, Kind::Comment | Kind::Mention | Kind::Message).then(|| {
             rng.pick(lines).replace(

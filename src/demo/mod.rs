@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod bench;
 mod pages;
+pub mod people;
 mod state;
 
 use std::net::TcpListener;

@@ -900,7 +900,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    use crate::demo::activity::{
+    use crate::demo::people::{
         ARTIST, BEATMAKER, CLIENT, CURIOUS, FAN, MESSAGES_ARTIST, MESSAGES_CLIENT, SPAM,
     };
 

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::{HUGE, budget, config, config_divided, hostile_text, mutated, nasty, repeated, timed};
-use crate::demo::activity::{
+use crate::demo::people::{
     ARTIST, BEATMAKER, CLIENT, CURIOUS, FAN, MESSAGES_ARTIST, MESSAGES_CLIENT, SPAM,
 };
 use crate::domain::contact::{emails, intent, language, phones};

@@ -173,6 +173,59 @@ fn no_top_level_module_imports_one_that_imports_it_back() {
     );
 }
 
+/// The layers of `src/`, lowest first (the picture in docs/ARCHITECTURE.md, "Layers"): a module imports
+/// only modules of lower layers. A new top-level module must be placed here.
+const LAYERS: &[&[&str]] = &[
+    // foundations
+    &["i18n", "scrape", "test_support"],
+    // rules
+    &["domain"],
+    // secrets
+    &["crypto"],
+    // engines: storage, the networks, the analyzers
+    &["db", "platforms", "ai"],
+    // boundaries
+    &["error", "integrations", "config", "demo"],
+    // services
+    &["mail", "telemetry"],
+    // state and identity
+    &["state", "auth"],
+    &["usecases"],
+    &["jobs"],
+    &["web"],
+    // the benchmarks and generated data, which the command line runs
+    &["bench"],
+    // entry points
+    &["app", "cli", "fuzz", "lib", "main"],
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|layer| layer.contains(&module))
+}
+
+#[test]
+fn every_module_imports_only_lower_layers() {
+    let graph = module_graph();
+    let mut wrong = Vec::new();
+    for (from, imports) in &graph {
+        let Some(from_layer) = layer_of(from) else {
+            wrong.push(format!("{from} is in no layer: place it in LAYERS"));
+            continue;
+        };
+        for to in imports {
+            match layer_of(to) {
+                Some(to_layer) if to_layer < from_layer => {}
+                _ => wrong.push(format!("{from} imports {to}")),
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers of docs/ARCHITECTURE.md (a module imports only lower layers):\n{}",
+        wrong.join("\n")
+    );
+}
+
 /// Where a file may name TikTok: the network's own code, the demo that imitates it, the registry of
 /// platforms and the translations. Paths are relative to the crate root; a folder ends with `/`.
 const MAY_NAME_TIKTOK: &[&str] = &[

@@ -1,5 +1,6 @@
-//! Bulk writes of `vistaflow demo-data`: the demo account, then leads, interactions and drafts by
-//! `COPY` (binary), a chunk at a time, and a recount of the leads' counters from their interactions.
+//! Bulk writes of `vistaflow demo-data` (its generator is `bench::demo_data`): the demo account, then
+//! leads (plain `DemoLead`s), interactions and drafts by `COPY` (binary), a chunk at a time, and a recount
+//! of the leads' counters from their interactions.
 
 use std::collections::HashMap;
 
@@ -11,7 +12,9 @@ use crate::db::schema::{interactions, leads, social_accounts, suggested_messages
 use crate::domain::account::AccountStatus;
 use crate::domain::contact::Intent;
 use crate::domain::interaction::{KindCounts, Observed};
+use crate::domain::lead_type::LeadType;
 use crate::domain::platform::Platform;
+use crate::domain::scoring::Explanation;
 
 /// Adds the disconnected account the demo data belongs to (the scheduler never syncs a disconnected
 /// account); `None` when the workspace already has it.
@@ -117,7 +120,7 @@ pub fn write_chunk(
     account_id: i64,
     analysed_at: DateTime<Utc>,
     draft_score: i16,
-    chunk: &[Generated],
+    chunk: &[DemoLead],
 ) -> QueryResult<usize> {
     let platform = Platform::DEFAULT.as_str();
     let lead_rows: Vec<LeadRow<'_>> = chunk
@@ -137,15 +140,15 @@ pub fn write_chunk(
                 last_interaction_at: last.unwrap_or(analysed_at),
                 interactions_count: total,
                 kind_counts: counts,
-                lead_type: Some(lead.analysis.lead_type.as_str()),
-                confidence: Some(lead.analysis.confidence),
-                score: i16::from(lead.scored.score),
-                score_explanation: serde_json::to_value(&lead.scored.explanation).ok(),
-                intent: lead.analysis.intent.map(Intent::as_str),
-                phone: lead.analysis.phone.as_deref(),
-                email: lead.analysis.email.as_deref(),
-                language: Some(lead.analysis.language.code()),
-                analysed_by: Some(lead.analysis.source.as_str()),
+                lead_type: Some(lead.lead_type.as_str()),
+                confidence: Some(lead.confidence),
+                score: i16::from(lead.score),
+                score_explanation: serde_json::to_value(&lead.score_explanation).ok(),
+                intent: lead.intent.map(Intent::as_str),
+                phone: lead.phone.as_deref(),
+                email: lead.email.as_deref(),
+                language: Some(lead.language),
+                analysed_by: Some(lead.analysed_by),
                 analysed_at: Some(analysed_at),
                 analysed_interactions: total,
                 scored_at: Some(analysed_at),
@@ -194,13 +197,13 @@ pub fn write_chunk(
                 fingerprint: i.fingerprint().to_vec(),
             });
         }
-        if i16::from(lead.scored.score) >= draft_score && lead.status != "refused" {
+        if i16::from(lead.score) >= draft_score && lead.status != "refused" {
             draft_rows.push(DraftRow {
                 workspace_id,
                 lead_id: id,
-                body: &lead.analysis.draft,
-                language: lead.analysis.language.code(),
-                source: lead.analysis.source.as_str(),
+                body: &lead.draft,
+                language: lead.language,
+                source: lead.analysed_by,
             });
         }
     }
@@ -229,18 +232,32 @@ pub fn analyze_tables(conn: &mut PgConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// One generated lead: who, their interactions, and what the analyzer and the scoring say about them.
+/// One generated lead as it is stored: who, their interactions, and what the analysis and the scoring
+/// said about them.
 #[derive(Debug, Clone)]
-pub struct Generated {
+pub struct DemoLead {
     pub handle: String,
     pub display_name: Option<String>,
     pub status: &'static str,
     pub interactions: Vec<Observed>,
-    pub analysis: crate::ai::Analysis,
-    pub scored: crate::domain::scoring::Scored,
+    pub lead_type: LeadType,
+    /// 0 to 1.
+    pub confidence: f32,
+    pub intent: Option<Intent>,
+    /// E.164.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// A language code (`en`, `fr`).
+    pub language: &'static str,
+    /// Which analyzer (`builtin`...).
+    pub analysed_by: &'static str,
+    /// The first message to suggest, in the lead's language.
+    pub draft: String,
+    pub score: u8,
+    pub score_explanation: Explanation,
 }
 
-impl Generated {
+impl DemoLead {
     /// How many interactions of each kind.
     #[must_use]
     pub fn counts(&self) -> KindCounts {

@@ -1,5 +1,6 @@
 //! `vistaflow demo-data`: fills a workspace with generated people and interactions, for trying the pages
-//! and for benchmarks.
+//! and for benchmarks. The people come from the demo's one corpus (`demo::people`: personas, names,
+//! what they write, how they leave contact details); their mix, what they do and how often is decided here.
 //!
 //! Every lead is generated on its own from the seed and its number, so a seed always gives the same
 //! people, interactions and scores, whatever the chunking. Times count back from the moment of the run
@@ -8,7 +9,6 @@
 //! by the app's own built-in analyzer and scoring, so what the pages show is what the analysis job would
 //! have stored; the analysis job does not pick these leads up again.
 
-pub use crate::db::queries::demo_data::Generated;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -23,7 +23,9 @@ use crate::ai::builtin::BuiltIn;
 use crate::ai::{InteractionInput, LeadInput};
 use crate::config::Settings;
 use crate::db::models::Workspace;
+use crate::db::queries::demo_data::DemoLead;
 use crate::db::{self, queries};
+use crate::demo::people::{self, Persona};
 use crate::domain::interaction::{Kind, Observed, When};
 use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
@@ -184,7 +186,7 @@ fn load(
     };
     let counts = allocate(options.seed, options.leads, options.interactions);
     let draft_score = workspace.draft_score;
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Generated>>(2);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<DemoLead>>(2);
     let producer = std::thread::spawn(move || {
         for (chunk_number, chunk) in counts.chunks(CHUNK).enumerate() {
             let first = chunk_number * CHUNK;
@@ -261,178 +263,41 @@ pub fn allocate(seed: u64, leads: usize, total: usize) -> Vec<usize> {
     counts
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Persona {
-    Passive,
-    Fan,
-    Client,
-    Artist,
-    Beatmaker,
-    Curious,
-    Spam,
-}
+/// Who the audience is: how many of each persona in a hundred leads.
+const MIX: [(Persona, u32); 7] = [
+    (Persona::Passive, 34),
+    (Persona::Fan, 30),
+    (Persona::Client, 13),
+    (Persona::Artist, 8),
+    (Persona::Beatmaker, 7),
+    (Persona::Curious, 5),
+    (Persona::Spammer, 3),
+];
 
-impl Persona {
-    const WEIGHTED: [(Persona, u32); 7] = [
-        (Persona::Passive, 34),
-        (Persona::Fan, 30),
-        (Persona::Client, 13),
-        (Persona::Artist, 8),
-        (Persona::Beatmaker, 7),
-        (Persona::Curious, 5),
-        (Persona::Spam, 3),
-    ];
-
-    /// Weights of like, comment, follow, share, mention, comment like, message (`Kind::ALL` order).
-    const fn kinds(self) -> [u32; 7] {
-        match self {
-            Persona::Passive => [70, 0, 15, 2, 0, 13, 0],
-            Persona::Fan => [45, 20, 8, 10, 4, 10, 3],
-            Persona::Client => [30, 25, 8, 5, 2, 5, 25],
-            Persona::Artist => [35, 25, 8, 8, 8, 6, 10],
-            Persona::Beatmaker => [35, 30, 8, 6, 5, 8, 8],
-            Persona::Curious => [40, 35, 8, 4, 2, 6, 5],
-            Persona::Spam => [20, 50, 15, 0, 5, 0, 10],
-        }
-    }
-
-    /// What this kind of person writes, in each language.
-    fn texts(self, lang: Lang) -> &'static [&'static str] {
-        match (self, lang) {
-            (Persona::Passive | Persona::Fan, Lang::En) => &[
-                "🔥🔥🔥",
-                "this is fire",
-                "love this one",
-                "banger",
-                "so good 😍",
-                "the vibe on this",
-                "play it again",
-                "masterclass",
-                "amazing work",
-                "who else has this on repeat",
-            ],
-            (Persona::Passive | Persona::Fan, Lang::Fr) => &[
-                "🔥🔥🔥",
-                "trop lourd",
-                "c'est lourd frère",
-                "j'adore la vibe",
-                "encore encore",
-                "incroyable 😍",
-                "la prod est folle",
-                "tu régales",
-                "masterclass",
-                "je l'écoute en boucle",
-            ],
-            (Persona::Client, Lang::En) => &[
-                "how much for a beat like this?",
-                "what's the price for exclusive rights?",
-                "do you do custom beats? how much?",
-                "I want to buy this beat, how do I pay?",
-                "hi! I'm looking for a beat for my EP, what are your prices?",
-                "is this one still available? price?",
-                "can I lease this? how much",
-                "I'm interested, send me the details",
-                "my studio needs a producer for a session, rates?",
-            ],
-            (Persona::Client, Lang::Fr) => &[
-                "c'est combien pour une prod comme ça ?",
-                "tu vends tes instrus ? quel prix ?",
-                "combien pour l'exclu ?",
-                "je veux acheter cette prod, comment je paie ?",
-                "salut, tu fais des prods sur mesure ? c'est combien ?",
-                "elle est encore dispo ? tu la vends combien ?",
-                "je suis intéressé, tu peux m'envoyer les infos ?",
-                "pour mon studio on cherche un beatmaker, tes tarifs ?",
-                "je prends, dis-moi comment payer",
-            ],
-            (Persona::Artist, Lang::En) => &[
-                "I'd kill a verse on this",
-                "collab? I'm dropping my EP soon",
-                "sending you my project, let's work",
-                "can I write lyrics on this one?",
-                "need this for my next single",
-            ],
-            (Persona::Artist, Lang::Fr) => &[
-                "je pose un couplet dessus direct",
-                "collab ? je sors mon projet bientôt",
-                "j'ai un texte parfait pour ça",
-                "il me faut ça pour mon prochain single",
-                "rappeur ici, on fait un son ?",
-            ],
-            (Persona::Beatmaker, Lang::En) => &[
-                "which DAW is this? FL Studio?",
-                "those 808s hit hard",
-                "producer here, love the bounce",
-                "can you share the stems?",
-                "what plugin on the melody?",
-            ],
-            (Persona::Beatmaker, Lang::Fr) => &[
-                "tu bosses sur FL Studio ou Ableton ?",
-                "les 808 tapent fort",
-                "je fais des prods aussi, grosse inspi",
-                "tu peux partager les stems ?",
-                "tu utilises quoi pour la mélodie ?",
-            ],
-            (Persona::Curious, Lang::En) => &[
-                "how do you make this?",
-                "what's the name of this sound?",
-                "where can I hear the full track?",
-                "how long did this take?",
-            ],
-            (Persona::Curious, Lang::Fr) => &[
-                "comment tu fais ça ?",
-                "c'est quoi le nom du son ?",
-                "on peut écouter la version complète où ?",
-                "ça t'a pris combien de temps ?",
-            ],
-            (Persona::Spam, Lang::En) => &[
-                "free followers 👉 check my profile",
-                "earn money per day, link in bio 💯💯",
-                "follow me I follow back",
-                "promo for your music, check it",
-            ],
-            (Persona::Spam, Lang::Fr) => &[
-                "gagne 500€ par jour, lien en bio 💯💯",
-                "abonne-toi je follow back",
-                "promo pour ta musique, check my profile",
-                "des abonnés gratuits 👉 lien en bio",
-            ],
-        }
-    }
-
-    /// The chance this person left a phone number, and an email address, in what they wrote.
-    const fn contact_chances(self) -> (f64, f64) {
-        match self {
-            Persona::Client => (0.45, 0.45),
-            Persona::Artist => (0.25, 0.3),
-            Persona::Beatmaker => (0.2, 0.25),
-            Persona::Curious => (0.1, 0.1),
-            Persona::Passive | Persona::Fan | Persona::Spam => (0.0, 0.0),
-        }
+/// What a persona does: weights of like, comment, follow, share, mention, comment like, message
+/// (`Kind::ALL` order).
+const fn kind_weights(persona: Persona) -> [u32; 7] {
+    match persona {
+        Persona::Passive => [70, 0, 15, 2, 0, 13, 0],
+        Persona::Fan => [45, 20, 8, 10, 4, 10, 3],
+        Persona::Client => [30, 25, 8, 5, 2, 5, 25],
+        Persona::Artist => [35, 25, 8, 8, 8, 6, 10],
+        Persona::Beatmaker => [35, 30, 8, 6, 5, 8, 8],
+        Persona::Curious => [40, 35, 8, 4, 2, 6, 5],
+        Persona::Spammer => [20, 50, 15, 0, 5, 0, 10],
     }
 }
 
-const FIRST_NAMES: [&str; 40] = [
-    "nina", "karim", "lea", "yanis", "sofia", "jordan", "maya", "lucas", "ines", "theo", "amir",
-    "chloe", "malik", "jade", "noah", "zoe", "ryan", "emma", "sami", "lina", "moussa", "clara",
-    "hugo", "aya", "enzo", "manon", "ilyes", "sarah", "kenza", "tom", "leila", "max", "rayan",
-    "eva", "adam", "louna", "nathan", "imane", "jules", "alicia",
-];
-const WORDS: [&str; 16] = [
-    "vibes", "music", "officiel", "real", "the", "mood", "sound", "wave", "night", "city", "soul",
-    "lyrics", "dream", "flow", "gold", "nova",
-];
-const EMOJI: [&str; 8] = ["🎧", "🎤", "🔥", "✨", "🎹", "🌙", "💿", "🎶"];
-const STUDIOS: [&str; 8] = [
-    "Équinoxe",
-    "Nova",
-    "Bleu Nuit",
-    "Red Room",
-    "Skyline",
-    "La Cave",
-    "Northside",
-    "Prisme",
-];
+/// The chance a person of this persona left a phone number, and an email address, in what they wrote.
+const fn contact_chances(persona: Persona) -> (f64, f64) {
+    match persona {
+        Persona::Client => (0.45, 0.45),
+        Persona::Artist => (0.25, 0.3),
+        Persona::Beatmaker => (0.2, 0.25),
+        Persona::Curious => (0.1, 0.1),
+        Persona::Passive | Persona::Fan | Persona::Spammer => (0.0, 0.0),
+    }
+}
 
 /// Generates leads: everything is a function of the seed, the lead's number and how old things are.
 #[derive(Debug, Clone, Copy)]
@@ -491,7 +356,7 @@ impl Generator {
         StdRng::seed_from_u64(z ^ (z >> 31))
     }
 
-    fn lead(&self, index: usize, count: usize) -> Generated {
+    fn lead(&self, index: usize, count: usize) -> DemoLead {
         let mut rng = self.rng(index, 1);
         let person = Person::new(&mut rng, index);
         let interactions = self.interactions(&mut rng, &person, count);
@@ -511,13 +376,21 @@ impl Generator {
         let analysis = BuiltIn.analyse(&input, self.language);
         let events: Vec<_> = interactions.iter().map(|o| (o.kind, o.when.at)).collect();
         let scored = score(&events, self.anchor, &self.policy);
-        Generated {
+        DemoLead {
             handle: person.handle,
             display_name: person.display_name,
             status: person.status,
             interactions,
-            analysis,
-            scored,
+            lead_type: analysis.lead_type,
+            confidence: analysis.confidence,
+            intent: analysis.intent,
+            phone: analysis.phone,
+            email: analysis.email,
+            language: analysis.language.code(),
+            analysed_by: analysis.source.as_str(),
+            draft: analysis.draft,
+            score: scored.score,
+            score_explanation: scored.explanation,
         }
     }
 
@@ -531,8 +404,11 @@ impl Generator {
         } else {
             newest + span(horizon - newest, rng.random::<f64>().powf(0.7))
         };
-        let kinds: Vec<(Kind, u32)> = Kind::ALL.into_iter().zip(person.persona.kinds()).collect();
-        let texts = person.persona.texts(person.lang);
+        let kinds: Vec<(Kind, u32)> = Kind::ALL
+            .into_iter()
+            .zip(kind_weights(person.persona))
+            .collect();
+        let texts = person.persona.writes(person.lang);
         let mut seen = HashSet::with_capacity(count);
         let mut interactions = Vec::with_capacity(count);
         let mut followed = false;
@@ -564,7 +440,7 @@ impl Generator {
                 if j == 0 {
                     for (contact, is_email) in [(&person.phone, false), (&person.email, true)] {
                         if let Some(contact) = contact {
-                            text.push_str(&contact_line(person.lang, contact, is_email));
+                            text.push_str(&people::contact_line(person.lang, contact, is_email));
                         }
                     }
                 }
@@ -620,7 +496,7 @@ struct Person {
 
 impl Person {
     fn new(rng: &mut StdRng, index: usize) -> Self {
-        let persona = weighted(rng, &Persona::WEIGHTED);
+        let persona = weighted(rng, &MIX);
         let lang = if rng.random_bool(0.55) {
             Lang::Fr
         } else {
@@ -637,13 +513,13 @@ impl Person {
                 ("refused", 4),
             ],
         );
-        let (phone_chance, email_chance) = persona.contact_chances();
+        let (phone_chance, email_chance) = contact_chances(persona);
         let phone = rng
             .random_bool(phone_chance)
-            .then(|| phone_number(rng, lang));
+            .then(|| people::phone_number(lang, rng.random::<[u8; 4]>().map(|d| d % 100)));
         let email = rng
             .random_bool(email_chance)
-            .then(|| format!("{}@example.com", handle.replace('_', ".")));
+            .then(|| people::email_address(&handle));
         Self {
             persona,
             lang,
@@ -665,72 +541,34 @@ fn span(seconds: i64, fraction: f64) -> i64 {
     (seconds as f64 * fraction) as i64
 }
 
-fn contact_line(lang: Lang, contact: &str, email: bool) -> String {
-    match (lang, email) {
-        (Lang::En, false) => format!(" you can call me on {contact}"),
-        (Lang::En, true) => format!(" my email: {contact}"),
-        (Lang::Fr, false) => format!(" tu peux m'appeler au {contact}"),
-        (Lang::Fr, true) => format!(" mon mail : {contact}"),
-    }
-}
-
-/// A phone number as people type it: a French mobile `+33 6 ...`, or a US one from the 555-01xx range
-/// kept for fiction.
-fn phone_number(rng: &mut StdRng, lang: Lang) -> String {
-    match lang {
-        Lang::Fr => format!(
-            "+33 6 {:02} {:02} {:02} {:02}",
-            rng.random_range(0..100),
-            rng.random_range(0..100),
-            rng.random_range(0..100),
-            rng.random_range(0..100)
-        ),
-        Lang::En => format!("+1 (201) 555-01{:02}", rng.random_range(0..100)),
-    }
-}
-
 /// A unique handle (the lead's number ends it, after a separator, and the rest has no digit) and a
 /// display name: some with emoji, some missing.
 fn identity(rng: &mut StdRng, persona: Persona, index: usize) -> (String, Option<String>) {
-    let first = pick(rng, &FIRST_NAMES);
+    let first = pick(rng, &people::FIRST_NAMES);
     let studio = rng.random_bool(match persona {
         Persona::Client => 0.3,
         Persona::Beatmaker => 0.2,
         _ => 0.02,
     });
+    let patterns = persona.handle_patterns();
     let base = if studio {
-        format!("studio.{first}")
+        people::STUDIO_HANDLE.replace("{}", first)
+    } else if !patterns.is_empty() {
+        pick(rng, patterns).replace("{}", first)
     } else {
-        match persona {
-            Persona::Artist => {
-                pick(rng, &["{}_music", "{}officiel", "mc.{}", "{}.lyrics"]).replace("{}", first)
-            }
-            Persona::Beatmaker => {
-                pick(rng, &["prod.by.{}", "{}beats", "{}.wav", "{}_producer"]).replace("{}", first)
-            }
-            Persona::Spam => {
-                pick(rng, &["promo.{}", "free.followers.{}", "{}.money"]).replace("{}", first)
-            }
-            _ => match rng.random_range(0..4) {
-                0 => first.to_owned(),
-                1 => format!("{first}_{}", pick(rng, &WORDS)),
-                2 => format!("{}.{first}", pick(rng, &WORDS)),
-                _ => format!("{first}{}", pick(rng, &WORDS)),
-            },
+        match rng.random_range(0..4) {
+            0 => first.to_owned(),
+            1 => format!("{first}_{}", pick(rng, &people::HANDLE_WORDS)),
+            2 => format!("{}.{first}", pick(rng, &people::HANDLE_WORDS)),
+            _ => format!("{first}{}", pick(rng, &people::HANDLE_WORDS)),
         }
     };
     let handle = format!("{base}_{}", index + 1);
-    let capitalised = {
-        let mut chars = first.chars();
-        chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect::<String>())
-            .unwrap_or_default()
-    };
+    let capitalised = people::capitalised(first);
     let display = if rng.random_bool(0.15) {
         None
     } else if studio {
-        Some(format!("Studio {}", pick(rng, &STUDIOS)))
+        Some(format!("Studio {}", pick(rng, &people::STUDIOS)))
     } else {
         let name = match persona {
             Persona::Artist => format!("MC {capitalised}"),
@@ -738,7 +576,7 @@ fn identity(rng: &mut StdRng, persona: Persona, index: usize) -> (String, Option
             _ => capitalised,
         };
         Some(if rng.random_bool(0.25) {
-            format!("{name} {}", pick(rng, &EMOJI))
+            format!("{name} {}", pick(rng, &people::EMOJI))
         } else {
             name
         })
@@ -785,8 +623,8 @@ mod tests {
         };
         for index in 0..300 {
             let (a, b) = (generator(9).lead(index, 12), later.lead(index, 12));
-            assert_eq!((&a.handle, a.scored.score), (&b.handle, b.scored.score));
-            assert_eq!(a.analysis.lead_type, b.analysis.lead_type);
+            assert_eq!((&a.handle, a.score), (&b.handle, b.score));
+            assert_eq!(a.lead_type, b.lead_type);
         }
     }
 
@@ -805,8 +643,8 @@ mod tests {
     #[test]
     fn planted_contact_details_are_found_by_the_analyzer() {
         let leads: Vec<_> = (0..2_000).map(|i| generator(5).lead(i, 3)).collect();
-        let phones = leads.iter().filter(|l| l.analysis.phone.is_some()).count();
-        let emails = leads.iter().filter(|l| l.analysis.email.is_some()).count();
+        let phones = leads.iter().filter(|l| l.phone.is_some()).count();
+        let emails = leads.iter().filter(|l| l.email.is_some()).count();
         assert!((100..=300).contains(&phones), "{phones} phones");
         assert!((100..=300).contains(&emails), "{emails} emails");
         let handles: HashSet<_> = leads.iter().map(|l| &l.handle).collect();
