@@ -6,7 +6,9 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod settings;
 pub mod sync;
+pub mod team;
 
 use crate::domain::role::Role;
 
