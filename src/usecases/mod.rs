@@ -6,6 +6,9 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod login;
+pub mod password;
+pub mod registration;
 pub mod settings;
 pub mod sync;
 pub mod team;
