@@ -1,12 +1,14 @@
 //! Logging in: one attempt checked against the throttles and the password (see `auth::login`), the
 //! owner's warning delivered when the failure queued one, and the verification link of an account made
 //! before addresses were verified sent at its login (one a day at most). The person is logged in either
-//! way, so nobody is locked out; starting the session is the page's part.
+//! way, so nobody is locked out; starting the session is the page's part. Logging out is recorded.
 
 use chrono::Utc;
 
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::verification::Occasion;
+use crate::db::models::NewAuditEvent;
+use crate::db::queries;
 use crate::domain::EmailAddress;
 use crate::error::{AppError, with_db};
 use crate::i18n::Lang;
@@ -39,4 +41,20 @@ pub async fn log_in(
         _ => {}
     }
     Ok(outcome)
+}
+
+/// Records that the person logged out; the page ends the session.
+///
+/// # Errors
+/// When the database fails.
+pub async fn log_out(state: &AppState, user_id: i64, ip: &str) -> Result<(), AppError> {
+    let ip = ip.to_owned();
+    with_db(&state.pool, move |conn| {
+        queries::audit::record(
+            conn,
+            &NewAuditEvent::new("user.logout", Some(user_id), None, Some(&ip)),
+        )?;
+        Ok(())
+    })
+    .await
 }

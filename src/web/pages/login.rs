@@ -9,11 +9,9 @@ use serde::Deserialize;
 
 use crate::auth::login::LoginOutcome;
 use crate::auth::session_keys;
-use crate::db::models::{NewAuditEvent, User};
-use crate::db::queries;
+use crate::db::models::User;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::usecases::login;
@@ -151,14 +149,7 @@ pub async fn destroy(
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = &visitor.user {
-        let (user_id, ip) = (user.id, visitor.ip.clone());
-        with_db(&state.pool, move |conn| {
-            Ok(queries::audit::record(
-                conn,
-                &NewAuditEvent::new("user.logout", Some(user_id), None, Some(&ip)),
-            )?)
-        })
-        .await?;
+        login::log_out(&state, user.id, &visitor.ip).await?;
     }
     visitor.session.purge();
     Ok(render::redirect(htmx.0, "/login?logged_out=1"))
