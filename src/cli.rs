@@ -5,11 +5,11 @@ use std::io::{BufRead as _, IsTerminal as _};
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
-use crate::auth::password;
 use crate::config::Settings;
-use crate::db::{self, models::NewAuditEvent, models::NewUser, queries};
-use crate::domain::{DisplayName, EmailAddress, NewPassword};
+use crate::db::{self, queries};
+use crate::domain::{DisplayName, EmailAddress};
 use crate::error::with_db;
+use crate::usecases::registration::{self, NewAccount};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -320,31 +320,16 @@ pub async fn create_admin(
     email: &str,
     name: Option<String>,
 ) -> anyhow::Result<()> {
-    let email = EmailAddress::parse(email)
-        .map_err(|_| anyhow::anyhow!("{email:?} is not an email address"))?;
+    let typed_email = email;
+    let email = EmailAddress::parse(typed_email)
+        .map_err(|_| anyhow::anyhow!("{typed_email:?} is not an email address"))?;
     let pool = db::build_pool(settings.database_url(), 1)?;
     db::migrate(&pool).await?;
 
-    let existing = {
-        let email = email.clone();
-        with_db(&pool, move |conn| {
-            Ok(queries::users::find_by_email(conn, email.as_str())?)
-        })
+    if registration::promote_admin(&pool, &email)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
-    };
-    if let Some(user) = existing {
-        with_db(&pool, move |conn| {
-            queries::users::set_admin(conn, user.id, true)?;
-            queries::audit::record(
-                conn,
-                &NewAuditEvent::new("admin.granted_by_cli", None, None, None)
-                    .with_details(serde_json::json!({ "user_id": user.id })),
-            )?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    {
         println!("{email} is now a site admin");
         return Ok(());
     }
@@ -355,36 +340,26 @@ pub async fn create_admin(
         .next()
         .unwrap_or("admin")
         .to_owned();
-    let name = DisplayName::parse(name.as_deref().unwrap_or(&default_name))
+    let name = name.unwrap_or(default_name);
+    DisplayName::parse(&name)
         .map_err(|_| anyhow::anyhow!("the name must be 1 to 80 characters"))?;
     let typed = read_password()?;
-    let new_password = NewPassword::parse(&typed, &[email.as_str(), name.as_str()])
-        .map_err(|invalid| anyhow::anyhow!("{}", crate::i18n::Lang::En.t(invalid.key)))?;
-    let hash = password::hash_blocking(new_password.expose().to_owned()).await?;
-    with_db(&pool, move |conn| {
-        let user = queries::users::insert(
-            conn,
-            &NewUser {
-                email: email.as_str(),
-                display_name: name.as_str(),
-                password_hash: &hash,
-                locale: None,
-                is_admin: true,
-                // The operator vouches for the address they type.
-                email_verified_at: Some(chrono::Utc::now()),
-            },
-        )?
-        .ok_or(crate::error::AppError::Conflict("errors.email_taken"))?;
-        queries::audit::record(
-            conn,
-            &NewAuditEvent::new("admin.created_by_cli", None, None, None)
-                .with_details(serde_json::json!({ "user_id": user.id })),
-        )?;
-        println!("created site admin {}", user.email);
-        Ok(())
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))
+    // The same rules as registration: the refusal left is the password's.
+    let account = NewAccount::parse(&name, email.as_str(), &typed).map_err(|refused| {
+        let messages: Vec<_> = refused
+            .iter()
+            .map(|(_, invalid)| crate::i18n::Lang::En.t(invalid.key).into_owned())
+            .collect();
+        anyhow::anyhow!("{}", messages.join("; "))
+    })?;
+    let user = registration::create_admin(&pool, account)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(|_| {
+            anyhow::anyhow!("{}", crate::error::AppError::Conflict("errors.email_taken"))
+        })?;
+    println!("created site admin {}", user.email);
+    Ok(())
 }
 
 /// Runs `demo-data` and prints what it did.

@@ -1,6 +1,6 @@
 //! Email verification: a single-use link, valid 24 hours, mailed at registration, at the next login of an
 //! account made before addresses were verified, and again on request. Unverified people use their own
-//! workspaces; they join no other (see `web::pages::workspaces`).
+//! workspaces; they join no other (see `usecases::team`).
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::PgConnection;

@@ -6,7 +6,12 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod login;
+pub mod password;
+pub mod registration;
+pub mod settings;
 pub mod sync;
+pub mod team;
 
 use crate::domain::role::Role;
 

@@ -121,6 +121,31 @@ fn create_admin_refuses_a_common_password() {
 }
 
 #[test]
+fn create_admin_refuses_a_password_made_of_the_address_as_registration_does() {
+    let db = TestDatabase::migrated();
+    let mut child = Command::new(BINARY)
+        .args(["create-admin", "--email", "ninabeats@example.com"])
+        .env("APP_ENV", "development")
+        .env("DATABASE_URL", &db.url)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ninabeats\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("too common"), "{stderr}");
+}
+
+#[test]
 fn rotate_secrets_reseals_everything_under_the_new_key_so_the_old_one_can_go() {
     use base64::Engine as _;
     use secrecy::ExposeSecret as _;

@@ -7,8 +7,8 @@ use crate::db::models::NewMembership;
 use crate::db::schema::{memberships, users};
 use crate::domain::Role;
 
-/// A member as shown on the workspace's settings page.
-#[derive(Debug, Clone)]
+/// A member as shown on the workspace's settings page (the fields in the order `list` selects them).
+#[derive(Debug, Clone, Queryable)]
 pub struct Member {
     pub user_id: i64,
     pub email: String,
@@ -18,7 +18,7 @@ pub struct Member {
 }
 
 pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Member>> {
-    let rows: Vec<(i64, String, String, Role, DateTime<Utc>)> = memberships::table
+    memberships::table
         .inner_join(users::table)
         .filter(memberships::workspace_id.eq(workspace_id))
         .order((memberships::created_at.asc(), users::id.asc()))
@@ -29,22 +29,19 @@ pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Membe
             memberships::role,
             memberships::created_at,
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(user_id, email, display_name, role, joined_at)| Member {
-            user_id,
-            email,
-            display_name,
-            role,
-            joined_at,
-        })
-        .collect())
+        .load(conn)
 }
 
-/// Locks the workspace's memberships for this transaction and returns every (user id, role), so that two
+/// Who holds which role in a workspace, as read under the membership lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct Seat {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+/// Locks the workspace's memberships for this transaction and returns every seat, so that two
 /// concurrent role changes cannot both remove "the other" owner.
-pub fn lock_roles(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<(i64, Role)>> {
+pub fn lock_roles(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<Seat>> {
     memberships::table
         .filter(memberships::workspace_id.eq(workspace_id))
         .select((memberships::user_id, memberships::role))
@@ -52,16 +49,19 @@ pub fn lock_roles(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec
         .load(conn)
 }
 
-/// How many owners a locked role list holds.
+/// How many owners a locked seat list holds.
 #[must_use]
-pub fn owners(roles: &[(i64, Role)]) -> i64 {
-    i64::try_from(
-        roles
-            .iter()
-            .filter(|(_, role)| *role == Role::Owner)
-            .count(),
-    )
-    .unwrap_or(i64::MAX)
+pub fn owners(seats: &[Seat]) -> i64 {
+    i64::try_from(seats.iter().filter(|seat| seat.role == Role::Owner).count()).unwrap_or(i64::MAX)
+}
+
+/// The role of `user_id` among locked seats, if they have one.
+#[must_use]
+pub fn role_of(seats: &[Seat], user_id: i64) -> Option<Role> {
+    seats
+        .iter()
+        .find(|seat| seat.user_id == user_id)
+        .map(|seat| seat.role)
 }
 
 /// Whether the person with this email is a member of the workspace.

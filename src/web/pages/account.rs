@@ -3,16 +3,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::auth::password;
-use crate::db::models::NewAuditEvent;
-use crate::db::queries;
-use crate::domain::NewPassword;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::state::AppState;
+use crate::usecases::password::{self, ChangeRefusal};
 use crate::web::extract::{Htmx, SignedIn};
 use crate::web::pages::login::start_session;
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
@@ -47,6 +42,18 @@ pub async fn show(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     )
 }
 
+/// Each refused field of the password form with its message key.
+fn refusal_errors(refusal: ChangeRefusal) -> FormErrors {
+    let mut errors = FormErrors::default();
+    if refusal.current_wrong {
+        errors.add("current_password", "errors.current_password_wrong");
+    }
+    if let Some(invalid) = refusal.new_password {
+        errors.add("new_password", invalid.key);
+    }
+    errors
+}
+
 /// `POST /account/password`: ends every other session of the person and voids their reset links, then
 /// starts a fresh one here.
 pub async fn update_password(
@@ -61,45 +68,22 @@ pub async fn update_password(
         chrome,
         ip,
     } = signed_in;
-    let mut errors = FormErrors::default();
-    let current = form.current_password.clone();
-    let stored = user.password_hash.clone();
-    let current_ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    if !current_ok {
-        errors.add("current_password", "errors.current_password_wrong");
-    }
-    let new_password = errors.check(
-        "new_password",
-        NewPassword::parse(&form.new_password, &[&user.email, &user.display_name]),
-    );
-    let (Some(new_password), true) = (new_password, errors.is_empty()) else {
+    let outcome = password::change(
+        &state,
+        &user,
+        &ip,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await?;
+    if let Err(refusal) = outcome {
         return render::invalid(&AccountPage {
             ctx: chrome,
             email: user.email,
             display_name: user.display_name,
-            errors,
+            errors: refusal_errors(refusal),
         });
-    };
-
-    let hash = password::hash_blocking(new_password.expose().to_owned()).await?;
-    let user_id = user.id;
-    with_db(&state.pool, move |conn| {
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            queries::users::set_password_hash(conn, user_id, &hash)?;
-            // A reset link sent before the change must not undo it.
-            queries::password_resets::void_for_user(conn, user_id, chrono::Utc::now())?;
-            queries::sessions::delete_for_user(conn, user_id)?;
-            queries::audit::record(
-                conn,
-                &NewAuditEvent::new("user.password_changed", Some(user_id), None, Some(&ip)),
-            )?;
-            Ok(())
-        })?;
-        Ok(())
-    })
-    .await?;
+    }
     start_session(&session, &user, chrome.lang)?;
     render::flash(
         &session,

@@ -10,14 +10,13 @@ use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::auth::token;
-use crate::auth::verification::{self, Occasion};
-use crate::db::models::{NewAuditEvent, User};
+use crate::auth::verification::Occasion;
+use crate::db::models::NewAuditEvent;
 use crate::db::queries;
 use crate::error::AppError;
 use crate::error::with_db;
-use crate::i18n::Lang;
-use crate::mail;
 use crate::state::AppState;
+use crate::usecases::registration;
 use crate::web::extract::{Htmx, SignedIn, Visitor};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -131,7 +130,8 @@ pub async fn resend(
         (chrome.t("verify.already").into_owned(), FlashKind::Success)
     } else {
         let email = user.email.clone();
-        let sent = send(&state, user, chrome.lang, Occasion::Asked).await?;
+        let sent =
+            registration::send_verification(&state, user, chrome.lang, Occasion::Asked).await?;
         if sent {
             (
                 chrome.t_with("verify.sent", "email", &email),
@@ -143,33 +143,4 @@ pub async fn resend(
     };
     render::flash(&session, kind, text);
     Ok(render::redirect(htmx.0, &back))
-}
-
-/// Sends the person a verification link when the occasion allows one now, and delivers it at once;
-/// whether one was sent.
-///
-/// # Errors
-/// When the database cannot be reached.
-pub async fn send(
-    state: &AppState,
-    user: User,
-    lang: Lang,
-    occasion: Occasion,
-) -> Result<bool, AppError> {
-    let public_url = state.settings.public_url.clone();
-    let sent = with_db(&state.pool, move |conn| {
-        Ok(verification::send_link(
-            conn,
-            &public_url,
-            &user,
-            lang,
-            occasion,
-            Utc::now(),
-        )?)
-    })
-    .await?;
-    if sent {
-        mail::deliver_soon(&state.pool, &state.mailer);
-    }
-    Ok(sent)
 }

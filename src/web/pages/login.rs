@@ -7,19 +7,16 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::auth::login::{self, LoginOutcome};
+use crate::auth::login::LoginOutcome;
 use crate::auth::session_keys;
-use crate::auth::verification::Occasion;
-use crate::db::models::{NewAuditEvent, User};
-use crate::db::queries;
+use crate::db::models::User;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::usecases::login;
 use crate::web::csrf;
 use crate::web::extract::{Htmx, Visitor};
-use crate::web::pages::email_verification;
 use crate::web::render::{self, Chrome};
 
 #[derive(Debug, Default, Deserialize)]
@@ -113,45 +110,35 @@ pub async fn create(
         error: Some(error),
         notice: None,
     };
-    let Ok(email) = EmailAddress::parse(&typed_email) else {
-        let message = visitor.chrome.t("auth.refused").into_owned();
-        return render::invalid(&page(visitor.chrome, message));
+    let lang = visitor.chrome.lang;
+    // An address that does not parse gets the answer of a wrong password, and counts for nothing.
+    let outcome = match EmailAddress::parse(&typed_email) {
+        Ok(email) => login::log_in(&state, email, password, &visitor.ip, lang).await?,
+        Err(_) => LoginOutcome::Refused { warned: false },
     };
-    let (ip, public_url) = (visitor.ip.clone(), state.settings.public_url.clone());
-    let outcome = with_db(&state.pool, move |conn| {
-        login::attempt(conn, &email, &password, &ip, &public_url, Utc::now())
-    })
-    .await?;
-    match outcome {
+    let (status, message) = match outcome {
         LoginOutcome::LoggedIn(user) => {
-            start_session(&visitor.session, &user, visitor.chrome.lang)?;
-            if !user.is_verified() {
-                // An account made before addresses were verified gets its link at its next login
-                // (one a day at most); the person is logged in either way, so nobody is locked out.
-                email_verification::send(&state, user, visitor.chrome.lang, Occasion::Login)
-                    .await?;
-            }
-            Ok(render::redirect(
-                htmx.0,
-                if next.is_empty() { "/" } else { &next },
-            ))
+            start_session(&visitor.session, &user, lang)?;
+            let to = if next.is_empty() { "/" } else { &next };
+            return Ok(render::redirect(htmx.0, to));
         }
-        LoginOutcome::Refused { warned } => {
-            if warned {
-                crate::mail::deliver_soon(&state.pool, &state.mailer);
-            }
-            let message = visitor.chrome.t("auth.refused").into_owned();
-            render::invalid(&page(visitor.chrome, message))
-        }
-        LoginOutcome::Throttled(seconds) => {
-            let message = visitor
-                .chrome
-                .t_with("auth.throttled", "seconds", &seconds.to_string());
-            render::html(
-                StatusCode::TOO_MANY_REQUESTS,
-                &page(visitor.chrome, message),
-            )
-        }
+        refused => refusal(&visitor.chrome, &refused),
+    };
+    render::html(status, &page(visitor.chrome, message))
+}
+
+/// What a refused login shows: the same words for a wrong address, a wrong password or a disabled
+/// account; the wait when throttled.
+fn refusal(chrome: &Chrome, outcome: &LoginOutcome) -> (StatusCode, String) {
+    match outcome {
+        LoginOutcome::Throttled(seconds) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            chrome.t_with("auth.throttled", "seconds", &seconds.to_string()),
+        ),
+        _ => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            chrome.t("auth.refused").into_owned(),
+        ),
     }
 }
 
@@ -162,14 +149,7 @@ pub async fn destroy(
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = &visitor.user {
-        let (user_id, ip) = (user.id, visitor.ip.clone());
-        with_db(&state.pool, move |conn| {
-            Ok(queries::audit::record(
-                conn,
-                &NewAuditEvent::new("user.logout", Some(user_id), None, Some(&ip)),
-            )?)
-        })
-        .await?;
+        login::log_out(&state, user.id, &visitor.ip).await?;
     }
     visitor.session.purge();
     Ok(render::redirect(htmx.0, "/login?logged_out=1"))

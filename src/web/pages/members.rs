@@ -3,26 +3,17 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Duration, Utc};
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::auth::token::LinkToken;
-use crate::db::models::{Invitation, NewAuditEvent, NewInvitation, Workspace};
-use crate::db::queries;
+use crate::db::models::Invitation;
 use crate::db::queries::memberships::Member;
-use crate::domain::role::{MembershipRefusal, check_removal, check_role_change};
+use crate::domain::role::MembershipRefusal;
 use crate::domain::{EmailAddress, Role};
 use crate::error::AppError;
-use crate::error::with_db;
-use crate::i18n::Lang;
-use crate::mail;
 use crate::state::AppState;
+use crate::usecases::team;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
-
-/// How long an invitation waits for its answer.
-const INVITATION_DAYS: i64 = 7;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -61,14 +52,7 @@ async fn page(
     form: InviteForm,
     errors: FormErrors,
 ) -> Result<MembersPage, AppError> {
-    let workspace_id = member.workspace.id;
-    let (members, invitations) = with_db(&state.pool, move |conn| {
-        Ok((
-            queries::memberships::list(conn, workspace_id)?,
-            queries::invitations::list_for_workspace(conn, workspace_id)?,
-        ))
-    })
-    .await?;
+    let (members, invitations) = team::overview(state, member.workspace.id).await?;
     Ok(MembersPage {
         ctx: member.chrome,
         me: member.user.id,
@@ -95,39 +79,22 @@ pub async fn index(
     )
 }
 
-/// The invitation email, in the workspace's language (the invitee's own is not known yet).
-/// The link carries the invitation's single-use token: it is what lets the invited person in.
-fn invitation_email(
-    state: &AppState,
-    member: &InWorkspace,
-    to: &str,
-    role: Role,
-    token: &str,
-) -> mail::Email {
-    let lang = Lang::from_code(&member.workspace.language).unwrap_or_default();
-    let inviter = member.user.display_name.as_str();
-    let workspace = member.workspace.name.as_str();
-    let plain = mail::message::Plain {
-        lang,
-        greeting: lang.t("mail.invitation_greeting").into_owned(),
-        paragraphs: vec![
-            lang.t_with("mail.invitation_body", "inviter", inviter)
-                .replace("%{workspace}", workspace)
-                .replace("%{role}", &lang.t(&format!("roles.{}", role.as_str()))),
-            lang.t_with("mail.invitation_how", "days", &INVITATION_DAYS.to_string()),
-        ],
-        action: lang.t("mail.invitation_action").into_owned(),
-        link: format!(
-            "{}/invitations/join/{token}",
-            state.settings.public_url.trim_end_matches('/')
-        ),
-    };
-    plain.email(
-        Some(member.workspace.id),
-        to,
-        "invitation",
-        lang.t_with("mail.invitation_subject", "workspace", workspace),
-    )
+impl InviteForm {
+    /// The address and the role, when the role is one `inviter` may give (never owner).
+    fn parse(&self, inviter: Role) -> Result<(EmailAddress, Role), FormErrors> {
+        let mut errors = FormErrors::default();
+        let email = errors.check("email", EmailAddress::parse(&self.email));
+        let role = errors
+            .check("role", Role::parse(&self.role))
+            .filter(|role| *role != Role::Owner && inviter.assignable().contains(role));
+        if role.is_none() && !errors.has("role") {
+            errors.add("role", "errors.role_invalid");
+        }
+        match (email, role) {
+            (Some(email), Some(role)) => Ok((email, role)),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// `POST /w/{slug}/invitations` (owners and admins)
@@ -139,68 +106,24 @@ pub async fn invite(
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
-    let email = errors.check("email", EmailAddress::parse(&form.email));
-    let role = errors
-        .check("role", Role::parse(&form.role))
-        .filter(|role| *role != Role::Owner && member.role.assignable().contains(role));
-    if role.is_none() && !errors.has("role") {
-        errors.add("role", "errors.role_invalid");
-    }
-    let (Some(email), Some(role)) = (email, role) else {
-        return render::invalid(&page(&state, member, form, errors).await?);
+    let (email, role) = match form.parse(member.role) {
+        Ok(parsed) => parsed,
+        Err(errors) => return render::invalid(&page(&state, member, form, errors).await?),
     };
-
-    let (workspace_id, inviter, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    let invited_email = email.clone();
-    let link = LinkToken::generate();
-    let invitation_mail = invitation_email(&state, &member, email.as_str(), role, &link.token);
-    let refusal = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let already_member =
-                queries::memberships::has_member_with_email(conn, workspace_id, email.as_str())?;
-            if already_member {
-                return Ok(Some("errors.already_member"));
-            }
-            let new = NewInvitation {
-                workspace_id,
-                email: email.as_str(),
-                role: role.as_str(),
-                invited_by: Some(inviter),
-                expires_at: Utc::now() + Duration::days(INVITATION_DAYS),
-                token_hash: Some(&link.hash),
-            };
-            if queries::invitations::create(conn, &new)?.is_none() {
-                return Ok(Some("errors.already_invited"));
-            }
-            let event = NewAuditEvent::new(
-                "invitation.created",
-                Some(inviter),
-                Some(workspace_id),
-                Some(&ip),
-            );
-            queries::audit::record(
-                conn,
-                &event.with_details(
-                    serde_json::json!({ "email": email.as_str(), "role": role.as_str() }),
-                ),
-            )?;
-            mail::queue(conn, &invitation_mail)?;
-            Ok(None)
-        })
-    })
-    .await?;
-    if let Some(key) = refusal {
-        errors.add("email", key);
+    let invited = email.clone();
+    let (actor, name) = (member.actor(), &member.user.display_name);
+    if let Err(refusal) = team::invite(&state, &actor, &member.workspace, name, email, role).await?
+    {
+        let mut errors = FormErrors::default();
+        errors.add("email", refusal.key());
         return render::invalid(&page(&state, member, form, errors).await?);
     }
-    mail::deliver_soon(&state.pool, &state.mailer);
     render::flash(
         &member.session,
         FlashKind::Success,
         member
             .chrome
-            .t_with("members.invited", "email", invited_email.as_str()),
+            .t_with("members.invited", "email", invited.as_str()),
     );
     Ok(render::redirect(htmx.0, &member.chrome.ws_url("members")))
 }
@@ -213,23 +136,7 @@ pub async fn revoke_invitation(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
-    let (_, id) = path.into_inner();
-    let (workspace_id, actor, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    with_db(&state.pool, move |conn| {
-        if queries::invitations::revoke(conn, workspace_id, id)? == 0 {
-            return Err(AppError::NotFound);
-        }
-        Ok(queries::audit::record(
-            conn,
-            &NewAuditEvent::new(
-                "invitation.revoked",
-                Some(actor),
-                Some(workspace_id),
-                Some(&ip),
-            ),
-        )?)
-    })
-    .await?;
+    team::revoke_invitation(&state, &member.actor(), path.into_inner().1).await?;
     render::flash(
         &member.session,
         FlashKind::Success,
@@ -238,46 +145,19 @@ pub async fn revoke_invitation(
     Ok(render::redirect(htmx.0, &member.chrome.ws_url("members")))
 }
 
-/// Runs a change to another member under the workspace's membership lock: `decide` sees the actor's
-/// and the target's roles and the owner count, and either refuses or applies the change.
-async fn change_member<F>(
-    state: &AppState,
-    workspace: &Workspace,
-    actor: i64,
-    target: i64,
-    decide: F,
-) -> Result<Option<MembershipRefusal>, AppError>
-where
-    F: FnOnce(
-            &mut diesel::PgConnection,
-            Role,
-            Role,
-            i64,
-        ) -> Result<Option<MembershipRefusal>, AppError>
-        + Send
-        + 'static,
-{
-    let workspace_id = workspace.id;
-    with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let roles = queries::memberships::lock_roles(conn, workspace_id)?;
-            let role_of = |user: i64| {
-                roles
-                    .iter()
-                    .find(|(id, _)| *id == user)
-                    .map(|(_, role)| *role)
-            };
-            let actor_role = role_of(actor).ok_or(AppError::NotFound)?;
-            let target_role = role_of(target).ok_or(AppError::NotFound)?;
-            decide(
-                conn,
-                actor_role,
-                target_role,
-                queries::memberships::owners(&roles),
-            )
-        })
-    })
-    .await
+/// Tells the outcome of a change to a member and goes back to the team page.
+fn changed(
+    member: &InWorkspace,
+    htmx: Htmx,
+    outcome: Result<(), MembershipRefusal>,
+    done: &str,
+) -> HttpResponse {
+    let (kind, text) = match outcome {
+        Err(refusal) => (FlashKind::Error, member.chrome.t(refusal.key())),
+        Ok(()) => (FlashKind::Success, member.chrome.t(done)),
+    };
+    render::flash(&member.session, kind, text);
+    render::redirect(htmx.0, &member.chrome.ws_url("members"))
 }
 
 /// `POST /w/{slug}/members/{user_id}/role`
@@ -290,23 +170,8 @@ pub async fn change_role(
 ) -> Result<HttpResponse, AppError> {
     let (_, target) = path.into_inner();
     let wanted = Role::parse(&form.role)?;
-    let (workspace_id, actor, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    let refusal = change_member(&state, &member.workspace, actor, target, move |conn, actor_role, target_role, owners| {
-        if let Err(refusal) = check_role_change(actor_role, target_role, wanted, owners) {
-            return Ok(Some(refusal));
-        }
-        queries::memberships::set_role(conn, workspace_id, target, wanted)?;
-        let event = NewAuditEvent::new("member.role_changed", Some(actor), Some(workspace_id), Some(&ip));
-        queries::audit::record(conn, &event.with_details(serde_json::json!({ "user_id": target, "from": target_role.as_str(), "to": wanted.as_str() })))?;
-        Ok(None)
-    })
-    .await?;
-    let (kind, text) = match refusal {
-        Some(refusal) => (FlashKind::Error, member.chrome.t(refusal.key())),
-        None => (FlashKind::Success, member.chrome.t("members.role_changed")),
-    };
-    render::flash(&member.session, kind, text);
-    Ok(render::redirect(htmx.0, &member.chrome.ws_url("members")))
+    let outcome = team::change_role(&state, &member.actor(), target, wanted).await?;
+    Ok(changed(&member, htmx, outcome, "members.role_changed"))
 }
 
 /// `POST /w/{slug}/members/{user_id}/remove` (someone else; leaving is on the settings page)
@@ -317,31 +182,6 @@ pub async fn remove(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, target) = path.into_inner();
-    let (workspace_id, actor, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    let refusal = change_member(
-        &state,
-        &member.workspace,
-        actor,
-        target,
-        move |conn, actor_role, target_role, _| {
-            if let Err(refusal) = check_removal(actor_role, target_role, target == actor) {
-                return Ok(Some(refusal));
-            }
-            queries::memberships::remove(conn, workspace_id, target)?;
-            let event =
-                NewAuditEvent::new("member.removed", Some(actor), Some(workspace_id), Some(&ip));
-            queries::audit::record(
-                conn,
-                &event.with_details(serde_json::json!({ "user_id": target })),
-            )?;
-            Ok(None)
-        },
-    )
-    .await?;
-    let (kind, text) = match refusal {
-        Some(refusal) => (FlashKind::Error, member.chrome.t(refusal.key())),
-        None => (FlashKind::Success, member.chrome.t("members.removed")),
-    };
-    render::flash(&member.session, kind, text);
-    Ok(render::redirect(htmx.0, &member.chrome.ws_url("members")))
+    let outcome = team::remove(&state, &member.actor(), target).await?;
+    Ok(changed(&member, htmx, outcome, "members.removed"))
 }

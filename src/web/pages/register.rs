@@ -3,19 +3,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::auth::password;
-use crate::auth::verification::{self, Occasion};
-use crate::db::models::{NewAuditEvent, NewUser};
-use crate::db::queries;
-use crate::domain::{DisplayName, EmailAddress, NewPassword, WorkspaceName};
+use crate::domain::WorkspaceName;
 use crate::error::AppError;
-use crate::error::with_db;
-use crate::mail;
 use crate::state::AppState;
+use crate::usecases::registration::{self, NewAccount};
 use crate::web::extract::{Htmx, Visitor};
 use crate::web::pages::login::start_session;
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
@@ -70,6 +63,31 @@ pub async fn new(
     )
 }
 
+impl RegisterForm {
+    /// The new account and its first workspace's name, or each refusal under its field.
+    fn parse(&self) -> Result<(NewAccount, WorkspaceName), FormErrors> {
+        let mut errors = FormErrors::default();
+        let account = NewAccount::parse(&self.display_name, &self.email, &self.password)
+            .map_err(|refused| {
+                for (field, invalid) in refused {
+                    errors.add(field, invalid.key);
+                }
+            })
+            .ok();
+        let workspace_name =
+            errors.check("workspace_name", WorkspaceName::parse(&self.workspace_name));
+        match (account, workspace_name) {
+            (Some(account), Some(workspace_name)) => Ok((account, workspace_name)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The form again, with what was refused (the password is never sent back).
+fn refused(ctx: Chrome, form: RegisterForm, errors: FormErrors) -> Result<HttpResponse, AppError> {
+    render::invalid(&RegisterPage { ctx, form, errors })
+}
+
 /// `POST /register`
 pub async fn create(
     visitor: Visitor,
@@ -78,67 +96,20 @@ pub async fn create(
     form: web::Form<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.into_inner();
-    let mut errors = FormErrors::default();
-    let name = errors.check("display_name", DisplayName::parse(&form.display_name));
-    let email = errors.check("email", EmailAddress::parse(&form.email));
-    let password = errors.check(
-        "password",
-        NewPassword::parse(&form.password, &[&form.email, &form.display_name]),
-    );
-    let workspace_name = errors.check("workspace_name", WorkspaceName::parse(&form.workspace_name));
+    let parsed = form.parse();
     form.password.clear();
-    let (Some(name), Some(email), Some(password), Some(workspace_name)) =
-        (name, email, password, workspace_name)
-    else {
-        return render::invalid(&RegisterPage {
-            ctx: visitor.chrome,
-            form,
-            errors,
-        });
+    let (account, workspace_name) = match parsed {
+        Ok(parsed) => parsed,
+        Err(errors) => return refused(visitor.chrome, form, errors),
     };
-
-    let hash = password::hash_blocking(password.expose().to_owned()).await?;
     let lang = visitor.chrome.lang;
-    let ip = visitor.ip.clone();
-    let public_url = state.settings.public_url.clone();
-    let created = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let new_user = NewUser {
-                email: email.as_str(),
-                display_name: name.as_str(),
-                password_hash: &hash,
-                locale: Some(lang.code()),
-                is_admin: false,
-                email_verified_at: None,
-            };
-            let Some(user) = queries::users::insert(conn, &new_user)? else {
-                return Ok(None);
-            };
-            let workspace =
-                queries::workspaces::create_with_owner(conn, &workspace_name, lang, user.id)?;
-            verification::send_link(conn, &public_url, &user, lang, Occasion::Asked, Utc::now())?;
-            queries::audit::record(
-                conn,
-                &NewAuditEvent::new(
-                    "user.registered",
-                    Some(user.id),
-                    Some(workspace.id),
-                    Some(&ip),
-                ),
-            )?;
-            Ok(Some((user, workspace)))
-        })
-    })
-    .await?;
-    let Some((user, workspace)) = created else {
+    let created =
+        registration::register(&state, account, workspace_name, lang, &visitor.ip).await?;
+    let Ok((user, workspace)) = created else {
+        let mut errors = FormErrors::default();
         errors.add("email", "errors.email_taken");
-        return render::invalid(&RegisterPage {
-            ctx: visitor.chrome,
-            form,
-            errors,
-        });
+        return refused(visitor.chrome, form, errors);
     };
-    mail::deliver_soon(&state.pool, &state.mailer);
     start_session(&visitor.session, &user, lang)?;
     render::flash(
         &visitor.session,

@@ -4,18 +4,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::db::models::NewAuditEvent;
-use crate::db::queries;
 use crate::domain::WorkspaceName;
-use crate::domain::role::check_leave;
 use crate::domain::scoring::Thresholds;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::usecases::settings::{self, WorkspaceSettings};
+use crate::usecases::team;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -71,6 +68,59 @@ pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
     )
 }
 
+impl SettingsForm {
+    /// Every setting parsed, or each refusal under its field.
+    fn parse(&self) -> Result<WorkspaceSettings, FormErrors> {
+        let mut errors = FormErrors::default();
+        let name = errors.check("name", WorkspaceName::parse(&self.name));
+        let language = Lang::from_code(&self.language);
+        if language.is_none() {
+            errors.add("language", "errors.language_invalid");
+        }
+        let thresholds = match Thresholds::parse(
+            &self.targetable_score,
+            &self.hot_score,
+            &self.draft_score,
+            &self.score_half_life_days,
+        ) {
+            Ok(thresholds) => Some(thresholds),
+            Err(refused) => {
+                for (field, key) in refused {
+                    errors.add(field, key);
+                }
+                None
+            }
+        };
+        let retention = match self.retention_days.trim() {
+            "" => Some(None),
+            text => match text.parse::<i16>() {
+                Ok(days) if (30..=3650).contains(&days) => Some(Some(days)),
+                _ => {
+                    errors.add("retention_days", "errors.retention_range");
+                    None
+                }
+            },
+        };
+        let quotas = parse_quotas(&self.quota_per_hour, &self.quota_per_day);
+        if quotas.is_none() {
+            errors.add("quota_per_hour", "errors.quota_range");
+        }
+        match (name, language, thresholds, retention, quotas) {
+            (Some(name), Some(language), Some(thresholds), Some(retention_days), Some(quotas)) => {
+                Ok(WorkspaceSettings {
+                    name,
+                    language,
+                    thresholds,
+                    retention_days,
+                    quotas,
+                    members_export_contacts: self.members_export_contacts.is_some(),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 /// `POST /w/{slug}/settings` (owners and admins)
 pub async fn update(
     member: InWorkspace,
@@ -79,84 +129,25 @@ pub async fn update(
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
-    let InWorkspace {
-        session,
-        user,
-        workspace,
-        chrome,
-        ip,
-        ..
-    } = member;
     let form = form.into_inner();
-    let mut errors = FormErrors::default();
-    let name = errors.check("name", WorkspaceName::parse(&form.name));
-    let language = Lang::from_code(&form.language);
-    if language.is_none() {
-        errors.add("language", "errors.language_invalid");
-    }
-    let thresholds = match Thresholds::parse(
-        &form.targetable_score,
-        &form.hot_score,
-        &form.draft_score,
-        &form.score_half_life_days,
-    ) {
-        Ok(thresholds) => Some(thresholds),
-        Err(refused) => {
-            for (field, key) in refused {
-                errors.add(field, key);
-            }
-            None
+    let parsed = match form.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return render::invalid(&SettingsPage {
+                ctx: member.chrome,
+                form,
+                can_edit: true,
+                errors,
+            });
         }
     };
-    let retention = match form.retention_days.trim() {
-        "" => Some(None),
-        text => match text.parse::<i16>() {
-            Ok(days) if (30..=3650).contains(&days) => Some(Some(days)),
-            _ => {
-                errors.add("retention_days", "errors.retention_range");
-                None
-            }
-        },
-    };
-    let quotas = parse_quotas(&form.quota_per_hour, &form.quota_per_day);
-    if quotas.is_none() {
-        errors.add("quota_per_hour", "errors.quota_range");
-    }
-    let (Some(name), Some(language), Some(thresholds), Some(retention), Some(quotas)) =
-        (name, language, thresholds, retention, quotas)
-    else {
-        return render::invalid(&SettingsPage {
-            ctx: chrome,
-            form,
-            can_edit: true,
-            errors,
-        });
-    };
-    let members_export = form.members_export_contacts.is_some();
-    with_db(&state.pool, move |conn| {
-        queries::workspaces::update_settings(conn, workspace.id, &name, language, thresholds)?;
-        queries::workspaces::set_retention(conn, workspace.id, retention)?;
-        queries::workspaces::set_quotas(conn, workspace.id, quotas)?;
-        queries::workspaces::set_members_export_contacts(conn, workspace.id, members_export)?;
-        let event = NewAuditEvent::new(
-            "workspace.updated",
-            Some(user.id),
-            Some(workspace.id),
-            Some(&ip),
-        );
-        Ok(queries::audit::record(
-            conn,
-            &event.with_details(serde_json::json!({
-                "name": name.as_str(), "language": language.code(),
-                "targetable_score": thresholds.targetable, "hot_score": thresholds.hot,
-                "draft_score": thresholds.draft, "score_half_life_days": thresholds.half_life_days,
-                "quota_per_hour": quotas.0, "quota_per_day": quotas.1,
-                "members_export_contacts": members_export,
-            })),
-        )?)
-    })
-    .await?;
-    render::flash(&session, FlashKind::Success, chrome.t("settings.saved"));
+    settings::update(&state, &member.actor(), parsed).await?;
+    let chrome = &member.chrome;
+    render::flash(
+        &member.session,
+        FlashKind::Success,
+        chrome.t("settings.saved"),
+    );
     Ok(render::redirect(htmx.0, &chrome.ws_url("settings")))
 }
 
@@ -181,43 +172,15 @@ pub async fn leave(
     state: web::Data<AppState>,
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
-    let InWorkspace {
-        session,
-        user,
-        workspace,
-        chrome,
-        ip,
-        ..
-    } = member;
-    let workspace_id = workspace.id;
-    let refused = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let roles = queries::memberships::lock_roles(conn, workspace_id)?;
-            let role = roles
-                .iter()
-                .find(|(id, _)| *id == user.id)
-                .map(|(_, role)| *role)
-                .ok_or(AppError::NotFound)?;
-            if let Err(refusal) = check_leave(role, queries::memberships::owners(&roles)) {
-                return Ok(Some(refusal));
-            }
-            queries::memberships::remove(conn, workspace_id, user.id)?;
-            queries::audit::record(
-                conn,
-                &NewAuditEvent::new("member.left", Some(user.id), Some(workspace_id), Some(&ip)),
-            )?;
-            Ok(None)
-        })
-    })
-    .await?;
-    if let Some(refusal) = refused {
-        render::flash(&session, FlashKind::Error, chrome.t(refusal.key()));
+    let (session, chrome) = (&member.session, &member.chrome);
+    if let Err(refusal) = team::leave(&state, &member.actor()).await? {
+        render::flash(session, FlashKind::Error, chrome.t(refusal.key()));
         return Ok(render::redirect(htmx.0, &chrome.ws_url("settings")));
     }
     render::flash(
-        &session,
+        session,
         FlashKind::Success,
-        chrome.t_with("settings.left", "name", &workspace.name),
+        chrome.t_with("settings.left", "name", &member.workspace.name),
     );
     Ok(render::redirect(htmx.0, "/workspaces"))
 }

@@ -4,18 +4,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::auth::token;
-use crate::db::models::{Invitation, NewAuditEvent, User, Workspace};
-use crate::db::queries;
+use crate::db::models::Workspace;
 use crate::db::queries::invitations::ReceivedInvitation;
 use crate::domain::{Role, WorkspaceName};
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::state::AppState;
+use crate::usecases::team::{self, JoinRefusal};
 use crate::web::extract::{Htmx, SignedIn, Visitor};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
@@ -34,29 +30,12 @@ pub struct WorkspacesPage {
     errors: FormErrors,
 }
 
-/// The invitations addressed to the person: none until their address is verified, so whoever registers an
-/// invited address learns nothing about the workspace.
-async fn received(state: &AppState, user: &User) -> Result<Vec<ReceivedInvitation>, AppError> {
-    if !user.is_verified() {
-        return Ok(Vec::new());
-    }
-    let email = user.email.clone();
-    with_db(&state.pool, move |conn| {
-        Ok(queries::invitations::list_for_email(
-            conn,
-            &email,
-            Utc::now(),
-        )?)
-    })
-    .await
-}
-
 /// `GET /workspaces`
 pub async fn index(
     signed_in: SignedIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let invitations = received(&state, &signed_in.user).await?;
+    let invitations = team::received(&state, &signed_in.user).await?;
     render::html(
         StatusCode::OK,
         &WorkspacesPage {
@@ -83,7 +62,7 @@ pub async fn create(
     } = signed_in;
     let mut errors = FormErrors::default();
     let Some(name) = errors.check("name", WorkspaceName::parse(&form.name)) else {
-        let invitations = received(&state, &user).await?;
+        let invitations = team::received(&state, &user).await?;
         return render::invalid(&WorkspacesPage {
             ctx: chrome,
             invitations,
@@ -91,23 +70,7 @@ pub async fn create(
             errors,
         });
     };
-    let lang = chrome.lang;
-    let workspace = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let workspace = queries::workspaces::create_with_owner(conn, &name, lang, user.id)?;
-            queries::audit::record(
-                conn,
-                &NewAuditEvent::new(
-                    "workspace.created",
-                    Some(user.id),
-                    Some(workspace.id),
-                    Some(&ip),
-                ),
-            )?;
-            Ok(workspace)
-        })
-    })
-    .await?;
+    let workspace = team::create_workspace(&state, user.id, &ip, name, chrome.lang).await?;
     render::flash(
         &session,
         FlashKind::Success,
@@ -129,66 +92,36 @@ pub async fn accept_invitation(
         chrome,
         ip,
     } = signed_in;
-    if !user.is_verified() {
-        return Ok(verification_needed(&session, &chrome, htmx));
+    let outcome = team::accept(&state, &user, &ip, path.into_inner()).await?;
+    Ok(join_answer(&session, &chrome, htmx, outcome))
+}
+
+/// The page after accepting an invitation: the workspace joined, or why not.
+fn join_answer(
+    session: &actix_session::Session,
+    chrome: &Chrome,
+    htmx: Htmx,
+    outcome: Result<Workspace, JoinRefusal>,
+) -> HttpResponse {
+    match outcome {
+        Ok(workspace) => {
+            render::flash(
+                session,
+                FlashKind::Success,
+                chrome.t_with("workspaces.joined", "name", &workspace.name),
+            );
+            render::redirect(htmx.0, &format!("/w/{}/", workspace.slug))
+        }
+        Err(refusal) => {
+            // Unverified people are told how to confirm their address; a spent link says so.
+            let key = match refusal {
+                JoinRefusal::VerificationNeeded => "verify.needed_to_join",
+                JoinRefusal::Gone => "workspaces.invitation_gone",
+            };
+            render::flash(session, FlashKind::Error, chrome.t(key));
+            render::redirect(htmx.0, "/workspaces")
+        }
     }
-    let id = path.into_inner();
-    let workspace = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let invitation =
-                queries::invitations::find_for_email(conn, id, &user.email, Utc::now())?
-                    .ok_or(AppError::NotFound)?;
-            queries::invitations::delete(conn, invitation.id)?;
-            join(conn, &invitation, user.id, &ip)
-        })
-    })
-    .await?;
-    Ok(joined(&session, &chrome, htmx, &workspace))
-}
-
-/// Makes the person a member with the invitation's role (the invitation is already used up).
-fn join(
-    conn: &mut diesel::PgConnection,
-    invitation: &Invitation,
-    user_id: i64,
-    ip: &str,
-) -> Result<Workspace, AppError> {
-    queries::memberships::add(conn, invitation.workspace_id, user_id, invitation.role())?;
-    let event = NewAuditEvent::new(
-        "invitation.accepted",
-        Some(user_id),
-        Some(invitation.workspace_id),
-        Some(ip),
-    );
-    queries::audit::record(
-        conn,
-        &event.with_details(serde_json::json!({ "role": invitation.role.as_str() })),
-    )?;
-    Ok(queries::workspaces::find(conn, invitation.workspace_id)?)
-}
-
-/// Unverified people join no other workspace: they are told how to confirm their address.
-fn verification_needed(
-    session: &actix_session::Session,
-    chrome: &Chrome,
-    htmx: Htmx,
-) -> HttpResponse {
-    render::flash(session, FlashKind::Error, chrome.t("verify.needed_to_join"));
-    render::redirect(htmx.0, "/workspaces")
-}
-
-fn joined(
-    session: &actix_session::Session,
-    chrome: &Chrome,
-    htmx: Htmx,
-    workspace: &Workspace,
-) -> HttpResponse {
-    render::flash(
-        session,
-        FlashKind::Success,
-        chrome.t_with("workspaces.joined", "name", &workspace.name),
-    );
-    render::redirect(htmx.0, &format!("/w/{}/", workspace.slug))
 }
 
 /// `POST /invitations/{id}/decline`
@@ -204,25 +137,9 @@ pub async fn decline_invitation(
         chrome,
         ip,
     } = signed_in;
-    if !user.is_verified() {
-        return Ok(verification_needed(&session, &chrome, htmx));
+    if let Err(refusal) = team::decline(&state, &user, &ip, path.into_inner()).await? {
+        return Ok(join_answer(&session, &chrome, htmx, Err(refusal)));
     }
-    let id = path.into_inner();
-    with_db(&state.pool, move |conn| {
-        let invitation = queries::invitations::find_for_email(conn, id, &user.email, Utc::now())?
-            .ok_or(AppError::NotFound)?;
-        queries::invitations::delete(conn, invitation.id)?;
-        Ok(queries::audit::record(
-            conn,
-            &NewAuditEvent::new(
-                "invitation.declined",
-                Some(user.id),
-                Some(invitation.workspace_id),
-                Some(&ip),
-            ),
-        )?)
-    })
-    .await?;
     render::flash(
         &session,
         FlashKind::Success,
@@ -249,16 +166,7 @@ pub async fn join_show(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let hash = token::hash(&token);
-    let offer = with_db(&state.pool, move |conn| {
-        Ok(queries::invitations::find_by_token(
-            conn,
-            &hash,
-            Utc::now(),
-        )?)
-    })
-    .await?
-    .map(|(invitation, name)| (name, invitation.role()));
+    let offer = team::offer(&state, &token).await?;
     render::html(
         if offer.is_some() {
             StatusCode::OK
@@ -289,38 +197,6 @@ pub async fn join_accept(
         chrome,
         ip,
     } = signed_in;
-    let hash = token::hash(&path.into_inner());
-    let outcome = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let now = Utc::now();
-            let Some((invitation, _)) = queries::invitations::find_by_token(conn, &hash, now)?
-            else {
-                return Ok(None);
-            };
-            let same_address = invitation.email == user.email;
-            if !same_address && !user.is_verified() {
-                return Ok(Some(Err(())));
-            }
-            let Some(invitation) = queries::invitations::take_by_token(conn, &hash, now)? else {
-                return Ok(None);
-            };
-            if same_address {
-                queries::email_verifications::mark_verified(conn, user.id, &user.email, now)?;
-            }
-            join(conn, &invitation, user.id, &ip).map(|workspace| Some(Ok(workspace)))
-        })
-    })
-    .await?;
-    match outcome {
-        Some(Ok(workspace)) => Ok(joined(&session, &chrome, htmx, &workspace)),
-        Some(Err(())) => Ok(verification_needed(&session, &chrome, htmx)),
-        None => {
-            render::flash(
-                &session,
-                FlashKind::Error,
-                chrome.t("workspaces.invitation_gone"),
-            );
-            Ok(render::redirect(htmx.0, "/workspaces"))
-        }
-    }
+    let outcome = team::accept_by_token(&state, &user, &ip, &path.into_inner()).await?;
+    Ok(join_answer(&session, &chrome, htmx, outcome))
 }
