@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod review;
 pub mod sync;
 
 use crate::domain::role::Role;

@@ -263,7 +263,6 @@ const NOT_YET_SHORT: &[&str] = &[
     "account.rs:update_password",
     "jobs.rs:run_now",
     "interactions.rs:index",
-    "review.rs:edit",
     "workspaces.rs:join_accept",
     "workspaces.rs:create",
     "settings.rs:leave",
