@@ -6,6 +6,8 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod interactions;
+pub mod leads;
 pub mod review;
 pub mod sync;
 
