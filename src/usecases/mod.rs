@@ -5,11 +5,14 @@
 //! `cli`, `bench` and `app`.
 
 pub mod accounts;
+pub mod admin;
 pub mod analysis;
 pub mod interactions;
+pub mod job_runs;
 pub mod leads;
 pub mod review;
 pub mod sync;
+pub mod templates;
 
 use crate::domain::role::Role;
 

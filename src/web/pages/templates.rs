@@ -19,11 +19,11 @@ use crate::error::AppError;
 use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::usecases;
+use crate::usecases::templates::Workbench;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
-/// The most leads the preview's select offers.
-const PREVIEW_LEADS: i64 = 50;
 /// The characters of a body the list shows.
 const EXCERPT: usize = 90;
 
@@ -222,28 +222,13 @@ async fn page(
     form: Option<TemplateForm>,
     errors: Vec<(&'static str, String)>,
 ) -> Result<TemplatesPage, AppError> {
-    let workspace_id = member.workspace.id;
     let chosen = form.as_ref().and_then(|f| f.lead_id.parse::<i64>().ok());
-    let (templates, leads, lead, editing) = with_db(&state.pool, move |conn| {
-        let leads = queries::templates::preview_leads(conn, workspace_id, PREVIEW_LEADS)?;
-        let lead = match chosen {
-            Some(id) => match leads.iter().find(|l| l.id == id) {
-                Some(lead) => Some(lead.clone()),
-                None => queries::leads::find(conn, workspace_id, id)?,
-            },
-            None => None,
-        }
-        .or_else(|| leads.first().cloned());
-        let editing = match editing {
-            Some(id) => {
-                Some(queries::templates::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?)
-            }
-            None => None,
-        };
-        let templates = queries::templates::list(conn, workspace_id)?;
-        Ok((templates, leads, lead, editing))
-    })
-    .await?;
+    let Workbench {
+        templates,
+        leads,
+        lead,
+        editing,
+    } = usecases::templates::workbench(&state.pool, member.workspace.id, editing, chosen).await?;
     let form = form.unwrap_or_else(|| {
         editing.as_ref().map_or_else(
             || TemplateForm {
