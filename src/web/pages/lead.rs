@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::db::models::{Interaction, Lead, SuggestedMessage};
 use crate::db::queries;
 use crate::db::queries::leads::{NoteLine, StatusLine};
+use crate::domain::draft::DraftStatus;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::scoring::Explanation;
@@ -75,7 +76,9 @@ impl LeadPage {
 
     /// The draft waiting for review, if any.
     fn pending_draft(&self) -> Option<&SuggestedMessage> {
-        self.drafts.iter().find(|d| d.status == "pending")
+        self.drafts
+            .iter()
+            .find(|d| d.status == DraftStatus::Pending)
     }
 
     #[expect(
