@@ -1,5 +1,5 @@
 //! The workspace's people: the Leads list (an account filter naming none of the workspace's accounts is
-//! left out), the CSV export of the leads the filters name (recorded in the audit trail before a row is
+//! left out), the follow-up (a status for one lead or many, each change recorded; notes), the CSV export of the leads the filters name (recorded in the audit trail before a row is
 //! written, streamed in batches in constant memory), and a person's rights: everything held about them
 //! as one document, and erasure (their data deleted, their handle suppressed, the audit keeping that
 //! someone was erased, never who).
@@ -13,6 +13,7 @@ use crate::db::queries;
 use crate::db::queries::interaction_list::{self, AccountChoice};
 use crate::db::queries::lead_list::{self, After, LeadFilters, LeadPage, Sort};
 use crate::db::queries::leads::{NoteLine, StatusLine};
+use crate::domain::lead_status::LeadStatus;
 use crate::domain::platform::Platform;
 use crate::error::AppError;
 use crate::error::with_db;
@@ -59,6 +60,72 @@ pub async fn list(
         })
     })
     .await
+}
+
+/// Gives the workspace's leads among `ids` the status `to`, each change recorded with who made it;
+/// answers how many changed.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn set_status(
+    pool: &DbPool,
+    actor: &Actor,
+    ids: Vec<i64>,
+    to: LeadStatus,
+) -> Result<usize, AppError> {
+    let (workspace_id, user_id) = (actor.workspace_id, actor.user_id);
+    with_db(pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            queries::leads::set_status(conn, workspace_id, &ids, to, Some(user_id))
+        })?)
+    })
+    .await
+}
+
+/// Gives the workspace's lead `id` the status `to` (recorded when it changes). 404 when it is not the
+/// workspace's.
+///
+/// # Errors
+/// `NotFound`, or when the database cannot be reached.
+pub async fn set_one_status(
+    pool: &DbPool,
+    actor: &Actor,
+    id: i64,
+    to: LeadStatus,
+) -> Result<(), AppError> {
+    let (workspace_id, user_id) = (actor.workspace_id, actor.user_id);
+    with_db(pool, move |conn| {
+        conn.transaction(|conn| {
+            queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
+            queries::leads::set_status(conn, workspace_id, &[id], to, Some(user_id))?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Adds a note (`body`, already checked by the page) to the workspace's lead `id`. 404 when it is not
+/// the workspace's.
+///
+/// # Errors
+/// `NotFound`, or when the database cannot be reached.
+pub async fn add_note(pool: &DbPool, actor: &Actor, id: i64, body: String) -> Result<(), AppError> {
+    let (workspace_id, user_id) = (actor.workspace_id, actor.user_id);
+    let added = with_db(pool, move |conn| {
+        Ok(queries::leads::add_note(
+            conn,
+            workspace_id,
+            id,
+            user_id,
+            &body,
+        )?)
+    })
+    .await?;
+    if added {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The CSV export of the leads `filters` name (their `ids` when some were selected), as chunks of

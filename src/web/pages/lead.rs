@@ -6,18 +6,15 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::db::models::{Interaction, Lead, SuggestedMessage};
-use crate::db::queries;
 use crate::db::queries::leads::{NoteLine, StatusLine};
 use crate::domain::draft::DraftStatus;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::scoring::Explanation;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::state::AppState;
 use crate::usecases;
 use crate::usecases::leads::Person;
@@ -149,7 +146,7 @@ pub async fn update_status(
     path: web::Path<(String, i64)>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let id = path.into_inner().1;
     let back = format!("{}/{id}", member.chrome.ws_url("leads"));
     let Some(status) = LeadStatus::parse(form.status.trim()) else {
         render::flash(
@@ -159,14 +156,7 @@ pub async fn update_status(
         );
         return Ok(render::redirect(htmx.0, &back));
     };
-    with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
-            queries::leads::set_status(conn, workspace_id, &[id], status, Some(user_id))?;
-            Ok(())
-        })
-    })
-    .await?;
+    usecases::leads::set_one_status(&state.pool, &member.actor(), id, status).await?;
     render::flash(
         &member.session,
         FlashKind::Success,
@@ -189,7 +179,7 @@ pub async fn add_note(
     path: web::Path<(String, i64)>,
     form: web::Form<NoteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let id = path.into_inner().1;
     let back = format!("{}/{id}#notes", member.chrome.ws_url("leads"));
     let body = form.body.trim().to_owned();
     if body.is_empty() || body.chars().count() > MAX_NOTE {
@@ -200,19 +190,7 @@ pub async fn add_note(
         );
         return Ok(render::redirect(htmx.0, &back));
     }
-    let added = with_db(&state.pool, move |conn| {
-        Ok(queries::leads::add_note(
-            conn,
-            workspace_id,
-            id,
-            user_id,
-            &body,
-        )?)
-    })
-    .await?;
-    if !added {
-        return Err(AppError::NotFound);
-    }
+    usecases::leads::add_note(&state.pool, &member.actor(), id, body).await?;
     render::flash(
         &member.session,
         FlashKind::Success,

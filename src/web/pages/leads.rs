@@ -13,7 +13,6 @@ use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 
 use crate::ai::LeadType;
-use crate::db::queries;
 use crate::db::queries::interaction_list::AccountChoice;
 use crate::db::queries::lead_list::{After, LeadFilters, LeadLine, LeadPage, Sort};
 use crate::domain::Invalid;
@@ -22,7 +21,6 @@ use crate::domain::cursor::{Cursor, ScoreCursor};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::platform::Platform;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::integrations::csv::Dialect;
 use crate::state::AppState;
 use crate::usecases;
@@ -443,14 +441,8 @@ pub async fn bulk(
             member.chrome.t("leads.none_selected").into_owned(),
         ),
         (Some(status), false) => {
-            let (workspace_id, user_id) = (member.workspace.id, member.user.id);
-            let changed = with_db(&state.pool, move |conn| {
-                use diesel::Connection as _;
-                Ok(conn.transaction(|conn| {
-                    queries::leads::set_status(conn, workspace_id, &ids, status, Some(user_id))
-                })?)
-            })
-            .await?;
+            let actor = member.actor();
+            let changed = usecases::leads::set_status(&state.pool, &actor, ids, status).await?;
             let text = member
                 .chrome
                 .t_with("leads.status_changed", "count", &changed.to_string());
