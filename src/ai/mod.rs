@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::contact::Intent;
+use crate::domain::draft::DraftSource;
 use crate::domain::interaction::Kind;
 pub use crate::domain::lead_type::LeadType;
 use crate::domain::platform::Platform;
@@ -75,6 +76,17 @@ impl Source {
             Source::BuiltIn => "built_in",
             Source::Ai => "ai",
             Source::Fallback => "fallback",
+        }
+    }
+}
+
+/// A draft written by an analyzer says which one wrote it.
+impl From<Source> for DraftSource {
+    fn from(source: Source) -> Self {
+        match source {
+            Source::BuiltIn => DraftSource::BuiltIn,
+            Source::Ai => DraftSource::Ai,
+            Source::Fallback => DraftSource::Fallback,
         }
     }
 }

@@ -11,6 +11,7 @@ use diesel::sql_types::{Jsonb, Text};
 
 use crate::domain::Role;
 use crate::domain::account::AccountStatus;
+use crate::domain::draft::{DraftSource, DraftStatus};
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
@@ -56,6 +57,8 @@ text_enum!(Role, "memberships.role or invitations.role", |t| {
 text_enum!(AccountStatus, "social_accounts.status");
 text_enum!(LeadStatus, "leads.status");
 text_enum!(LeadType, "leads.lead_type or message_templates.lead_type");
+text_enum!(DraftStatus, "suggested_messages.status");
+text_enum!(DraftSource, "suggested_messages.source");
 
 impl ToSql<Jsonb, Pg> for KindCounts {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
@@ -88,6 +91,29 @@ mod tests {
         assert_eq!(
             parse_stored("comment_like", "interactions.kind", Kind::parse).unwrap(),
             Kind::CommentLike
+        );
+    }
+
+    #[test]
+    fn a_stored_draft_status_or_source_that_does_not_parse_is_an_error_naming_it_and_its_column() {
+        let status = parse_stored("archived", "suggested_messages.status", DraftStatus::parse);
+        let source = parse_stored("openai", "suggested_messages.source", DraftSource::parse);
+
+        assert_eq!(
+            status.unwrap_err().to_string(),
+            "unknown value \"archived\" in suggested_messages.status"
+        );
+        assert_eq!(
+            source.unwrap_err().to_string(),
+            "unknown value \"openai\" in suggested_messages.source"
+        );
+        assert_eq!(
+            parse_stored("approved", "suggested_messages.status", DraftStatus::parse).unwrap(),
+            DraftStatus::Approved
+        );
+        assert_eq!(
+            parse_stored("template", "suggested_messages.source", DraftSource::parse).unwrap(),
+            DraftSource::Template
         );
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod contact;
 pub mod cookies;
 pub mod cursor;
+pub mod draft;
 pub mod email;
 pub mod interaction;
 pub mod lead_status;

@@ -16,6 +16,7 @@ use crate::db::queries;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::state::AppState;
+use crate::usecases::job_runs::{self, Lease};
 use crate::usecases::{analysis as analyze, sync};
 
 /// A scheduled job: its name, its cron schedule (seconds first) and what it is for.
@@ -123,13 +124,20 @@ pub async fn run_recorded(state: &AppState, job: &Job) -> Option<i64> {
 }
 
 /// The lease a run of `job` takes: the job's own, or for collection (which runs on every instance
-/// and claims accounts) this instance's, so no instance runs a job twice at once.
+/// and claims accounts) this instance's, so no instance runs a job twice at once. Collection runs
+/// every minute: a lease lost with its process must not stop it for long.
 #[must_use]
-pub fn lease_name(job: &Job, instance: &str) -> String {
+pub fn lease(job: &Job, instance: &str) -> Lease {
     if job.name == "collect" {
-        format!("collect@{instance}")
+        Lease {
+            name: format!("collect@{instance}"),
+            minutes: sync::LEASE_MINUTES.into(),
+        }
     } else {
-        job.name.to_owned()
+        Lease {
+            name: job.name.to_owned(),
+            minutes: 60,
+        }
     }
 }
 
@@ -139,21 +147,8 @@ pub fn lease_name(job: &Job, instance: &str) -> String {
 /// # Errors
 /// When the database cannot be reached.
 pub async fn start_run(state: &AppState, job: &Job) -> Result<Option<i64>, AppError> {
-    let (name, holder) = (job.name, state.instance.clone());
-    let lease = lease_name(job, &holder);
-    with_db(&state.pool, move |conn| {
-        // Collection runs every minute: a lease lost with its process must not stop it for long.
-        let minutes = if name == "collect" {
-            sync::LEASE_MINUTES.into()
-        } else {
-            60
-        };
-        if !queries::analysis::take_lease(conn, &lease, &holder, minutes)? {
-            return Ok(None);
-        }
-        Ok(Some(queries::jobs::start(conn, name, &holder)?))
-    })
-    .await
+    let lease = lease(job, &state.instance);
+    job_runs::start(&state.pool, job.name, &state.instance, lease).await
 }
 
 /// Does the work of a run `start_run` began, records how it ended and gives the lease back.
@@ -165,7 +160,7 @@ pub async fn finish_run(state: &AppState, job: &Job, run_id: i64) {
         Err(error) => tracing::warn!(job = name, ?error, "job failed"),
     }
     let holder = state.instance.clone();
-    let lease = lease_name(job, &holder);
+    let lease = lease(job, &holder).name;
     let recorded = with_db(&state.pool, move |conn| {
         let (summary, error) = match outcome {
             Ok(summary) => (Some(summary), None),

@@ -13,6 +13,7 @@ use crate::ai::{Analysis, Analyzer as _, InteractionInput, LeadInput, Usage, dra
 use crate::db::models::{Lead, LeadAnalysis, MessageTemplate};
 use crate::db::queries::analysis::{self, Policy, RunCounts};
 use crate::db::queries::templates;
+use crate::domain::draft::DraftSource;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::scoring::{self, ScoringPolicy};
@@ -23,8 +24,6 @@ use crate::state::AppState;
 
 /// Leads read and analysed at a time.
 const BATCH: i64 = 200;
-/// `suggested_messages.source` of a draft made from one of the workspace's templates.
-const FROM_TEMPLATE: &str = "template";
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -239,7 +238,7 @@ async fn workspace_batch(
                 let id = write.lead_id;
                 analysis::record(conn, workspace_id, id, &write.analysis)?;
                 if let Some((body, language, source)) = &write.draft
-                    && analysis::add_draft(conn, workspace_id, id, body, language, source)?
+                    && analysis::add_draft(conn, workspace_id, id, body, language, *source)?
                 {
                     drafts += 1;
                 }
@@ -259,7 +258,7 @@ async fn workspace_batch(
 struct Write {
     lead_id: i64,
     analysis: LeadAnalysis,
-    draft: Option<(String, &'static str, &'static str)>,
+    draft: Option<(String, &'static str, DraftSource)>,
 }
 
 /// A lead's draft as (body, language, source): the workspace's default template for the lead's type
@@ -268,7 +267,7 @@ fn draft_for(
     analysis: &Analysis,
     lead: &LeadInput,
     defaults: &[&MessageTemplate],
-) -> (String, &'static str, &'static str) {
+) -> (String, &'static str, DraftSource) {
     let lang = analysis.language;
     let template = [Some(analysis.lead_type), None]
         .into_iter()
@@ -279,7 +278,7 @@ fn draft_for(
         });
     if let Some(template) = template {
         match drafts::render(&template.body, |name| drafts::variable(lead, lang, name)) {
-            Ok(body) => return (body, lang.code(), FROM_TEMPLATE),
+            Ok(body) => return (body, lang.code(), DraftSource::Template),
             // Bodies are checked when saved; a variable removed since then must not stop drafting.
             Err(unknown) => tracing::warn!(
                 template_id = template.id,
@@ -291,7 +290,7 @@ fn draft_for(
     (
         analysis.draft.clone(),
         lang.code(),
-        analysis.source.as_str(),
+        DraftSource::from(analysis.source),
     )
 }
 
@@ -389,8 +388,11 @@ mod tests {
             &defaults,
         );
 
-        assert_eq!(for_artist, ("Artist Nina".into(), "en", "template"));
-        assert_eq!(for_fan, ("Any @nina".into(), "en", "template"));
+        assert_eq!(
+            for_artist,
+            ("Artist Nina".into(), "en", DraftSource::Template)
+        );
+        assert_eq!(for_fan, ("Any @nina".into(), "en", DraftSource::Template));
     }
 
     #[test]
@@ -405,7 +407,14 @@ mod tests {
         );
         let unknown = draft_for(&analysis(LeadType::Curious, Lang::En), &nina(), &[&broken]);
 
-        assert_eq!(drafted, ("the analyzer's draft".into(), "en", "built_in"));
-        assert_eq!(unknown.2, "built_in", "an unknown variable falls back");
+        assert_eq!(
+            drafted,
+            ("the analyzer's draft".into(), "en", DraftSource::BuiltIn)
+        );
+        assert_eq!(
+            unknown.2,
+            DraftSource::BuiltIn,
+            "an unknown variable falls back"
+        );
     }
 }

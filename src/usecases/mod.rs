@@ -5,13 +5,19 @@
 //! `cli`, `bench` and `app`.
 
 pub mod accounts;
+pub mod admin;
 pub mod analysis;
+pub mod interactions;
+pub mod job_runs;
+pub mod leads;
 pub mod login;
 pub mod password;
 pub mod registration;
+pub mod review;
 pub mod settings;
 pub mod sync;
 pub mod team;
+pub mod templates;
 
 use crate::domain::role::Role;
 

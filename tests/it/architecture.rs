@@ -301,19 +301,6 @@ fn no_file_outside_the_platforms_the_demo_the_registry_and_the_translations_name
 /// calls one use case and renders.
 const HANDLER_LINES: usize = 40;
 
-/// Handlers still over the limit, as `file:function`, each waiting for its use case. The list only
-/// shrinks: a handler that becomes short must leave it (the test says so).
-const NOT_YET_SHORT: &[&str] = &[
-    "leads.rs:export",
-    "lead.rs:export",
-    "leads.rs:index",
-    "jobs.rs:run_now",
-    "interactions.rs:index",
-    "review.rs:edit",
-    "users.rs:apply",
-    "templates.rs:page",
-];
-
 /// Every `async fn` of the page modules (route handlers and the page-building helpers they call) with its length in lines, as (`file:function`, lines). The
 /// braces are counted line by line; a brace inside a string literal would skew it, and handlers
 /// hold none.
@@ -380,7 +367,7 @@ fn no_page_handler_is_longer_than_forty_lines() {
     let handlers = handler_lengths();
     let long: Vec<String> = handlers
         .iter()
-        .filter(|(name, lines)| *lines > HANDLER_LINES && !NOT_YET_SHORT.contains(&name.as_str()))
+        .filter(|(_, lines)| *lines > HANDLER_LINES)
         .map(|(name, lines)| format!("{name}: {lines} lines"))
         .collect();
     assert!(
@@ -388,17 +375,5 @@ fn no_page_handler_is_longer_than_forty_lines() {
         "handlers parse, call one use case and render, in at most {HANDLER_LINES} lines; move the \
          rest into `usecases::`:\n{}",
         long.join("\n")
-    );
-    let shortened: Vec<&&str> = NOT_YET_SHORT
-        .iter()
-        .filter(|listed| {
-            handlers
-                .iter()
-                .all(|(name, lines)| name != *listed || *lines <= HANDLER_LINES)
-        })
-        .collect();
-    assert!(
-        shortened.is_empty(),
-        "these handlers are short now (or gone): remove them from NOT_YET_SHORT: {shortened:?}"
     );
 }

@@ -284,6 +284,42 @@ async fn selected_drafts_are_rejected_in_one_step() {
 }
 
 #[tokio::test]
+async fn an_unknown_batch_action_changes_no_draft() {
+    let app = TestApp::spawn();
+    let studio = Studio::open(&app).await;
+    let ids = drafts(&studio, 2);
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+
+    let unknown = studio
+        .nova
+        .post(
+            &format!("{REVIEW}/batch"),
+            &[("ids", &a), ("ids", &b), ("action", "archive")],
+        )
+        .await;
+    let missing = studio
+        .nova
+        .post(&format!("{REVIEW}/batch"), &[("ids", &a), ("ids", &b)])
+        .await;
+
+    for page in [&unknown, &missing] {
+        assert_eq!(page.status, 422);
+        assert!(
+            page.text(".flash-error")
+                .contains("Choose Approve or Reject for the ticked drafts: nothing was changed."),
+            "{}",
+            page.text(".flash-error")
+        );
+        assert_eq!(page.texts("#pending article").len(), 2);
+    }
+    assert_eq!(
+        app.number("SELECT count(*) FROM suggested_messages WHERE status = 'pending' AND reviewed_at IS NULL"),
+        2
+    );
+    assert_eq!(app.number("SELECT count(*) FROM quota_usage"), 0);
+}
+
+#[tokio::test]
 async fn with_nothing_to_review_the_page_says_where_drafts_come_from() {
     let app = TestApp::spawn();
     let studio = Studio::open(&app).await;

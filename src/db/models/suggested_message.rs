@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::suggested_messages;
+use crate::domain::draft::{DraftSource, DraftStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = suggested_messages, check_for_backend(diesel::pg::Pg))]
@@ -14,8 +15,8 @@ pub struct SuggestedMessage {
     pub lead_id: i64,
     pub body: String,
     pub language: String,
-    pub source: String,
-    pub status: String,
+    pub source: DraftSource,
+    pub status: DraftStatus,
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

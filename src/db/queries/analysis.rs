@@ -10,6 +10,7 @@ use crate::db::queries::counts;
 use crate::db::schema::{
     analysis_runs, interactions, job_leases, leads, suggested_messages, workspaces,
 };
+use crate::domain::draft::{DraftSource, DraftStatus};
 use crate::domain::interaction::Kind;
 
 /// A workspace's analysis policy.
@@ -127,7 +128,7 @@ pub fn add_draft(
     lead_id: i64,
     body: &str,
     language: &str,
-    source: &str,
+    source: DraftSource,
 ) -> QueryResult<bool> {
     let added = diesel::insert_into(suggested_messages::table)
         .values((
@@ -151,7 +152,7 @@ pub fn pending_draft(
     suggested_messages::table
         .filter(suggested_messages::workspace_id.eq(workspace_id))
         .filter(suggested_messages::lead_id.eq(lead_id))
-        .filter(suggested_messages::status.eq("pending"))
+        .filter(suggested_messages::status.eq(DraftStatus::Pending))
         .select(suggested_messages::body)
         .first(conn)
         .optional()

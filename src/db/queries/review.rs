@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use crate::db::queries::{counts, leads};
 use crate::db::schema::suggested_messages as drafts;
 use crate::db::schema::{interactions, leads as leads_table, quota_usage, social_accounts};
+use crate::domain::draft::DraftStatus;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::platform::Platform;
@@ -37,19 +38,22 @@ pub struct PendingDraft {
     pub wrote: Vec<String>,
 }
 
-type PendingRow = (
-    i64,
-    String,
-    String,
-    DateTime<Utc>,
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    i16,
-    Option<String>,
-);
+/// A pending draft with its lead, as read (in the order of `pending`'s select), before the lead's
+/// latest words are added.
+#[derive(Queryable)]
+struct PendingRow {
+    id: i64,
+    body: String,
+    language: String,
+    created_at: DateTime<Utc>,
+    lead_id: i64,
+    handle: String,
+    display_name: Option<String>,
+    platform: String,
+    lead_type: Option<String>,
+    score: i16,
+    intent: Option<String>,
+}
 
 /// How many of a lead's latest words the review shows.
 const WORDS_SHOWN: i64 = 3;
@@ -95,7 +99,7 @@ fn latest_words(
 pub fn pending_count(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<i64> {
     drafts::table
         .filter(drafts::workspace_id.eq(workspace_id))
-        .filter(drafts::status.eq("pending"))
+        .filter(drafts::status.eq(DraftStatus::Pending))
         .count()
         .get_result(conn)
 }
@@ -111,7 +115,7 @@ pub fn pending(
         .inner_join(leads_table::table)
         .filter(drafts::workspace_id.eq(workspace_id))
         .filter(leads_table::workspace_id.eq(workspace_id))
-        .filter(drafts::status.eq("pending"))
+        .filter(drafts::status.eq(DraftStatus::Pending))
         .into_boxed();
     if let Some(id) = only {
         query = query.filter(drafts::id.eq(id));
@@ -133,7 +137,7 @@ pub fn pending(
             leads_table::intent,
         ))
         .load(conn)?;
-    let lead_ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
+    let lead_ids: Vec<i64> = rows.iter().map(|r| r.lead_id).collect();
     let mut words: HashMap<i64, Vec<String>> = HashMap::new();
     for said in latest_words(conn, workspace_id, &lead_ids)? {
         words.entry(said.lead_id).or_default().push(said.text);
@@ -141,18 +145,18 @@ pub fn pending(
     let list = rows
         .into_iter()
         .map(|r| PendingDraft {
-            id: r.0,
-            body: r.1,
-            language: r.2,
-            created_at: r.3,
-            lead_id: r.4,
-            wrote: words.remove(&r.4).unwrap_or_default(),
-            handle: r.5,
-            display_name: r.6,
-            platform: r.7,
-            lead_type: r.8,
-            score: r.9,
-            intent: r.10,
+            wrote: words.remove(&r.lead_id).unwrap_or_default(),
+            id: r.id,
+            body: r.body,
+            language: r.language,
+            created_at: r.created_at,
+            lead_id: r.lead_id,
+            handle: r.handle,
+            display_name: r.display_name,
+            platform: r.platform,
+            lead_type: r.lead_type,
+            score: r.score,
+            intent: r.intent,
         })
         .collect();
     Ok(list)
@@ -175,7 +179,7 @@ pub fn edit(conn: &mut PgConnection, workspace_id: i64, id: i64, body: &str) -> 
         drafts::table
             .filter(drafts::workspace_id.eq(workspace_id))
             .filter(drafts::id.eq(id))
-            .filter(drafts::status.eq("pending")),
+            .filter(drafts::status.eq(DraftStatus::Pending)),
     )
     .set((drafts::body.eq(body), drafts::edited_at.eq(Utc::now())))
     .execute(conn)?;
@@ -193,10 +197,10 @@ pub fn reject(
         drafts::table
             .filter(drafts::workspace_id.eq(workspace_id))
             .filter(drafts::id.eq_any(ids))
-            .filter(drafts::status.eq("pending")),
+            .filter(drafts::status.eq(DraftStatus::Pending)),
     )
     .set((
-        drafts::status.eq("rejected"),
+        drafts::status.eq(DraftStatus::Rejected),
         drafts::reviewed_by.eq(by),
         drafts::reviewed_at.eq(Utc::now()),
     ))
@@ -270,7 +274,7 @@ pub fn approve(
     let mut pending: Vec<(i64, i64)> = drafts::table
         .filter(drafts::workspace_id.eq(workspace_id))
         .filter(drafts::id.eq_any(ids))
-        .filter(drafts::status.eq("pending"))
+        .filter(drafts::status.eq(DraftStatus::Pending))
         .order(drafts::id)
         .for_update()
         .select((drafts::id, drafts::lead_id))
@@ -307,7 +311,7 @@ pub fn approve(
         if !approved.is_empty() {
             diesel::update(drafts::table.filter(drafts::id.eq_any(approved)))
                 .set((
-                    drafts::status.eq("approved"),
+                    drafts::status.eq(DraftStatus::Approved),
                     drafts::account_id.eq(account_id),
                     drafts::approved_at.eq(now),
                     drafts::reviewed_by.eq(by),
@@ -421,7 +425,7 @@ pub fn ready(
         .left_join(social_accounts::table)
         .filter(drafts::workspace_id.eq(workspace_id))
         .filter(leads_table::workspace_id.eq(workspace_id))
-        .filter(drafts::status.eq("approved"))
+        .filter(drafts::status.eq(DraftStatus::Approved))
         .into_boxed();
     if let Some(ids) = only {
         query = query.filter(drafts::id.eq_any(ids.to_vec()));
@@ -454,9 +458,12 @@ pub fn mark_sent(
         drafts::table
             .filter(drafts::workspace_id.eq(workspace_id))
             .filter(drafts::id.eq(id))
-            .filter(drafts::status.eq("approved")),
+            .filter(drafts::status.eq(DraftStatus::Approved)),
     )
-    .set((drafts::status.eq("sent"), drafts::sent_at.eq(Utc::now())))
+    .set((
+        drafts::status.eq(DraftStatus::Sent),
+        drafts::sent_at.eq(Utc::now()),
+    ))
     .returning(drafts::lead_id)
     .get_result(conn)
     .optional()?;

@@ -10,15 +10,16 @@ use askama::Template;
 use chrono::{Datelike as _, NaiveDate, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
-use crate::db::queries::interaction_list::{self, AccountChoice, Filters, Line, Page};
+use crate::db::queries::interaction_list::{AccountChoice, Filters, Line, Page};
 use crate::domain::Invalid;
 use crate::domain::cursor::Cursor;
 use crate::domain::interaction::Kind;
 use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::state::AppState;
+use crate::usecases;
+use crate::usecases::interactions::Listing;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FormErrors};
 
@@ -184,6 +185,33 @@ pub struct Results {
     base_url: String,
 }
 
+impl Results {
+    /// The rows of `page` and the link to the page after them.
+    fn new(ctx: &Chrome, filters: &Filters, page: Page, before: Option<Cursor>) -> Self {
+        let base_url = ctx.ws_url("interactions");
+        Self {
+            next_url: page
+                .next
+                .map(|next| FilterQuery::of(filters, Some(next)).url(&base_url)),
+            rows: page.lines.into_iter().map(|l| Row::new(ctx, l)).collect(),
+            filtered: !filters.is_empty(),
+            continued: before.is_some(),
+            has_accounts: false,
+            errors: FormErrors::default(),
+            base_url,
+        }
+    }
+
+    /// 422 when a value was left out, else 200.
+    fn status(&self) -> StatusCode {
+        if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/interactions/index.html")]
 pub struct InteractionsPage {
@@ -221,45 +249,6 @@ pub struct InteractionRows {
     results: Results,
 }
 
-/// What one request reads: the accounts for the filter, the filters as applied and the page of rows.
-struct Loaded {
-    accounts: Vec<AccountChoice>,
-    filters: Filters,
-    page: Page,
-}
-
-/// Reads the accounts and the page in one round trip. An account id that is not one of the
-/// workspace's (another workspace's, or none) is left out like a malformed one.
-async fn load(
-    state: &AppState,
-    workspace_id: i64,
-    mut filters: Filters,
-    before: Option<Cursor>,
-    errors: &mut FormErrors,
-) -> Result<Loaded, AppError> {
-    let (loaded, unknown_account) = with_db(&state.pool, move |conn| {
-        let accounts = interaction_list::accounts(conn, workspace_id)?;
-        let unknown_account = filters
-            .account_id
-            .is_some_and(|id| !accounts.iter().any(|account| account.id == id));
-        if unknown_account {
-            filters.account_id = None;
-        }
-        let page = interaction_list::page(conn, workspace_id, &filters, before)?;
-        let loaded = Loaded {
-            accounts,
-            filters,
-            page,
-        };
-        Ok((loaded, unknown_account))
-    })
-    .await?;
-    if unknown_account {
-        errors.add("account", "errors.account_invalid");
-    }
-    Ok(loaded)
-}
-
 /// `GET /w/{slug}/interactions?platform=&account=&kind=&from=&to=&q=&before=`
 pub async fn index(
     member: InWorkspace,
@@ -269,43 +258,49 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let form = query.into_inner();
     let (filters, before, mut errors) = form.parse();
-    let Loaded {
+    let listing =
+        usecases::interactions::list(&state.pool, member.workspace.id, filters, before).await?;
+    if listing.unknown_account {
+        errors.add("account", "errors.account_invalid");
+    }
+    let Listing {
         accounts,
         filters,
         page,
-    } = load(&state, member.workspace.id, filters, before, &mut errors).await?;
+        ..
+    } = listing;
     let ctx = member.chrome;
-    let base_url = ctx.ws_url("interactions");
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let mut results = Results::new(&ctx, &filters, page, before);
+    (results.has_accounts, results.errors) = (!accounts.is_empty(), errors);
+    let page = InteractionsPage {
+        ctx,
+        form,
+        filters,
+        accounts,
+        results,
     };
-    let results = Results {
-        next_url: page
-            .next
-            .map(|next| FilterQuery::of(&filters, Some(next)).url(&base_url)),
-        rows: page.lines.into_iter().map(|l| Row::new(&ctx, l)).collect(),
-        filtered: !filters.is_empty(),
-        continued: before.is_some(),
-        has_accounts: !accounts.is_empty(),
-        errors,
-        base_url,
-    };
-    let mut response = if htmx.0 {
+    respond(htmx.0, page, before)
+}
+
+/// The whole page, or for htmx only its rows (with the address of what was applied); 422 when a value
+/// was left out.
+fn respond(
+    htmx: bool,
+    page: InteractionsPage,
+    before: Option<Cursor>,
+) -> Result<HttpResponse, AppError> {
+    let status = page.results.status();
+    let mut response = if htmx {
         // The address bar shows what was applied, without empty fields or refused values.
-        let applied = FilterQuery::of(&filters, before).url(&results.base_url);
-        let mut response = render::html(status, &InteractionRows { ctx, results })?;
+        let applied = FilterQuery::of(&page.filters, before).url(&page.results.base_url);
+        let rows = InteractionRows {
+            ctx: page.ctx,
+            results: page.results,
+        };
+        let mut response = render::html(status, &rows)?;
         render::push_url(&mut response, &applied);
         response
     } else {
-        let page = InteractionsPage {
-            ctx,
-            form,
-            filters,
-            accounts,
-            results,
-        };
         render::html(status, &page)?
     };
     render::vary_on_htmx(&mut response);

@@ -6,20 +6,18 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::db::models::{Interaction, Lead, NewAuditEvent, SuggestedMessage};
-use crate::db::queries;
+use crate::db::models::{Interaction, Lead, SuggestedMessage};
 use crate::db::queries::leads::{NoteLine, StatusLine};
+use crate::domain::draft::DraftStatus;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::platform::Platform;
 use crate::domain::scoring::Explanation;
 use crate::error::AppError;
-use crate::error::with_db;
-use crate::platforms;
 use crate::state::AppState;
+use crate::usecases;
+use crate::usecases::leads::Person;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -75,7 +73,9 @@ impl LeadPage {
 
     /// The draft waiting for review, if any.
     fn pending_draft(&self) -> Option<&SuggestedMessage> {
-        self.drafts.iter().find(|d| d.status == "pending")
+        self.drafts
+            .iter()
+            .find(|d| d.status == DraftStatus::Pending)
     }
 
     #[expect(
@@ -92,47 +92,6 @@ impl LeadPage {
     }
 }
 
-/// Everything the workspace holds about one person.
-struct Person {
-    lead: Lead,
-    timeline: Vec<Interaction>,
-    drafts: Vec<SuggestedMessage>,
-    notes: Vec<NoteLine>,
-    history: Vec<StatusLine>,
-}
-
-/// The workspace's lead `id` with its newest `limit` interactions, drafts, notes and status history,
-/// in one round trip; 404 when it is not the workspace's.
-async fn person(
-    state: &AppState,
-    workspace_id: i64,
-    id: i64,
-    limit: i64,
-) -> Result<Person, AppError> {
-    with_db(&state.pool, move |conn| {
-        Ok(Person {
-            lead: queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?,
-            timeline: queries::leads::timeline(conn, workspace_id, id, limit)?,
-            drafts: queries::leads::drafts(conn, workspace_id, id)?,
-            notes: queries::leads::notes(conn, workspace_id, id)?,
-            history: queries::leads::status_history(conn, workspace_id, id)?,
-        })
-    })
-    .await
-}
-
-/// The person's profile on their platform; a stored platform the registry does not know is an error.
-fn profile_url(state: &AppState, platform: &str, handle: &str) -> Result<String, AppError> {
-    let platform = Platform::parse(platform).ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("a lead's unknown platform {platform:?}"))
-    })?;
-    Ok(platforms::profile_url(
-        &state.settings.platforms,
-        platform,
-        handle,
-    ))
-}
-
 /// `GET /w/{slug}/leads/{id}`
 pub async fn show(
     member: InWorkspace,
@@ -146,7 +105,7 @@ pub async fn show(
         drafts,
         notes,
         history,
-    } = person(&state, workspace_id, id, TIMELINE).await?;
+    } = usecases::leads::person(&state.pool, workspace_id, id, TIMELINE).await?;
     let explanation = lead
         .score_explanation
         .clone()
@@ -161,7 +120,7 @@ pub async fn show(
             can_erase: member.role.manages_members(),
             can_export: member.may_export_contacts(),
             ctx: member.chrome,
-            profile_url: profile_url(&state, &lead.platform, &lead.handle)?,
+            profile_url: usecases::leads::profile_url(&state.settings.platforms, &lead)?,
             lead,
             timeline,
             explanation,
@@ -187,7 +146,7 @@ pub async fn update_status(
     path: web::Path<(String, i64)>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let id = path.into_inner().1;
     let back = format!("{}/{id}", member.chrome.ws_url("leads"));
     let Some(status) = LeadStatus::parse(form.status.trim()) else {
         render::flash(
@@ -197,14 +156,7 @@ pub async fn update_status(
         );
         return Ok(render::redirect(htmx.0, &back));
     };
-    with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            queries::leads::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
-            queries::leads::set_status(conn, workspace_id, &[id], status, Some(user_id))?;
-            Ok(())
-        })
-    })
-    .await?;
+    usecases::leads::set_one_status(&state.pool, &member.actor(), id, status).await?;
     render::flash(
         &member.session,
         FlashKind::Success,
@@ -227,7 +179,7 @@ pub async fn add_note(
     path: web::Path<(String, i64)>,
     form: web::Form<NoteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let id = path.into_inner().1;
     let back = format!("{}/{id}#notes", member.chrome.ws_url("leads"));
     let body = form.body.trim().to_owned();
     if body.is_empty() || body.chars().count() > MAX_NOTE {
@@ -238,19 +190,7 @@ pub async fn add_note(
         );
         return Ok(render::redirect(htmx.0, &back));
     }
-    let added = with_db(&state.pool, move |conn| {
-        Ok(queries::leads::add_note(
-            conn,
-            workspace_id,
-            id,
-            user_id,
-            &body,
-        )?)
-    })
-    .await?;
-    if !added {
-        return Err(AppError::NotFound);
-    }
+    usecases::leads::add_note(&state.pool, &member.actor(), id, body).await?;
     render::flash(
         &member.session,
         FlashKind::Success,
@@ -276,7 +216,7 @@ pub async fn erase(
     form: web::Form<EraseForm>,
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
-    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
+    let id = path.into_inner().1;
     if form.confirm.trim().is_empty() {
         let back = format!("{}/{id}#erase", member.chrome.ws_url("leads"));
         render::flash(
@@ -286,21 +226,7 @@ pub async fn erase(
         );
         return Ok(render::redirect(htmx.0, &back));
     }
-    let ip = member.ip.clone();
-    with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            queries::leads::erase(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
-            // The audit trail keeps that someone was erased, never who.
-            let event =
-                NewAuditEvent::new("lead.erased", Some(user_id), Some(workspace_id), Some(&ip));
-            queries::audit::record(
-                conn,
-                &event.with_details(serde_json::json!({ "lead_id": id })),
-            )?;
-            Ok(())
-        })
-    })
-    .await?;
+    usecases::leads::erase_person(&state.pool, &member.actor(), id).await?;
     render::flash(
         &member.session,
         FlashKind::Success,
@@ -316,62 +242,11 @@ pub async fn export(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     member.require_contact_export()?;
-    let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
-    let Person {
-        lead,
-        timeline,
-        drafts,
-        notes,
-        history,
-    } = person(&state, workspace_id, id, i64::MAX).await?;
-    let (user_id, ip) = (member.user.id, member.ip.clone());
-    with_db(&state.pool, move |conn| {
-        let event = NewAuditEvent::new(
-            "lead.exported",
-            Some(user_id),
-            Some(workspace_id),
-            Some(&ip),
-        )
-        .with_details(serde_json::json!({ "lead_id": id }));
-        Ok(queries::audit::record(conn, &event)?)
-    })
-    .await?;
-    let document = serde_json::json!({
-        "exported_at": chrono::Utc::now(),
-        "person": {
-            "platform": lead.platform,
-            "handle": lead.handle,
-            "display_name": lead.display_name,
-            "profile_url": profile_url(&state, &lead.platform, &lead.handle)?,
-            "first_seen_at": lead.first_seen_at,
-            "last_interaction_at": lead.last_interaction_at,
-            "status": lead.status.as_str(),
-            "type": lead.lead_type,
-            "score": lead.score,
-            "score_explanation": lead.score_explanation,
-            "intent": lead.intent,
-            "phone": lead.phone,
-            "email": lead.email,
-            "language": lead.language,
-            "reasoning": lead.reasoning,
-        },
-        "interactions": timeline.iter().map(|i| serde_json::json!({
-            "kind": i.kind, "text": i.text, "post": i.post_ref,
-            "occurred_at": i.occurred_at, "precision": i.precision.as_str(),
-            "collected_at": i.collected_at,
-        })).collect::<Vec<_>>(),
-        "messages": drafts.iter().map(|d| serde_json::json!({
-            "body": d.body, "status": d.status, "language": d.language,
-            "created_at": d.created_at, "approved_at": d.approved_at, "sent_at": d.sent_at,
-        })).collect::<Vec<_>>(),
-        "notes": notes.iter().map(|n| serde_json::json!({
-            "body": n.body, "author": n.author, "created_at": n.created_at,
-        })).collect::<Vec<_>>(),
-        "status_history": history.iter().map(|h| serde_json::json!({
-            "from": h.from_status.as_str(), "to": h.to_status.as_str(), "by": h.who, "at": h.changed_at,
-        })).collect::<Vec<_>>(),
-    });
-    let name = format!("lead-{}-{}.json", lead.platform, lead.handle);
+    let id = path.into_inner().1;
+    let platforms = &state.settings.platforms;
+    let export =
+        usecases::leads::export_person(&state.pool, platforms, &member.actor(), id).await?;
+    let name = export.file_name;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((
@@ -379,5 +254,5 @@ pub async fn export(
             format!("attachment; filename=\"{name}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(document))
+        .json(export.document))
 }

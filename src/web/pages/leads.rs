@@ -13,27 +13,22 @@ use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 
 use crate::ai::LeadType;
-use crate::db::models::NewAuditEvent;
-use crate::db::queries;
-use crate::db::queries::interaction_list::{self, AccountChoice};
-use crate::db::queries::lead_list::{self, After, LeadFilters, LeadLine, LeadPage, Sort};
+use crate::db::queries::interaction_list::AccountChoice;
+use crate::db::queries::lead_list::{After, LeadFilters, LeadLine, LeadPage, Sort};
 use crate::domain::Invalid;
 use crate::domain::contact::Intent;
 use crate::domain::cursor::{Cursor, ScoreCursor};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::platform::Platform;
 use crate::error::AppError;
-use crate::error::with_db;
-use crate::integrations::csv::{self, Dialect};
+use crate::integrations::csv::Dialect;
 use crate::state::AppState;
+use crate::usecases;
 use crate::web::extract::{Htmx, InWorkspace, repeated_ids};
 use crate::web::render::{self, Chrome, FlashKind, FormErrors};
 
 /// The longest search text kept.
 const MAX_TEXT: usize = 100;
-
-/// Leads read per batch while exporting.
-const EXPORT_BATCH: i64 = 1_000;
 
 /// The query string as sent. Every field is a string so that nothing is refused before it can be
 /// explained; `parse` turns it into filters. Serialised, it skips what is empty (clean links).
@@ -193,6 +188,15 @@ impl LeadQuery {
         }
     }
 
+    /// The export's dialect: Excel's when asked for, else the standard CSV.
+    fn dialect(&self) -> Dialect {
+        if self.format == "excel" {
+            Dialect::Excel
+        } else {
+            Dialect::Standard
+        }
+    }
+
     /// `base` with this query, if any.
     fn url(&self, base: &str) -> String {
         match serde_urlencoded::to_string(self) {
@@ -233,6 +237,15 @@ pub struct Results {
 }
 
 impl Results {
+    /// 422 when a value was left out, else 200.
+    fn status(&self) -> StatusCode {
+        if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     #[expect(
         clippy::trivially_copy_pass_by_ref,
         reason = "askama passes a template's arguments by reference"
@@ -302,23 +315,10 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let form = query.into_inner();
     let (mut asked, mut errors) = form.parse();
-    let workspace_id = member.workspace.id;
-    let filters = asked.filters.clone();
-    let (sort, after) = (asked.sort, asked.after);
-    let (accounts, page, unknown_account) = with_db(&state.pool, move |conn| {
-        let accounts = interaction_list::accounts(conn, workspace_id)?;
-        let mut filters = filters;
-        let unknown = filters
-            .account_id
-            .is_some_and(|id| !accounts.iter().any(|a| a.id == id));
-        if unknown {
-            filters.account_id = None;
-        }
-        let page = lead_list::page(conn, workspace_id, &filters, sort, after)?;
-        Ok((accounts, page, unknown))
-    })
-    .await?;
-    if unknown_account {
+    let (filters, sort, after) = (asked.filters.clone(), asked.sort, asked.after);
+    let listing =
+        usecases::leads::list(&state.pool, member.workspace.id, filters, sort, after).await?;
+    if listing.unknown_account {
         asked.filters.account_id = None;
         errors.add("account", "errors.account_invalid");
     }
@@ -328,28 +328,33 @@ pub async fn index(
         member.workspace.targetable_score,
         member.workspace.hot_score,
     );
-    let mut results = results(&ctx, &asked, page, errors, thresholds);
-    results.can_export = can_export;
-    let status = if results.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let results = results(&ctx, &asked, listing.page, errors, (thresholds, can_export));
+    let page = LeadsPage {
+        ctx,
+        form,
+        asked_sort: asked.sort,
+        filters: asked.filters,
+        accounts: listing.accounts,
+        results,
     };
-    let mut response = if htmx.0 {
+    respond(htmx.0, page)
+}
+
+/// The whole page, or for htmx only its rows (with the address of what was applied); 422 when a value
+/// was left out.
+fn respond(htmx: bool, page: LeadsPage) -> Result<HttpResponse, AppError> {
+    let status = page.results.status();
+    let mut response = if htmx {
         // The address bar shows what was applied, without empty fields or refused values.
-        let here = results.here.clone();
-        let mut response = render::html(status, &LeadRows { ctx, results })?;
+        let here = page.results.here.clone();
+        let rows = LeadRows {
+            ctx: page.ctx,
+            results: page.results,
+        };
+        let mut response = render::html(status, &rows)?;
         render::push_url(&mut response, &here);
         response
     } else {
-        let page = LeadsPage {
-            ctx,
-            form,
-            asked_sort: asked.sort,
-            filters: asked.filters,
-            accounts,
-            results,
-        };
         render::html(status, &page)?
     };
     render::vary_on_htmx(&mut response);
@@ -361,7 +366,7 @@ fn results(
     asked: &Asked,
     page: LeadPage,
     errors: FormErrors,
-    thresholds: (i16, i16),
+    (thresholds, can_export): ((i16, i16), bool),
 ) -> Results {
     let base_url = ctx.ws_url("leads");
     let next_url = page.next.map(|next| {
@@ -400,7 +405,7 @@ fn results(
         errors,
         here: LeadQuery::of(asked).url(&base_url),
         export_url: LeadQuery::of(&first_page).url(&format!("{base_url}/export.csv")),
-        can_export: false,
+        can_export,
         base_url,
         thresholds,
     }
@@ -436,14 +441,8 @@ pub async fn bulk(
             member.chrome.t("leads.none_selected").into_owned(),
         ),
         (Some(status), false) => {
-            let (workspace_id, user_id) = (member.workspace.id, member.user.id);
-            let changed = with_db(&state.pool, move |conn| {
-                use diesel::Connection as _;
-                Ok(conn.transaction(|conn| {
-                    queries::leads::set_status(conn, workspace_id, &ids, status, Some(user_id))
-                })?)
-            })
-            .await?;
+            let actor = member.actor();
+            let changed = usecases::leads::set_status(&state.pool, &actor, ids, status).await?;
             let text = member
                 .chrome
                 .t_with("leads.status_changed", "count", &changed.to_string());
@@ -452,56 +451,6 @@ pub async fn bulk(
     };
     render::flash(&member.session, kind, text);
     Ok(render::redirect(htmx.0, &back))
-}
-
-/// Puts the export in the audit trail before a row is written: who, the filters as the Leads page writes
-/// them (`LeadQuery::of`, so only what was understood), the format, how many ids were selected, and, once it
-/// ends, how many rows.
-async fn record_export(
-    state: &AppState,
-    member: &InWorkspace,
-    asked: &Asked,
-    dialect: Dialect,
-    selected: usize,
-) -> Result<i64, AppError> {
-    let filters = LeadQuery::of(asked)
-        .url("")
-        .trim_start_matches('?')
-        .to_owned();
-    let format = if dialect == Dialect::Excel {
-        "excel"
-    } else {
-        "csv"
-    };
-    let (workspace_id, user_id, ip) = (member.workspace.id, member.user.id, member.ip.clone());
-    with_db(&state.pool, move |conn| {
-        let event = NewAuditEvent::new(
-            "leads.exported",
-            Some(user_id),
-            Some(workspace_id),
-            Some(&ip),
-        )
-        .with_details(
-            serde_json::json!({ "filters": filters, "format": format, "selected": selected }),
-        );
-        Ok(queries::audit::record_returning_id(conn, &event)?)
-    })
-    .await
-}
-
-/// Adds the number of rows written to the export's audit event.
-async fn record_export_rows(pool: &crate::db::DbPool, audit_id: i64, rows: usize) {
-    let recorded = with_db(pool, move |conn| {
-        Ok(queries::audit::add_details(
-            conn,
-            audit_id,
-            &serde_json::json!({ "rows": rows }),
-        )?)
-    })
-    .await;
-    if let Err(error) = recorded {
-        tracing::warn!(%error, "the export's row count could not be recorded");
-    }
 }
 
 /// `GET /w/{slug}/leads/export.csv?<filters>&format=excel&ids=...`: the leads the filters (or the
@@ -513,64 +462,21 @@ pub async fn export(
     query: web::Query<LeadQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (asked, errors) = query.parse();
-    if !errors.is_empty() {
-        return Err(AppError::Validation(
-            errors
-                .iter()
-                .next()
-                .map_or("errors.cursor_invalid", |(_, key)| key),
-        ));
+    if let Some((_, key)) = errors.iter().next() {
+        return Err(AppError::Validation(key));
     }
     member.require_contact_export()?;
-    let dialect = if query.format == "excel" {
-        Dialect::Excel
-    } else {
-        Dialect::Standard
-    };
-    let ids = repeated_ids(req.query_string().as_bytes(), "ids");
-    let audit_id = record_export(&state, &member, &asked, dialect, ids.len()).await?;
+    let dialect = query.dialect();
+    // The filters as the Leads page writes them (`LeadQuery::of`), so only what was understood.
+    let described = LeadQuery::of(&asked)
+        .url("")
+        .trim_start_matches('?')
+        .to_owned();
     let mut filters = asked.filters;
-    filters.ids = ids;
-    let workspace_id = member.workspace.id;
-    let pool = state.pool.clone();
-    let first = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(
-        Bytes::from(csv::header(dialect)),
-    )));
-    // The state: the last id written and the rows written so far; `None` once the export is over.
-    let batches = futures_util::stream::unfold(Some((0_i64, 0_usize)), move |progress| {
-        let (pool, filters) = (pool.clone(), filters.clone());
-        async move {
-            let (after_id, written) = progress?;
-            let batch = with_db(&pool, move |conn| {
-                Ok(lead_list::export_batch(
-                    conn,
-                    workspace_id,
-                    &filters,
-                    after_id,
-                    EXPORT_BATCH,
-                )?)
-            })
-            .await;
-            match batch {
-                Ok(lines) => {
-                    let written = written + lines.len();
-                    let full = i64::try_from(lines.len()).unwrap_or(0) == EXPORT_BATCH;
-                    let next = lines.last().map(|l| (l.id, written)).filter(|_| full);
-                    if next.is_none() {
-                        record_export_rows(&pool, audit_id, written).await;
-                    }
-                    if lines.is_empty() {
-                        return None;
-                    }
-                    Some((Ok(Bytes::from(csv::records(&lines, dialect))), next))
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "the leads export stopped");
-                    Some((Err(std::io::Error::other("the export stopped")), None))
-                }
-            }
-        }
-    });
+    filters.ids = repeated_ids(req.query_string().as_bytes(), "ids");
+    let actor = member.actor();
+    let chunks =
+        usecases::leads::export_csv(&state.pool, &actor, filters, dialect, described).await?;
     let name = format!(
         "leads-{}-{}.csv",
         member.workspace.slug,
@@ -583,5 +489,7 @@ pub async fn export(
             format!("attachment; filename=\"{name}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(futures_util::StreamExt::chain(first, batches)))
+        .streaming(futures_util::StreamExt::map(chunks, |chunk| {
+            chunk.map(Bytes::from)
+        })))
 }

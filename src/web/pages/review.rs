@@ -7,20 +7,19 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
-use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::db::models::Workspace;
-use crate::db::queries::review::{self, AccountQuota, Approval, PendingDraft, ReadyDraft, Refusal};
+use crate::db::queries::review::{AccountQuota, Approval, PendingDraft, ReadyDraft, Refusal};
 use crate::domain::platform::Platform;
 use crate::domain::quota::Quota;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::platforms;
 use crate::state::AppState;
+use crate::usecases;
+use crate::usecases::review::BatchAction;
 use crate::web::extract::{Htmx, InWorkspace, repeated_ids};
-use crate::web::render::{self, Chrome, FlashKind};
+use crate::web::render::{self, Chrome, Flash, FlashKind};
 
 /// The longest message kept.
 pub const MAX_BODY: usize = 2_000;
@@ -61,33 +60,35 @@ pub struct DraftCard {
     error: Option<&'static str>,
 }
 
+/// The page with the workspace's review and `chrome` (which carries the flash).
+async fn page(
+    state: &AppState,
+    chrome: Chrome,
+    workspace: &Workspace,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let quota = quota_of(workspace);
+    let overview = usecases::review::overview(&state.pool, workspace.id, quota).await?;
+    render::html(
+        status,
+        &ReviewPage {
+            ctx: chrome,
+            pending: overview.pending,
+            total_pending: overview.total_pending,
+            ready: overview.ready,
+            quotas: overview.quotas,
+            quota,
+            platforms: state.settings.platforms.clone(),
+        },
+    )
+}
+
 /// `GET /w/{slug}/review`
 pub async fn index(
     member: InWorkspace,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let workspace_id = member.workspace.id;
-    let quota = quota_of(&member.workspace);
-    let (pending, total_pending, ready, quotas) = with_db(&state.pool, move |conn| {
-        let pending = review::pending(conn, workspace_id, None)?;
-        let total = review::pending_count(conn, workspace_id)?;
-        let ready = review::ready(conn, workspace_id, None)?;
-        let quotas = review::quotas(conn, workspace_id, quota, Utc::now())?;
-        Ok((pending, total, ready, quotas))
-    })
-    .await?;
-    render::html(
-        StatusCode::OK,
-        &ReviewPage {
-            ctx: member.chrome,
-            pending,
-            total_pending,
-            ready,
-            quotas,
-            quota,
-            platforms: state.settings.platforms.clone(),
-        },
-    )
+    page(&state, member.chrome, &member.workspace, StatusCode::OK).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,25 +118,15 @@ pub async fn edit(
     let (workspace_id, id) = (member.workspace.id, path.into_inner().1);
     let parsed = parse_body(&form.body);
     let error = parsed.as_ref().err().copied();
-    let (cards, saved) = with_db(&state.pool, move |conn| {
-        let saved = match &parsed {
-            Ok(body) => review::edit(conn, workspace_id, id, body)?,
-            Err(_) => false,
-        };
-        Ok((review::pending(conn, workspace_id, Some(id))?, saved))
-    })
-    .await?;
-    let mut card = cards.into_iter().next().ok_or(AppError::NotFound)?;
+    let (mut card, saved) =
+        usecases::review::edit(&state.pool, workspace_id, id, parsed.ok()).await?;
     if !htmx.0 {
-        let (kind, key) = match error {
-            Some(key) => (FlashKind::Error, key),
-            None => (FlashKind::Success, "review.saved"),
-        };
+        let (kind, key) = error.map_or((FlashKind::Success, "review.saved"), |key| {
+            (FlashKind::Error, key)
+        });
         render::flash(&member.session, kind, member.chrome.t(key));
-        return Ok(render::redirect(
-            false,
-            &format!("{}#draft-{id}", member.chrome.ws_url("review")),
-        ));
+        let back = format!("{}#draft-{id}", member.chrome.ws_url("review"));
+        return Ok(render::redirect(false, &back));
     }
     if error.is_some() {
         // Show what they typed, with the message, rather than the stored text.
@@ -146,15 +137,13 @@ pub async fn edit(
     } else {
         StatusCode::OK
     };
-    render::html(
-        status,
-        &DraftCard {
-            ctx: member.chrome,
-            d: card,
-            saved,
-            error,
-        },
-    )
+    let card = DraftCard {
+        ctx: member.chrome,
+        d: card,
+        saved,
+        error,
+    };
+    render::html(status, &card)
 }
 
 /// The sentence that tells what an approval did.
@@ -207,48 +196,25 @@ fn approval_message(ctx: &Chrome, outcome: &Approval) -> (FlashKind, String) {
     (kind, sentences.join(" "))
 }
 
-/// Approves `ids` within the quotas and comes back to the page with what happened.
-/// `edit`, when given, is one draft's new text, saved in the same transaction (404 when that draft is
-/// not the workspace's).
-async fn approve_ids(
-    member: &InWorkspace,
-    state: &AppState,
-    htmx: bool,
-    ids: Vec<i64>,
-    edit: Option<(i64, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (workspace_id, user_id) = (member.workspace.id, member.user.id);
-    let quota = quota_of(&member.workspace);
-    let outcome = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            if let Some((id, body)) = &edit {
-                if !review::exists(conn, workspace_id, *id)? {
-                    return Err(AppError::NotFound);
-                }
-                review::edit(conn, workspace_id, *id, body)?;
-            }
-            Ok(review::approve(
-                conn,
-                workspace_id,
-                &ids,
-                user_id,
-                quota,
-                Utc::now(),
-            )?)
-        })
-    })
-    .await?;
-    let (kind, text) = approval_message(&member.chrome, &outcome);
+/// Comes back to the page saying what an approval did.
+fn approved(member: &InWorkspace, htmx: bool, outcome: &Approval) -> HttpResponse {
+    let (kind, text) = approval_message(&member.chrome, outcome);
     render::flash(&member.session, kind, text);
     let anchor = if outcome.approved.is_empty() {
         ""
     } else {
         "#ready"
     };
-    Ok(render::redirect(
-        htmx,
-        &format!("{}{anchor}", member.chrome.ws_url("review")),
-    ))
+    render::redirect(htmx, &format!("{}{anchor}", member.chrome.ws_url("review")))
+}
+
+/// Comes back to the page saying how many drafts were rejected.
+fn rejected(member: &InWorkspace, htmx: bool, count: usize) -> HttpResponse {
+    let text = member
+        .chrome
+        .t_with("review.rejected", "count", &count.to_string());
+    render::flash(&member.session, FlashKind::Success, text);
+    render::redirect(htmx, &member.chrome.ws_url("review"))
 }
 
 /// `POST /w/{slug}/review/{id}/approve`: saves the text as sent with it, then approves the draft.
@@ -260,7 +226,7 @@ pub async fn approve(
     form: web::Form<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let edit = if form.body.trim().is_empty() {
+    let body = if form.body.trim().is_empty() {
         // No text sent: the draft as stored; still 404 when it is not the workspace's.
         None
     } else {
@@ -273,11 +239,10 @@ pub async fn approve(
             }
         }
     };
-    if edit.is_none() {
-        require_draft(&state, member.workspace.id, id).await?;
-    }
-    let edit = edit.map(|body| (id, body));
-    approve_ids(&member, &state, htmx.0, vec![id], edit).await
+    let quota = quota_of(&member.workspace);
+    let outcome =
+        usecases::review::approve_one(&state.pool, &member.actor(), quota, id, body).await?;
+    Ok(approved(&member, htmx.0, &outcome))
 }
 
 /// `POST /w/{slug}/review/{id}/reject`
@@ -288,39 +253,8 @@ pub async fn reject(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    require_draft(&state, member.workspace.id, id).await?;
-    reject_ids(&member, &state, htmx.0, vec![id]).await
-}
-
-/// 404 unless `id` is one of the workspace's drafts.
-async fn require_draft(state: &AppState, workspace_id: i64, id: i64) -> Result<(), AppError> {
-    let exists = with_db(&state.pool, move |conn| {
-        Ok(review::exists(conn, workspace_id, id)?)
-    })
-    .await?;
-    if exists {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-async fn reject_ids(
-    member: &InWorkspace,
-    state: &AppState,
-    htmx: bool,
-    ids: Vec<i64>,
-) -> Result<HttpResponse, AppError> {
-    let (workspace_id, user_id) = (member.workspace.id, member.user.id);
-    let rejected = with_db(&state.pool, move |conn| {
-        Ok(review::reject(conn, workspace_id, &ids, user_id)?)
-    })
-    .await?;
-    let text = member
-        .chrome
-        .t_with("review.rejected", "count", &rejected.to_string());
-    render::flash(&member.session, FlashKind::Success, text);
-    Ok(render::redirect(htmx, &member.chrome.ws_url("review")))
+    let count = usecases::review::reject_one(&state.pool, &member.actor(), id).await?;
+    Ok(rejected(&member, htmx.0, count))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -329,7 +263,8 @@ struct BatchForm {
     action: String,
 }
 
-/// `POST /w/{slug}/review/batch`: approves (or rejects) the selected drafts (`ids`) in one step.
+/// `POST /w/{slug}/review/batch`: approves (or rejects) the selected drafts (`ids`) in one step. An
+/// action that is neither changes nothing: the page again, 422, saying so.
 pub async fn batch(
     member: InWorkspace,
     state: web::Data<AppState>,
@@ -337,18 +272,33 @@ pub async fn batch(
     body: Bytes,
 ) -> Result<HttpResponse, AppError> {
     let form: BatchForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let Some(action) = BatchAction::parse(&form.action) else {
+        let mut chrome = member.chrome;
+        let text = chrome.t("review.batch_action_invalid").into_owned();
+        chrome.flash = Some(Flash {
+            kind: FlashKind::Error,
+            text,
+        });
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return page(&state, chrome, &member.workspace, status).await;
+    };
     let ids = repeated_ids(&body, "ids");
     if ids.is_empty() {
-        render::flash(
-            &member.session,
-            FlashKind::Error,
-            member.chrome.t("review.none_selected"),
-        );
+        let text = member.chrome.t("review.none_selected");
+        render::flash(&member.session, FlashKind::Error, text);
         return Ok(render::redirect(htmx.0, &member.chrome.ws_url("review")));
     }
-    match form.action.as_str() {
-        "reject" => reject_ids(&member, &state, htmx.0, ids).await,
-        _ => approve_ids(&member, &state, htmx.0, ids, None).await,
+    let (pool, actor) = (&state.pool, member.actor());
+    match action {
+        BatchAction::Reject => {
+            let count = usecases::review::reject(pool, &actor, ids).await?;
+            Ok(rejected(&member, htmx.0, count))
+        }
+        BatchAction::Approve => {
+            let quota = quota_of(&member.workspace);
+            let outcome = usecases::review::approve_batch(pool, &actor, quota, ids).await?;
+            Ok(approved(&member, htmx.0, &outcome))
+        }
     }
 }
 
@@ -359,14 +309,8 @@ pub async fn mark_sent(
     htmx: Htmx,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let (workspace_id, id, user_id) = (member.workspace.id, path.into_inner().1, member.user.id);
-    let marked = with_db(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| review::mark_sent(conn, workspace_id, id, user_id))?)
-    })
-    .await?;
-    if !marked {
-        return Err(AppError::NotFound);
-    }
+    let id = path.into_inner().1;
+    usecases::review::mark_sent(&state.pool, &member.actor(), id).await?;
     render::flash(
         &member.session,
         FlashKind::Success,

@@ -5,25 +5,20 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::ai::{InteractionInput, LeadInput, LeadType, drafts};
-use crate::db::models::{
-    Lead, MessageTemplate, MessageTemplateChanges, NewAuditEvent, NewMessageTemplate,
-};
-use crate::db::queries;
+use crate::db::models::{Lead, MessageTemplate};
 use crate::domain::interaction::Kind;
 use crate::domain::message_template::{self, Refusal, TemplateInput};
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::usecases;
+use crate::usecases::templates::Workbench;
 use crate::web::extract::{Htmx, InWorkspace};
 use crate::web::render::{self, Chrome, FlashKind};
 
-/// The most leads the preview's select offers.
-const PREVIEW_LEADS: i64 = 50;
 /// The characters of a body the list shows.
 const EXCERPT: usize = 90;
 
@@ -222,28 +217,13 @@ async fn page(
     form: Option<TemplateForm>,
     errors: Vec<(&'static str, String)>,
 ) -> Result<TemplatesPage, AppError> {
-    let workspace_id = member.workspace.id;
     let chosen = form.as_ref().and_then(|f| f.lead_id.parse::<i64>().ok());
-    let (templates, leads, lead, editing) = with_db(&state.pool, move |conn| {
-        let leads = queries::templates::preview_leads(conn, workspace_id, PREVIEW_LEADS)?;
-        let lead = match chosen {
-            Some(id) => match leads.iter().find(|l| l.id == id) {
-                Some(lead) => Some(lead.clone()),
-                None => queries::leads::find(conn, workspace_id, id)?,
-            },
-            None => None,
-        }
-        .or_else(|| leads.first().cloned());
-        let editing = match editing {
-            Some(id) => {
-                Some(queries::templates::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?)
-            }
-            None => None,
-        };
-        let templates = queries::templates::list(conn, workspace_id)?;
-        Ok((templates, leads, lead, editing))
-    })
-    .await?;
+    let Workbench {
+        templates,
+        leads,
+        lead,
+        editing,
+    } = usecases::templates::workbench(&state.pool, member.workspace.id, editing, chosen).await?;
     let form = form.unwrap_or_else(|| {
         editing.as_ref().map_or_else(
             || TemplateForm {
@@ -294,36 +274,6 @@ async fn form_again(
     )
 }
 
-/// Who changes a template, for the database call and its audit event.
-struct Actor {
-    user_id: i64,
-    workspace_id: i64,
-    ip: String,
-}
-
-impl Actor {
-    fn of(member: &InWorkspace) -> Self {
-        Self {
-            user_id: member.user.id,
-            workspace_id: member.workspace.id,
-            ip: member.ip.clone(),
-        }
-    }
-
-    fn audit<'a>(&'a self, action: &'a str, t: &MessageTemplate) -> NewAuditEvent<'a> {
-        NewAuditEvent::new(
-            action,
-            Some(self.user_id),
-            Some(self.workspace_id),
-            Some(&self.ip),
-        )
-        .with_details(serde_json::json!({
-            "template_id": t.id, "name": t.name, "lead_type": t.lead_type,
-            "language": t.language, "is_default": t.is_default,
-        }))
-    }
-}
-
 /// `GET /w/{slug}/templates`
 pub async fn index(
     member: InWorkspace,
@@ -362,24 +312,7 @@ pub async fn create(
         Ok(_) => return form_again(&state, member, None, form, &[]).await,
         Err(refused) => return form_again(&state, member, None, form, &refused).await,
     };
-    let actor = Actor::of(&member);
-    let created = with_db(&state.pool, move |conn| {
-        let new = NewMessageTemplate {
-            workspace_id: actor.workspace_id,
-            name: &input.name,
-            lead_type: input.lead_type.map(LeadType::as_str),
-            language: input.language.code(),
-            body: &input.body,
-            is_default: input.is_default,
-            updated_by: Some(actor.user_id),
-        };
-        conn.transaction(|conn| {
-            let created = queries::templates::create(conn, &new)?;
-            queries::audit::record(conn, &actor.audit("template.created", &created))?;
-            Ok(created)
-        })
-    })
-    .await?;
+    let created = usecases::templates::create(&state.pool, &member.actor(), input).await?;
     let text = member
         .chrome
         .t_with("templates.created", "name", &created.name);
@@ -402,25 +335,7 @@ pub async fn update(
         Ok(_) => return form_again(&state, member, Some(id), form, &[]).await,
         Err(refused) => return form_again(&state, member, Some(id), form, &refused).await,
     };
-    let actor = Actor::of(&member);
-    let updated = with_db(&state.pool, move |conn| {
-        let changes = MessageTemplateChanges {
-            name: &input.name,
-            lead_type: input.lead_type.map(|t| t.as_str().to_owned()),
-            language: input.language.code(),
-            body: &input.body,
-            is_default: input.is_default,
-            updated_at: chrono::Utc::now(),
-            updated_by: Some(actor.user_id),
-        };
-        conn.transaction(|conn| {
-            let updated = queries::templates::update(conn, actor.workspace_id, id, &changes)?
-                .ok_or(AppError::NotFound)?;
-            queries::audit::record(conn, &actor.audit("template.updated", &updated))?;
-            Ok(updated)
-        })
-    })
-    .await?;
+    let updated = usecases::templates::update(&state.pool, &member.actor(), id, input).await?;
     let text = member
         .chrome
         .t_with("templates.saved", "name", &updated.name);
@@ -436,16 +351,8 @@ pub async fn delete(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     member.require_manager()?;
-    let (actor, id) = (Actor::of(&member), path.into_inner().1);
-    let deleted = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let deleted = queries::templates::delete(conn, actor.workspace_id, id)?
-                .ok_or(AppError::NotFound)?;
-            queries::audit::record(conn, &actor.audit("template.deleted", &deleted))?;
-            Ok(deleted)
-        })
-    })
-    .await?;
+    let id = path.into_inner().1;
+    let deleted = usecases::templates::delete(&state.pool, &member.actor(), id).await?;
     let text = member
         .chrome
         .t_with("templates.deleted", "name", &deleted.name);
@@ -465,19 +372,8 @@ pub async fn preview_fragment(
     if !htmx.0 {
         return form_again(&state, member, None, form, &[]).await;
     }
-    let workspace_id = member.workspace.id;
     let chosen = form.lead_id.parse::<i64>().ok();
-    let lead = with_db(&state.pool, move |conn| {
-        let found = match chosen {
-            Some(id) => queries::leads::find(conn, workspace_id, id)?,
-            None => None,
-        };
-        Ok(match found {
-            Some(lead) => Some(lead),
-            None => queries::templates::preview_leads(conn, workspace_id, 1)?.pop(),
-        })
-    })
-    .await?;
+    let lead = usecases::templates::preview_lead(&state.pool, member.workspace.id, chosen).await?;
     let preview = preview(&form, lead, &member.workspace.language, member.chrome.lang);
     render::html(
         StatusCode::OK,

@@ -6,13 +6,13 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use super::{ListQuery, PAGE_SIZE, next_cursor};
-use crate::db::models::NewAuditEvent;
 use crate::db::queries;
 use crate::db::queries::jobs::JobRun;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::jobs::{self, JOBS, Job};
 use crate::state::AppState;
+use crate::usecases::job_runs::{self, RunNow};
 use crate::web::extract::{Htmx, SiteAdmin};
 use crate::web::render::{self, Chrome, FlashKind};
 
@@ -93,47 +93,36 @@ pub async fn run_now(
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let job = jobs::job(&name).ok_or(AppError::NotFound)?;
-    let Some(run_id) = jobs::start_run(&state, job).await? else {
-        let lease = jobs::lease_name(job, &state.instance);
-        let held = with_db(&state.pool, move |conn| {
-            Ok(queries::analysis::current_lease(conn, &lease)?)
-        })
-        .await?;
-        let text = match held {
-            Some((holder, _)) if holder == state.instance => {
-                admin
-                    .chrome
-                    .t_with("admin.job_running_here", "job", job.name)
-            }
-            Some((holder, until)) => admin
-                .chrome
-                .t_with("admin.job_lease_held", "job", job.name)
-                .replace("%{holder}", &holder)
-                .replace("%{until}", &admin.chrome.datetime(&until)),
-            // The lease was given back between the two reads: the other run has just ended.
-            None => admin.chrome.t_with("admin.job_just_ran", "job", job.name),
-        };
-        render::flash(&admin.session, FlashKind::Error, text);
-        return Ok(render::redirect(htmx.0, "/admin/jobs"));
+    let (instance, lease) = (&state.instance, jobs::lease(job, &state.instance));
+    let who = (admin.user.id, admin.ip.clone());
+    let outcome = job_runs::run_now(&state.pool, who, job.name, instance, lease).await?;
+    let (kind, text) = run_message(&admin.chrome, job, &outcome);
+    render::flash(&admin.session, kind, text);
+    let back = if let RunNow::Started(run_id) = outcome {
+        let state = state.clone();
+        actix_web::rt::spawn(async move { jobs::finish_run(&state, job, run_id).await });
+        format!("/admin/jobs?job={}", job.name)
+    } else {
+        "/admin/jobs".to_owned()
     };
-    let (actor, ip) = (admin.user.id, admin.ip.clone());
-    with_db(&state.pool, move |conn| {
-        let event = NewAuditEvent::new("admin.job_run", Some(actor), None, Some(&ip));
-        queries::audit::record(
-            conn,
-            &event.with_details(serde_json::json!({ "job": job.name, "run": run_id })),
-        )?;
-        Ok(())
-    })
-    .await?;
-    actix_web::rt::spawn(async move { jobs::finish_run(&state, job, run_id).await });
-    render::flash(
-        &admin.session,
-        FlashKind::Success,
-        admin.chrome.t_with("admin.job_started", "job", job.name),
-    );
-    Ok(render::redirect(
-        htmx.0,
-        &format!("/admin/jobs?job={}", job.name),
-    ))
+    Ok(render::redirect(htmx.0, &back))
+}
+
+/// What "Run now" says: started, or who holds the job's lease.
+fn run_message(chrome: &Chrome, job: &Job, outcome: &RunNow) -> (FlashKind, String) {
+    let text = match outcome {
+        RunNow::Started(_) => {
+            return (
+                FlashKind::Success,
+                chrome.t_with("admin.job_started", "job", job.name),
+            );
+        }
+        RunNow::RunningHere => chrome.t_with("admin.job_running_here", "job", job.name),
+        RunNow::HeldElsewhere { holder, until } => chrome
+            .t_with("admin.job_lease_held", "job", job.name)
+            .replace("%{holder}", holder)
+            .replace("%{until}", &chrome.datetime(until)),
+        RunNow::JustEnded => chrome.t_with("admin.job_just_ran", "job", job.name),
+    };
+    (FlashKind::Error, text)
 }
