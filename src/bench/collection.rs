@@ -201,7 +201,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
                 conn,
                 workspace_id,
                 account_id,
-                "manual",
+                crate::domain::runs::SyncTrigger::Manual,
             )?)
         })
         .await

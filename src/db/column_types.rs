@@ -14,7 +14,9 @@ use crate::domain::account::AccountStatus;
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
+use crate::domain::mail::{MailKind, MailStatus};
 use crate::domain::platform_time::Precision;
+use crate::domain::runs::{JobStatus, SyncPhase, SyncStatus, SyncTrigger};
 
 /// Reads a stored text id back into its enum, or says which value of which column did not parse.
 pub(crate) fn parse_stored<T>(
@@ -56,6 +58,12 @@ text_enum!(Role, "memberships.role or invitations.role", |t| {
 text_enum!(AccountStatus, "social_accounts.status");
 text_enum!(LeadStatus, "leads.status");
 text_enum!(LeadType, "leads.lead_type or message_templates.lead_type");
+text_enum!(SyncTrigger, "sync_runs.trigger");
+text_enum!(SyncStatus, "sync_runs.status");
+text_enum!(SyncPhase, "sync_runs.phase");
+text_enum!(JobStatus, "job_runs.status");
+text_enum!(MailKind, "sent_emails.kind");
+text_enum!(MailStatus, "sent_emails.status");
 
 impl ToSql<Jsonb, Pg> for KindCounts {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
@@ -88,6 +96,85 @@ mod tests {
         assert_eq!(
             parse_stored("comment_like", "interactions.kind", Kind::parse).unwrap(),
             Kind::CommentLike
+        );
+    }
+
+    /// Every value of `all` reads back from its stored id, and `unknown` is an error naming it and
+    /// `column`.
+    fn reads_back<T: Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        as_str: fn(T) -> &'static str,
+        parse: fn(&str) -> Option<T>,
+        column: &str,
+        unknown: &str,
+    ) {
+        for value in all {
+            assert_eq!(parse_stored(as_str(*value), column, parse).unwrap(), *value);
+        }
+        let error = parse_stored(unknown, column, parse).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("unknown value {unknown:?} in {column}")
+        );
+    }
+
+    #[test]
+    fn sync_runs_read_back_their_trigger_status_and_phase_and_refuse_anything_else() {
+        use crate::domain::runs::{SyncPhase, SyncStatus, SyncTrigger};
+
+        reads_back(
+            SyncTrigger::ALL,
+            SyncTrigger::as_str,
+            SyncTrigger::parse,
+            "sync_runs.trigger",
+            "cron",
+        );
+        reads_back(
+            SyncStatus::ALL,
+            SyncStatus::as_str,
+            SyncStatus::parse,
+            "sync_runs.status",
+            "done",
+        );
+        reads_back(
+            SyncPhase::ALL,
+            SyncPhase::as_str,
+            SyncPhase::parse,
+            "sync_runs.phase",
+            "messages",
+        );
+    }
+
+    #[test]
+    fn job_runs_read_back_their_status_and_refuse_anything_else() {
+        use crate::domain::runs::JobStatus;
+
+        reads_back(
+            JobStatus::ALL,
+            JobStatus::as_str,
+            JobStatus::parse,
+            "job_runs.status",
+            "waiting",
+        );
+    }
+
+    #[test]
+    fn sent_emails_read_back_their_kind_and_status_and_refuse_anything_else() {
+        use crate::domain::mail::{MailKind, MailStatus};
+
+        reads_back(
+            MailKind::ALL,
+            MailKind::as_str,
+            MailKind::parse,
+            "sent_emails.kind",
+            "test",
+        );
+        reads_back(
+            MailStatus::ALL,
+            MailStatus::as_str,
+            MailStatus::parse,
+            "sent_emails.status",
+            "bounced",
         );
     }
 }

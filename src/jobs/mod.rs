@@ -237,8 +237,13 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
         let due = queries::syncs::claim_due(conn, &scheduled, limit, sync::LEASE_MINUTES)?;
         due.into_iter()
             .map(|account| {
-                queries::syncs::start(conn, account.workspace_id, account.id, "schedule")
-                    .map_err(AppError::from)
+                queries::syncs::start(
+                    conn,
+                    account.workspace_id,
+                    account.id,
+                    crate::domain::runs::SyncTrigger::Schedule,
+                )
+                .map_err(AppError::from)
             })
             .collect::<Result<Vec<SyncRun>, AppError>>()
     })

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::message::Plain;
 use super::queue;
 use crate::db::schema::{memberships, social_accounts, users, workspaces};
+use crate::domain::mail::MailKind;
 use crate::i18n::Lang;
 
 /// Queues the alert for `account_id` unless one was already sent for this expiry; answers how many
@@ -110,13 +111,13 @@ fn send(
         (
             "mail.expired_reminder_body",
             "mail.expired_reminder_subject",
-            "account_expired_reminder",
+            MailKind::AccountExpiredReminder,
         )
     } else {
         (
             "mail.expired_body",
             "mail.expired_subject",
-            "account_expired",
+            MailKind::AccountExpired,
         )
     };
     for (email, name, locale) in &recipients {

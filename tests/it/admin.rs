@@ -380,7 +380,7 @@ async fn the_emails_page_lists_a_queued_email_without_its_text() {
         &vistaflow::mail::Email {
             workspace_id: None,
             recipient: "nina@example.com".into(),
-            kind: "password_reset",
+            kind: vistaflow::domain::mail::MailKind::PasswordReset,
             language: "fr",
             subject: "Réinitialiser votre mot de passe".into(),
             text: "https://example.com/password-reset/SECRET-TOKEN-TEXT".into(),

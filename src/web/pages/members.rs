@@ -125,7 +125,7 @@ fn invitation_email(
     plain.email(
         Some(member.workspace.id),
         to,
-        "invitation",
+        crate::domain::mail::MailKind::Invitation,
         lang.t_with("mail.invitation_subject", "workspace", workspace),
     )
 }

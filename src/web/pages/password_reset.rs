@@ -143,7 +143,7 @@ pub async fn create(
                 &plain.email(
                     None,
                     &user.email,
-                    "password_reset",
+                    crate::domain::mail::MailKind::PasswordReset,
                     lang.t("mail.reset_subject").into_owned(),
                 ),
             )?;
