@@ -48,6 +48,7 @@ macro_rules! stored_enum {
 }
 
 pub mod account;
+pub mod analysis;
 pub mod contact;
 pub mod cookies;
 pub mod cursor;

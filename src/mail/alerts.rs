@@ -83,7 +83,7 @@ fn send(
     public_url: &str,
     reminder: bool,
 ) -> QueryResult<usize> {
-    let (handle, slug, workspace, fallback_language): (String, String, String, String) =
+    let (handle, slug, workspace, workspace_language): (String, String, String, Lang) =
         social_accounts::table
             .inner_join(workspaces::table)
             .filter(social_accounts::workspace_id.eq(workspace_id))
@@ -95,7 +95,7 @@ fn send(
                 workspaces::language,
             ))
             .first(conn)?;
-    let recipients: Vec<(String, String, Option<String>)> = memberships::table
+    let recipients: Vec<(String, String, Option<Lang>)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::workspace_id.eq(workspace_id))
         .filter(memberships::role.eq_any(["owner", "admin"]))
@@ -121,11 +121,7 @@ fn send(
         )
     };
     for (email, name, locale) in &recipients {
-        let lang = locale
-            .as_deref()
-            .and_then(Lang::from_code)
-            .or_else(|| Lang::from_code(&fallback_language))
-            .unwrap_or_default();
+        let lang = locale.unwrap_or(workspace_language);
         let plain = Plain {
             lang,
             greeting: lang.t_with("mail.hello", "name", name),

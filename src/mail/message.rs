@@ -65,7 +65,7 @@ impl Plain {
             workspace_id,
             recipient: recipient.to_owned(),
             kind,
-            language: self.lang.code(),
+            language: self.lang,
             subject,
             text: text.render().unwrap_or_default(),
             html: html.render().unwrap_or_default(),

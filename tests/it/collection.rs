@@ -134,7 +134,7 @@ async fn the_creators_own_replies_are_never_counted_by_a_recount_nor_read_for_sc
     assert!(
         scored
             .iter()
-            .all(|(_, _, text, _)| text.as_deref() != Some("thanks!"))
+            .all(|row| row.text.as_deref() != Some("thanks!"))
     );
 
     // The retention recount: Nina's old message goes, her reply (sent now) stays and is still not counted.

@@ -11,12 +11,13 @@ use crate::db::schema::{
     analysis_runs, interactions, job_leases, leads, suggested_messages, workspaces,
 };
 use crate::domain::interaction::Kind;
+use crate::i18n::Lang;
 
 /// A workspace's analysis policy.
 #[derive(Debug, Clone, Queryable)]
 pub struct Policy {
     pub workspace_id: i64,
-    pub language: String,
+    pub language: Lang,
     pub draft_score: i16,
     pub score_half_life_days: i16,
 }
@@ -45,8 +46,14 @@ pub fn to_analyse(
     query.load(conn)
 }
 
-/// An interaction as analysis reads it: lead id, kind, text, time.
-pub type InteractionRow = (i64, Kind, Option<String>, DateTime<Utc>);
+/// An interaction as analysis reads it.
+#[derive(Debug, Clone, Queryable)]
+pub struct InteractionRow {
+    pub lead_id: i64,
+    pub kind: Kind,
+    pub text: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
 
 /// The counted interactions of these leads (`counts::counted`: the creator's own replies are not
 /// scored); each row names its workspace, so no lead crosses over.

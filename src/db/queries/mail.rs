@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::models::sent_email::Email;
 use crate::db::schema::sent_emails;
 use crate::domain::mail::{MailKind, MailStatus};
+use crate::i18n::Lang;
 
 /// A queued or sent message.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
@@ -15,7 +16,7 @@ pub struct SentEmail {
     pub workspace_id: Option<i64>,
     pub recipient: String,
     pub kind: MailKind,
-    pub language: String,
+    pub language: Lang,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
@@ -139,7 +140,7 @@ pub struct EmailLine {
     pub id: i64,
     pub recipient: String,
     pub kind: MailKind,
-    pub language: String,
+    pub language: Lang,
     pub subject: String,
     pub status: MailStatus,
     pub attempts: i32,

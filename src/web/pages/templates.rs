@@ -52,7 +52,7 @@ impl TemplateForm {
                 .map(LeadType::as_str)
                 .unwrap_or_default()
                 .to_owned(),
-            language: template.language.clone(),
+            language: template.language.code().to_owned(),
             body: template.body.clone(),
             is_default: if template.is_default { "yes" } else { "no" }.to_owned(),
             ..Self::default()
@@ -133,10 +133,6 @@ impl TemplatesPage {
             || self.ctx.t("templates.any_type").into_owned(),
             |t| self.ctx.t_in("lead.type", t.as_str()).into_owned(),
         )
-    }
-
-    fn language_name(code: &str) -> &'static str {
-        Lang::from_code(code).unwrap_or_default().native_name()
     }
 
     fn excerpt(body: &str) -> String {
