@@ -18,7 +18,7 @@ use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
 use crate::domain::mail::{MailKind, MailStatus};
 use crate::domain::platform_time::Precision;
-use crate::domain::runs::{JobStatus, SyncPhase, SyncStatus, SyncTrigger};
+use crate::domain::runs::{AnalysisTrigger, JobStatus, SyncPhase, SyncStatus, SyncTrigger};
 use crate::i18n::Lang;
 
 /// Reads a stored text id back into its enum, or says which value of which column did not parse.
@@ -68,6 +68,7 @@ text_enum!(SyncTrigger, "sync_runs.trigger");
 text_enum!(SyncStatus, "sync_runs.status");
 text_enum!(SyncPhase, "sync_runs.phase");
 text_enum!(JobStatus, "job_runs.status");
+text_enum!(AnalysisTrigger, "analysis_runs.trigger");
 text_enum!(MailKind, "sent_emails.kind");
 text_enum!(MailStatus, "sent_emails.status");
 
@@ -170,8 +171,8 @@ mod tests {
     }
 
     #[test]
-    fn job_runs_read_back_their_status_and_refuse_anything_else() {
-        use crate::domain::runs::JobStatus;
+    fn job_and_analysis_runs_read_back_their_status_and_trigger_and_refuse_anything_else() {
+        use crate::domain::runs::{AnalysisTrigger, JobStatus};
 
         reads_back(
             JobStatus::ALL,
@@ -179,6 +180,13 @@ mod tests {
             JobStatus::parse,
             "job_runs.status",
             "waiting",
+        );
+        reads_back(
+            AnalysisTrigger::ALL,
+            AnalysisTrigger::as_str,
+            AnalysisTrigger::parse,
+            "analysis_runs.trigger",
+            "rescore",
         );
     }
 

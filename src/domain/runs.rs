@@ -1,4 +1,5 @@
-//! Runs of background work as they are recorded: a sync's trigger, step and outcome, a job's outcome.
+//! Runs of background work as they are recorded: a sync's trigger, step and outcome, what started an
+//! analysis pass, a job's outcome.
 
 stored_enum! {
     /// What started a sync.
@@ -39,6 +40,20 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// What started an analysis pass.
+    pub enum AnalysisTrigger {
+        /// A sync stored something new.
+        Sync = "sync",
+        /// The scheduled catch-up.
+        Schedule = "schedule",
+        /// The daily rescoring (interactions fade with time).
+        DailyRescore = "daily_rescore",
+        /// Someone asked for it (the command line, the tests).
+        Manual = "manual",
+    }
+}
+
+stored_enum! {
     /// Where a scheduled job's run stands (`admin.job_status.<id>` is its label).
     pub enum JobStatus {
         Running = "running",
@@ -61,6 +76,9 @@ mod tests {
         }
         for phase in SyncPhase::ALL {
             assert_eq!(SyncPhase::parse(phase.as_str()), Some(*phase));
+        }
+        for trigger in AnalysisTrigger::ALL {
+            assert_eq!(AnalysisTrigger::parse(trigger.as_str()), Some(*trigger));
         }
         for status in JobStatus::ALL {
             assert_eq!(JobStatus::parse(status.as_str()), Some(*status));

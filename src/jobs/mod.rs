@@ -13,6 +13,7 @@ use chrono::Utc;
 
 use crate::db::models::SyncRun;
 use crate::db::queries;
+use crate::domain::runs::AnalysisTrigger;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::state::AppState;
@@ -186,7 +187,7 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
     let now = Utc::now();
     match name {
         "collect" => run_due(state).await.map(|n| format!("{n} accounts synced")),
-        "analyse" => analyze::analyse_pending(state, None, "schedule")
+        "analyse" => analyze::analyse_pending(state, None, AnalysisTrigger::Schedule)
             .await
             .map(|s| format!("{} leads analysed, {} drafts", s.leads, s.drafts)),
         "rescore" => analyze::rescore_all(state)

@@ -15,6 +15,7 @@ use crate::db::queries::analysis::{self, Policy, RunCounts};
 use crate::db::queries::templates;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::runs::AnalysisTrigger;
 use crate::domain::scoring::{self, ScoringPolicy};
 use crate::error::AppError;
 use crate::error::with_db;
@@ -41,20 +42,20 @@ fn clamp(n: impl TryInto<i32>) -> i32 {
 pub async fn analyse_pending(
     state: &AppState,
     workspace_id: Option<i64>,
-    trigger: &'static str,
+    trigger: AnalysisTrigger,
 ) -> Result<Summary, AppError> {
     pass(state, workspace_id, trigger, false).await
 }
 
 /// Scores every lead again (interactions fade with time); analyses nothing.
 pub async fn rescore_all(state: &AppState) -> Result<Summary, AppError> {
-    pass(state, None, "daily_rescore", true).await
+    pass(state, None, AnalysisTrigger::DailyRescore, true).await
 }
 
 async fn pass(
     state: &AppState,
     workspace_id: Option<i64>,
-    trigger: &'static str,
+    trigger: AnalysisTrigger,
     rescore_only: bool,
 ) -> Result<Summary, AppError> {
     let run_id = with_db(&state.pool, move |conn| {

@@ -11,6 +11,7 @@ use crate::db::schema::{
     analysis_runs, interactions, job_leases, leads, suggested_messages, workspaces,
 };
 use crate::domain::interaction::Kind;
+use crate::domain::runs::AnalysisTrigger;
 use crate::i18n::Lang;
 
 /// A workspace's analysis policy.
@@ -168,7 +169,7 @@ pub fn pending_draft(
 #[derive(Debug, Clone, Queryable)]
 pub struct RunLine {
     pub id: i64,
-    pub trigger: String,
+    pub trigger: AnalysisTrigger,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub leads_analysed: i32,
@@ -229,7 +230,7 @@ pub fn totals_since(conn: &mut PgConnection, since: DateTime<Utc>) -> QueryResul
     ])
 }
 
-pub fn start_run(conn: &mut PgConnection, trigger: &str) -> QueryResult<i64> {
+pub fn start_run(conn: &mut PgConnection, trigger: AnalysisTrigger) -> QueryResult<i64> {
     diesel::insert_into(analysis_runs::table)
         .values(analysis_runs::trigger.eq(trigger))
         .returning(analysis_runs::id)

@@ -21,7 +21,7 @@ use crate::db::queries::interactions::{Ingested, Source};
 use crate::domain::account::AccountStatus;
 use crate::domain::cookies::CookieJar;
 use crate::domain::platform::Platform;
-use crate::domain::runs::{SyncPhase, SyncStatus, SyncTrigger};
+use crate::domain::runs::{AnalysisTrigger, SyncPhase, SyncStatus, SyncTrigger};
 use crate::error::{AppError, with_db};
 use crate::mail;
 use crate::platforms::collection::StoredMessage;
@@ -113,7 +113,7 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, NotSynce
     if let Ok(summary) = &outcome
         && summary.ingested.new > 0
         && let Err(error) =
-            super::analysis::analyse_pending(state, Some(workspace_id), "sync").await
+            super::analysis::analyse_pending(state, Some(workspace_id), AnalysisTrigger::Sync).await
     {
         tracing::warn!(account_id, ?error, "the analysis after a sync failed");
     }
