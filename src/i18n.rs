@@ -24,7 +24,19 @@ static TEXTS: LazyLock<[HashMap<&'static str, String>; 2]> = LazyLock::new(|| {
 });
 
 /// A language the interface speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -41,6 +53,12 @@ impl Lang {
             Lang::En => "en",
             Lang::Fr => "fr",
         }
+    }
+
+    /// The language stored as `code`, exactly (a stored code is never trimmed or lowercased).
+    #[must_use]
+    pub fn stored(code: &str) -> Option<Self> {
+        Lang::ALL.into_iter().find(|lang| lang.code() == code)
     }
 
     /// The language's own name, as shown in the language menu.

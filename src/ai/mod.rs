@@ -12,8 +12,8 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::analysis::Source;
 use crate::domain::contact::Intent;
-use crate::domain::draft::DraftSource;
 use crate::domain::interaction::Kind;
 pub use crate::domain::lead_type::LeadType;
 use crate::domain::platform::Platform;
@@ -56,38 +56,6 @@ impl LeadInput {
     #[must_use]
     pub fn count(&self, kind: Kind) -> usize {
         self.interactions.iter().filter(|i| i.kind == kind).count()
-    }
-}
-
-/// Who produced an analysis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    BuiltIn,
-    Ai,
-    /// The built-in analyzer, after the AI endpoint failed for this lead.
-    Fallback,
-}
-
-impl Source {
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Source::BuiltIn => "built_in",
-            Source::Ai => "ai",
-            Source::Fallback => "fallback",
-        }
-    }
-}
-
-/// A draft written by an analyzer says which one wrote it.
-impl From<Source> for DraftSource {
-    fn from(source: Source) -> Self {
-        match source {
-            Source::BuiltIn => DraftSource::BuiltIn,
-            Source::Ai => DraftSource::Ai,
-            Source::Fallback => DraftSource::Fallback,
-        }
     }
 }
 

@@ -73,7 +73,7 @@ pub fn send_link(
         &plain.email(
             None,
             &user.email,
-            "email_verification",
+            crate::domain::mail::MailKind::EmailVerification,
             lang.t("mail.verify_subject").into_owned(),
         ),
     )?;

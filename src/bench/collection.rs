@@ -45,8 +45,8 @@ async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<
                 platform: demo::IMITATES,
                 handle,
                 display_name: None,
-                status: "active",
-                connected_via: "cookies",
+                status: crate::domain::account::AccountStatus::Active,
+                connected_via: crate::domain::account::ConnectedVia::Cookies,
                 session_expires_at: None,
                 last_checked_at: None,
             },
@@ -201,7 +201,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
                 conn,
                 workspace_id,
                 account_id,
-                "manual",
+                crate::domain::runs::SyncTrigger::Manual,
             )?)
         })
         .await

@@ -182,7 +182,7 @@ fn load(
         policy: ScoringPolicy {
             half_life_days: f64::from(workspace.score_half_life_days),
         },
-        language: Lang::from_code(&workspace.language).unwrap_or_default(),
+        language: workspace.language,
     };
     let counts = allocate(options.seed, options.leads, options.interactions);
     let draft_score = workspace.draft_score;

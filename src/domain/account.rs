@@ -76,6 +76,18 @@ impl AccountStatus {
     }
 }
 
+stored_enum! {
+    /// How an account's session reached VistaFlow.
+    pub enum ConnectedVia {
+        /// Browser cookies pasted on the Accounts page.
+        Cookies = "cookies",
+        /// A QR code scanned with the platform's app.
+        Qr = "qr",
+        /// A platform's own OAuth flow (no platform connects this way yet).
+        OAuth = "oauth",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +119,13 @@ mod tests {
         ] {
             assert_eq!(AccountStatus::parse(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn connection_ways_read_back_from_their_names() {
+        for via in ConnectedVia::ALL {
+            assert_eq!(ConnectedVia::parse(via.as_str()), Some(*via));
+        }
+        assert_eq!(ConnectedVia::parse("password"), None);
     }
 }

@@ -2,78 +2,43 @@
 //! text came from (the built-in analyzer, the AI, the built-in one after the AI failed, or one of the
 //! workspace's templates).
 
-/// Where a draft stands in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum DraftStatus {
-    /// Waiting for review (at most one per lead).
-    Pending,
-    /// Approved within its account's quota, to be sent by hand.
-    Approved,
-    Rejected,
-    /// The creator sent it by hand.
-    Sent,
+use crate::domain::analysis::Source;
+
+stored_enum! {
+    /// Where a draft stands in review.
+    pub enum DraftStatus {
+        /// Waiting for review (at most one per lead).
+        Pending = "pending",
+        /// Approved within its account's quota, to be sent by hand.
+        Approved = "approved",
+        Rejected = "rejected",
+        /// The creator sent it by hand.
+        Sent = "sent",
+    }
 }
 
-impl DraftStatus {
-    pub const ALL: [DraftStatus; 4] = [
-        DraftStatus::Pending,
-        DraftStatus::Approved,
-        DraftStatus::Rejected,
-        DraftStatus::Sent,
-    ];
+stored_enum! {
+    /// Where a draft's text came from.
+    pub enum DraftSource {
+        /// The built-in analyzer.
+        BuiltIn = "built_in",
+        /// The AI endpoint.
+        Ai = "ai",
+        /// The built-in analyzer, after the AI endpoint failed for this lead.
+        Fallback = "fallback",
+        /// One of the workspace's message templates.
+        Template = "template",
+    }
+}
 
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            DraftStatus::Pending => "pending",
-            DraftStatus::Approved => "approved",
-            DraftStatus::Rejected => "rejected",
-            DraftStatus::Sent => "sent",
+/// A draft written by an analyzer says which one wrote it.
+impl From<Source> for DraftSource {
+    fn from(source: Source) -> Self {
+        match source {
+            Source::BuiltIn => DraftSource::BuiltIn,
+            Source::Ai => DraftSource::Ai,
+            Source::Fallback => DraftSource::Fallback,
         }
-    }
-
-    #[must_use]
-    pub fn parse(text: &str) -> Option<DraftStatus> {
-        DraftStatus::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-}
-
-/// Where a draft's text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum DraftSource {
-    /// The built-in analyzer.
-    BuiltIn,
-    /// The AI endpoint.
-    Ai,
-    /// The built-in analyzer, after the AI endpoint failed for this lead.
-    Fallback,
-    /// One of the workspace's message templates.
-    Template,
-}
-
-impl DraftSource {
-    pub const ALL: [DraftSource; 4] = [
-        DraftSource::BuiltIn,
-        DraftSource::Ai,
-        DraftSource::Fallback,
-        DraftSource::Template,
-    ];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            DraftSource::BuiltIn => "built_in",
-            DraftSource::Ai => "ai",
-            DraftSource::Fallback => "fallback",
-            DraftSource::Template => "template",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(text: &str) -> Option<DraftSource> {
-        DraftSource::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -84,7 +49,7 @@ mod tests {
     #[test]
     fn every_draft_status_reads_back_what_it_writes_and_nothing_else_is_one() {
         for status in DraftStatus::ALL {
-            assert_eq!(DraftStatus::parse(status.as_str()), Some(status));
+            assert_eq!(DraftStatus::parse(status.as_str()), Some(*status));
         }
         assert_eq!(DraftStatus::parse("archived"), None);
         assert_eq!(DraftStatus::parse("Pending"), None);
@@ -93,9 +58,16 @@ mod tests {
     #[test]
     fn every_draft_source_reads_back_what_it_writes_and_nothing_else_is_one() {
         for source in DraftSource::ALL {
-            assert_eq!(DraftSource::parse(source.as_str()), Some(source));
+            assert_eq!(DraftSource::parse(source.as_str()), Some(*source));
         }
         assert_eq!(DraftSource::parse("openai"), None);
         assert_eq!(DraftSource::parse("builtin"), None);
+    }
+
+    #[test]
+    fn a_draft_written_by_an_analyzer_names_the_same_source() {
+        for source in Source::ALL {
+            assert_eq!(DraftSource::from(*source).as_str(), source.as_str());
+        }
     }
 }

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use chrono::SecondsFormat;
 
 use crate::db::queries::lead_list::ExportLine;
+use crate::domain::contact::Intent;
 use crate::domain::interaction::Kind;
+use crate::i18n::Lang;
 
 /// The columns before the per-kind counts, in order.
 const LEAD_COLUMNS: [&str; 15] = [
@@ -113,10 +115,13 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
                 .map(|c| format!("{c:.2}"))
                 .unwrap_or_default(),
             line.score.to_string(),
-            text(&line.intent),
+            line.intent
+                .map(Intent::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             text(&line.phone),
             text(&line.email),
-            text(&line.language),
+            line.language.map(Lang::code).unwrap_or_default().to_owned(),
             line.first_seen_at
                 .to_rfc3339_opts(SecondsFormat::Secs, true),
             line.last_interaction_at
@@ -153,7 +158,7 @@ mod tests {
             intent: None,
             phone: Some("+33612345678".into()),
             email: None,
-            language: Some("fr".into()),
+            language: Some(Lang::Fr),
             first_seen_at: at,
             last_interaction_at: at,
             interactions_count: 3,

@@ -13,6 +13,7 @@ use chrono::Utc;
 
 use crate::db::models::SyncRun;
 use crate::db::queries;
+use crate::domain::runs::AnalysisTrigger;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::state::AppState;
@@ -181,7 +182,7 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
     let now = Utc::now();
     match name {
         "collect" => run_due(state).await.map(|n| format!("{n} accounts synced")),
-        "analyse" => analyze::analyse_pending(state, None, "schedule")
+        "analyse" => analyze::analyse_pending(state, None, AnalysisTrigger::Schedule)
             .await
             .map(|s| format!("{} leads analysed, {} drafts", s.leads, s.drafts)),
         "rescore" => analyze::rescore_all(state)
@@ -232,8 +233,13 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
         let due = queries::syncs::claim_due(conn, &scheduled, limit, sync::LEASE_MINUTES)?;
         due.into_iter()
             .map(|account| {
-                queries::syncs::start(conn, account.workspace_id, account.id, "schedule")
-                    .map_err(AppError::from)
+                queries::syncs::start(
+                    conn,
+                    account.workspace_id,
+                    account.id,
+                    crate::domain::runs::SyncTrigger::Schedule,
+                )
+                .map_err(AppError::from)
             })
             .collect::<Result<Vec<SyncRun>, AppError>>()
     })

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::message::Plain;
 use super::queue;
 use crate::db::schema::{memberships, social_accounts, users, workspaces};
+use crate::domain::mail::MailKind;
 use crate::i18n::Lang;
 
 /// Queues the alert for `account_id` unless one was already sent for this expiry; answers how many
@@ -82,7 +83,7 @@ fn send(
     public_url: &str,
     reminder: bool,
 ) -> QueryResult<usize> {
-    let (handle, slug, workspace, fallback_language): (String, String, String, String) =
+    let (handle, slug, workspace, workspace_language): (String, String, String, Lang) =
         social_accounts::table
             .inner_join(workspaces::table)
             .filter(social_accounts::workspace_id.eq(workspace_id))
@@ -94,7 +95,7 @@ fn send(
                 workspaces::language,
             ))
             .first(conn)?;
-    let recipients: Vec<(String, String, Option<String>)> = memberships::table
+    let recipients: Vec<(String, String, Option<Lang>)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::workspace_id.eq(workspace_id))
         .filter(memberships::role.eq_any(["owner", "admin"]))
@@ -110,21 +111,17 @@ fn send(
         (
             "mail.expired_reminder_body",
             "mail.expired_reminder_subject",
-            "account_expired_reminder",
+            MailKind::AccountExpiredReminder,
         )
     } else {
         (
             "mail.expired_body",
             "mail.expired_subject",
-            "account_expired",
+            MailKind::AccountExpired,
         )
     };
     for (email, name, locale) in &recipients {
-        let lang = locale
-            .as_deref()
-            .and_then(Lang::from_code)
-            .or_else(|| Lang::from_code(&fallback_language))
-            .unwrap_or_default();
+        let lang = locale.unwrap_or(workspace_language);
         let plain = Plain {
             lang,
             greeting: lang.t_with("mail.hello", "name", name),

@@ -5,6 +5,7 @@
 use askama::Template;
 
 use super::Email;
+use crate::domain::mail::MailKind;
 use crate::i18n::Lang;
 
 #[derive(Template)]
@@ -44,7 +45,7 @@ impl Plain {
         &self,
         workspace_id: Option<i64>,
         recipient: &str,
-        kind: &'static str,
+        kind: MailKind,
         subject: String,
     ) -> Email {
         let text = Text {
@@ -64,7 +65,7 @@ impl Plain {
             workspace_id,
             recipient: recipient.to_owned(),
             kind,
-            language: self.lang.code(),
+            language: self.lang,
             subject,
             text: text.render().unwrap_or_default(),
             html: html.render().unwrap_or_default(),
@@ -95,4 +96,4 @@ pub fn guessing_warning(lang: Lang, name: &str, recipient: &str, public_url: &st
 }
 
 /// The kind of [`guessing_warning`] messages in the queue.
-pub const GUESSING_WARNING: &str = "login_warning";
+pub const GUESSING_WARNING: MailKind = MailKind::LoginWarning;

@@ -14,6 +14,7 @@ use lettre::{
 };
 
 use crate::db::{DbPool, queries};
+use crate::domain::mail::MailStatus;
 use crate::error::AppError;
 use crate::error::with_db;
 
@@ -191,14 +192,18 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, limit: i64) -> Result<u
         let (status, next, error) = match outcome {
             Ok(()) => {
                 sent += 1;
-                ("sent", None, None)
+                (MailStatus::Sent, None, None)
             }
             Err(failure) if failure.temporary && attempts < MAX_ATTEMPTS => {
                 // 1, 4, 9, 16 minutes.
                 let wait = Duration::minutes(i64::from(attempts * attempts));
-                ("pending", Some(Utc::now() + wait), Some(failure.message))
+                (
+                    MailStatus::Pending,
+                    Some(Utc::now() + wait),
+                    Some(failure.message),
+                )
             }
-            Err(failure) => ("failed", None, Some(failure.message)),
+            Err(failure) => (MailStatus::Failed, None, Some(failure.message)),
         };
         if let Some(error) = &error {
             tracing::warn!(email_id = email.id, kind = %email.kind, attempts, %error, "an email was not delivered");

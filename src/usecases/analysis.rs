@@ -16,10 +16,10 @@ use crate::db::queries::templates;
 use crate::domain::draft::DraftSource;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::runs::AnalysisTrigger;
 use crate::domain::scoring::{self, ScoringPolicy};
 use crate::error::AppError;
 use crate::error::with_db;
-use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// Leads read and analysed at a time.
@@ -41,20 +41,20 @@ fn clamp(n: impl TryInto<i32>) -> i32 {
 pub async fn analyse_pending(
     state: &AppState,
     workspace_id: Option<i64>,
-    trigger: &'static str,
+    trigger: AnalysisTrigger,
 ) -> Result<Summary, AppError> {
     pass(state, workspace_id, trigger, false).await
 }
 
 /// Scores every lead again (interactions fade with time); analyses nothing.
 pub async fn rescore_all(state: &AppState) -> Result<Summary, AppError> {
-    pass(state, None, "daily_rescore", true).await
+    pass(state, None, AnalysisTrigger::DailyRescore, true).await
 }
 
 async fn pass(
     state: &AppState,
     workspace_id: Option<i64>,
-    trigger: &'static str,
+    trigger: AnalysisTrigger,
     rescore_only: bool,
 ) -> Result<Summary, AppError> {
     let run_id = with_db(&state.pool, move |conn| {
@@ -130,12 +130,15 @@ async fn batch(
     })
     .await?;
     let mut by_lead: HashMap<i64, Vec<InteractionInput>> = HashMap::new();
-    for (lead_id, kind, text, occurred_at) in rows {
-        by_lead.entry(lead_id).or_default().push(InteractionInput {
-            kind,
-            text,
-            occurred_at,
-        });
+    for row in rows {
+        by_lead
+            .entry(row.lead_id)
+            .or_default()
+            .push(InteractionInput {
+                kind: row.kind,
+                text: row.text,
+                occurred_at: row.occurred_at,
+            });
     }
     let mut summary = Summary::default();
     for policy in policies {
@@ -196,7 +199,7 @@ async fn workspace_batch(
             interactions: by_lead.get(&lead.id).cloned().unwrap_or_default(),
         })
         .collect();
-    let language = Lang::from_code(&policy.language).unwrap_or_default();
+    let language = policy.language;
     let analysed = state.analyzer.analyze(&inputs, language).await;
     let draft_score = policy.draft_score;
     let writes: Vec<Write> = leads
@@ -212,12 +215,12 @@ async fn workspace_batch(
                 confidence: Some(analysis.confidence),
                 score,
                 score_explanation: Some(explanation_json(scored)),
-                intent: analysis.intent.map(|i| i.as_str().to_owned()),
+                intent: analysis.intent,
                 phone: analysis.phone.clone(),
                 email: analysis.email.clone(),
-                language: Some(analysis.language.code().to_owned()),
+                language: Some(analysis.language),
                 reasoning: analysis.reasoning.clone(),
-                analysed_by: Some(analysis.source.as_str().to_owned()),
+                analysed_by: Some(analysis.source),
                 analysed_at: Some(now),
                 analysed_interactions: lead.interactions_count,
                 scored_at: Some(now),
@@ -274,7 +277,7 @@ fn draft_for(
         .find_map(|wanted| {
             defaults
                 .iter()
-                .find(|t| t.language == lang.code() && t.lead_type == wanted)
+                .find(|t| t.language == lang && t.lead_type == wanted)
         });
     if let Some(template) = template {
         match drafts::render(&template.body, |name| drafts::variable(lead, lang, name)) {
@@ -331,6 +334,7 @@ fn explanation_json(scored: &scoring::Scored) -> serde_json::Value {
 mod tests {
     use super::*;
     use crate::ai::{LeadType, Source};
+    use crate::i18n::Lang;
 
     fn analysis(lead_type: LeadType, language: Lang) -> Analysis {
         Analysis {
@@ -352,7 +356,7 @@ mod tests {
             workspace_id: 1,
             name: format!("t{id}"),
             lead_type: lead_type.map(|t| LeadType::parse(t).unwrap()),
-            language: language.into(),
+            language: Lang::stored(language).unwrap(),
             body: body.into(),
             is_default: true,
             created_at: Utc::now(),

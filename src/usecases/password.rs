@@ -121,7 +121,7 @@ fn reset_email(user: &User, fallback: Lang, link: String) -> mail::Email {
     plain.email(
         None,
         &user.email,
-        "password_reset",
+        crate::domain::mail::MailKind::PasswordReset,
         lang.t("mail.reset_subject").into_owned(),
     )
 }

@@ -75,7 +75,7 @@ fn invitation_email(
     role: Role,
     token: &str,
 ) -> mail::Email {
-    let lang = Lang::from_code(&workspace.language).unwrap_or_default();
+    let lang = workspace.language;
     let name = workspace.name.as_str();
     let plain = mail::message::Plain {
         lang,
@@ -95,7 +95,7 @@ fn invitation_email(
     plain.email(
         Some(workspace.id),
         to,
-        "invitation",
+        crate::domain::mail::MailKind::Invitation,
         lang.t_with("mail.invitation_subject", "workspace", name),
     )
 }

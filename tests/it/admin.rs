@@ -380,8 +380,8 @@ async fn the_emails_page_lists_a_queued_email_without_its_text() {
         &vistaflow::mail::Email {
             workspace_id: None,
             recipient: "nina@example.com".into(),
-            kind: "password_reset",
-            language: "fr",
+            kind: vistaflow::domain::mail::MailKind::PasswordReset,
+            language: vistaflow::i18n::Lang::Fr,
             subject: "Réinitialiser votre mot de passe".into(),
             text: "https://example.com/password-reset/SECRET-TOKEN-TEXT".into(),
             html: "<a href=\"https://example.com/password-reset/SECRET-TOKEN-HTML\">reset</a>"

@@ -13,6 +13,7 @@ use vistaflow::ai::{Analyzer as _, InteractionInput, LeadInput, LeadType, Source
 use vistaflow::db::queries;
 use vistaflow::domain::contact::Intent;
 use vistaflow::domain::interaction::Kind;
+use vistaflow::domain::runs::AnalysisTrigger;
 use vistaflow::i18n::Lang;
 
 use crate::collection::{observed, sample, workspace_with_account};
@@ -297,9 +298,10 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
     app.sql("UPDATE workspaces SET draft_score = 0");
     app.sql("UPDATE leads SET status = 'refused' WHERE handle = 'malik'");
 
-    let first = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
-        .await
-        .unwrap();
+    let first =
+        vistaflow::usecases::analysis::analyse_pending(&app.state, None, AnalysisTrigger::Manual)
+            .await
+            .unwrap();
 
     assert_eq!((first.leads, first.usage.requests), (3, 1));
     assert_eq!(first.drafts, 2, "no draft for a refused lead");
@@ -311,9 +313,10 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
         2
     );
 
-    let again = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
-        .await
-        .unwrap();
+    let again =
+        vistaflow::usecases::analysis::analyse_pending(&app.state, None, AnalysisTrigger::Manual)
+            .await
+            .unwrap();
 
     assert_eq!(
         (again.leads, again.usage.requests),
@@ -329,9 +332,10 @@ async fn the_analysis_job_asks_only_about_leads_with_new_interactions_and_drafts
         vec![observed(Kind::Share, "lea", None, "1m ago", later)],
     )
     .unwrap();
-    let third = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
-        .await
-        .unwrap();
+    let third =
+        vistaflow::usecases::analysis::analyse_pending(&app.state, None, AnalysisTrigger::Manual)
+            .await
+            .unwrap();
 
     assert_eq!((third.leads, third.usage.requests), (1, 1));
     assert_eq!(endpoint.requests()[1], vec!["lea".to_owned()]);

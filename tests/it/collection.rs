@@ -11,6 +11,7 @@ use vistaflow::demo::activity::{Event, relative_time};
 use vistaflow::domain::interaction::{Kind, Observed, When};
 use vistaflow::domain::platform::Platform;
 use vistaflow::domain::platform_time;
+use vistaflow::domain::runs::SyncStatus;
 use vistaflow::jobs;
 
 use crate::harness::TestApp;
@@ -133,7 +134,7 @@ async fn the_creators_own_replies_are_never_counted_by_a_recount_nor_read_for_sc
     assert!(
         scored
             .iter()
-            .all(|(_, _, text, _)| text.as_deref() != Some("thanks!"))
+            .all(|row| row.text.as_deref() != Some("thanks!"))
     );
 
     // The retention recount: Nina's old message goes, her reply (sent now) stays and is still not counted.
@@ -363,8 +364,13 @@ async fn sync(app: &TestApp, account_id: i64) -> SyncRun {
     let workspace_id = app.number(&format!(
         "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
     ));
-    let run =
-        queries::syncs::start(&mut app.db.connect(), workspace_id, account_id, "manual").unwrap();
+    let run = queries::syncs::start(
+        &mut app.db.connect(),
+        workspace_id,
+        account_id,
+        vistaflow::domain::runs::SyncTrigger::Manual,
+    )
+    .unwrap();
     let id = run.id;
     let _ = vistaflow::usecases::sync::perform(&app.state, run).await;
     queries::syncs::find(&mut app.db.connect(), workspace_id, id)
@@ -385,7 +391,7 @@ async fn a_first_sync_stores_exactly_what_the_demo_shows_and_a_second_stores_not
 
     let (shown, first) = shown_around(network(&app), CREATOR, sync(&app, account_id)).await;
 
-    assert_eq!(first.status, "succeeded", "{first:?}");
+    assert_eq!(first.status, SyncStatus::Succeeded, "{first:?}");
     let expected = i64::from(first.new_interactions);
     assert!(shown.contains(&expected), "{first:?}, shown: {shown:?}");
     assert_eq!(app.number("SELECT count(*) FROM interactions"), expected);
@@ -402,7 +408,7 @@ async fn a_first_sync_stores_exactly_what_the_demo_shows_and_a_second_stores_not
 
     let second = sync(&app, account_id).await;
 
-    assert_eq!(second.status, "succeeded", "{second:?}");
+    assert_eq!(second.status, SyncStatus::Succeeded, "{second:?}");
     assert_eq!(second.new_interactions, 0, "{second:?}");
     assert!(
         second.page_reads <= 2,
@@ -462,7 +468,7 @@ async fn an_expired_session_marks_the_account_expired_and_keeps_its_data() {
 
     let run = sync(&app, account_id).await;
 
-    assert_eq!(run.status, "expired", "{run:?}");
+    assert_eq!(run.status, SyncStatus::Expired, "{run:?}");
     assert_eq!(run.error_key.as_deref(), Some("sync.error_expired"));
     assert_eq!(
         app.number("SELECT count(*) FROM social_accounts WHERE status = 'expired'"),
@@ -649,7 +655,7 @@ async fn a_sync_that_finds_every_browser_busy_waits_for_the_next_round_without_c
     )
     .unwrap()
     .remove(0);
-    assert_eq!(run.status, "waiting", "{run:?}");
+    assert_eq!(run.status, SyncStatus::Waiting, "{run:?}");
     assert_eq!(
         app.number(&format!(
             "SELECT count(*) FROM social_accounts WHERE id = {account_id} AND status = 'active' \

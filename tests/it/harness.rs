@@ -406,6 +406,9 @@ impl Browser {
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
+            // Under actix-web's 5 s keep-alive: a connection left idle longer (a long set-up on a
+            // loaded machine) is not reused just as the server closes it (hyper's IncompleteMessage).
+            .pool_idle_timeout(std::time::Duration::from_secs(4))
             .build()
             .expect("client");
         Self {

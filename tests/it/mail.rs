@@ -3,6 +3,7 @@
 
 use chrono::{Duration, Utc};
 use vistaflow::db::queries;
+use vistaflow::domain::mail::MailKind;
 use vistaflow::jobs::{self, Job};
 use vistaflow::mail;
 
@@ -15,8 +16,13 @@ async fn sync(app: &TestApp, account_id: i64) {
     let workspace_id = app.number(&format!(
         "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
     ));
-    let run =
-        queries::syncs::start(&mut app.db.connect(), workspace_id, account_id, "manual").unwrap();
+    let run = queries::syncs::start(
+        &mut app.db.connect(),
+        workspace_id,
+        account_id,
+        vistaflow::domain::runs::SyncTrigger::Manual,
+    )
+    .unwrap();
     let _ = vistaflow::usecases::sync::perform(&app.state, run).await;
 }
 
@@ -133,8 +139,8 @@ async fn a_temporary_delivery_failure_is_retried_and_then_sent() {
     let email = mail::Email {
         workspace_id: None,
         recipient: "nina@example.com".into(),
-        kind: "test",
-        language: "en",
+        kind: MailKind::AccountExpired,
+        language: vistaflow::i18n::Lang::En,
         subject: "Hello".into(),
         text: "Hello".into(),
         html: "<p>Hello</p>".into(),
@@ -200,8 +206,8 @@ async fn two_senders_overlapping_a_batch_longer_than_a_minute_send_each_message_
         let email = mail::Email {
             workspace_id: None,
             recipient: format!("person{i}@example.com"),
-            kind: "test",
-            language: "en",
+            kind: MailKind::AccountExpired,
+            language: vistaflow::i18n::Lang::En,
             subject: format!("Message {i}"),
             text: "Hello".into(),
             html: "<p>Hello</p>".into(),

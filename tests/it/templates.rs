@@ -5,6 +5,7 @@
 use chrono::Utc;
 use vistaflow::db::queries::{self, interactions::Source};
 use vistaflow::domain::platform::Platform;
+use vistaflow::domain::runs::AnalysisTrigger;
 
 use crate::chrome::Chrome;
 use crate::collection::sample;
@@ -470,9 +471,10 @@ async fn the_next_draft_for_a_lead_of_that_type_uses_the_workspace_default_templ
     .await;
     assert_eq!(app.number("SELECT count(*) FROM message_templates"), 4);
 
-    let done = vistaflow::usecases::analysis::analyse_pending(&app.state, None, "manual")
-        .await
-        .unwrap();
+    let done =
+        vistaflow::usecases::analysis::analyse_pending(&app.state, None, AnalysisTrigger::Manual)
+            .await
+            .unwrap();
 
     assert_eq!(done.drafts, 3);
     assert_eq!(

@@ -4,9 +4,12 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{interactions, leads};
+use crate::domain::analysis::Source;
+use crate::domain::contact::Intent;
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::platform_time::Precision;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = interactions, check_for_backend(diesel::pg::Pg))]
@@ -64,12 +67,12 @@ pub struct Lead {
     pub confidence: Option<f32>,
     pub score: i16,
     pub score_explanation: Option<serde_json::Value>,
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub language: Option<String>,
+    pub language: Option<Lang>,
     pub reasoning: Option<String>,
-    pub analysed_by: Option<String>,
+    pub analysed_by: Option<Source>,
     pub analysed_at: Option<DateTime<Utc>>,
     pub analysed_interactions: i32,
 }
@@ -82,12 +85,12 @@ pub struct LeadAnalysis {
     pub confidence: Option<f32>,
     pub score: i16,
     pub score_explanation: Option<serde_json::Value>,
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub language: Option<String>,
+    pub language: Option<Lang>,
     pub reasoning: Option<String>,
-    pub analysed_by: Option<String>,
+    pub analysed_by: Option<Source>,
     pub analysed_at: Option<DateTime<Utc>>,
     pub analysed_interactions: i32,
     pub scored_at: Option<DateTime<Utc>>,

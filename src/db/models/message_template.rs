@@ -16,20 +16,12 @@ pub struct MessageTemplate {
     pub name: String,
     /// None: a template for leads of any type.
     pub lead_type: Option<LeadType>,
-    pub language: String,
+    pub language: Lang,
     pub body: String,
     pub is_default: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<i64>,
-}
-
-// The column's CHECK constraint keeps this to the known codes; the fallback is never used.
-impl MessageTemplate {
-    #[must_use]
-    pub fn language(&self) -> Lang {
-        Lang::from_code(&self.language).unwrap_or_default()
-    }
 }
 
 #[derive(Debug, Insertable)]

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::crypto::Sealed;
 use crate::db::schema::{account_secrets, social_accounts};
-use crate::domain::account::AccountStatus;
+use crate::domain::account::{AccountStatus, ConnectedVia};
 use crate::domain::platform::Platform;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -18,7 +18,7 @@ pub struct SocialAccount {
     pub display_name: Option<String>,
     pub status: AccountStatus,
     pub status_reason: Option<String>,
-    pub connected_via: String,
+    pub connected_via: ConnectedVia,
     pub session_expires_at: Option<DateTime<Utc>>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -49,8 +49,8 @@ pub struct NewSocialAccount<'a> {
     pub platform: Platform,
     pub handle: &'a str,
     pub display_name: Option<&'a str>,
-    pub status: &'a str,
-    pub connected_via: &'a str,
+    pub status: AccountStatus,
+    pub connected_via: ConnectedVia,
     pub session_expires_at: Option<DateTime<Utc>>,
     pub last_checked_at: Option<DateTime<Utc>>,
 }
@@ -58,14 +58,14 @@ pub struct NewSocialAccount<'a> {
 /// What a check found, written back to the account.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = social_accounts, treat_none_as_null = true)]
-pub struct AccountCheck<'a> {
-    pub status: &'a str,
+pub struct AccountCheck {
+    pub status: AccountStatus,
     pub status_reason: Option<String>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl AccountCheck<'static> {
+impl AccountCheck {
     /// The outcome of a check at `checked_at` (none when nothing was checked), stamped now.
     #[must_use]
     pub fn new(
@@ -74,7 +74,7 @@ impl AccountCheck<'static> {
         checked_at: Option<DateTime<Utc>>,
     ) -> Self {
         Self {
-            status: status.as_str(),
+            status,
             status_reason: reason.map(str::to_owned),
             last_checked_at: checked_at,
             updated_at: Utc::now(),

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::sync_runs;
+use crate::domain::runs::{SyncPhase, SyncStatus, SyncTrigger};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sync_runs, check_for_backend(diesel::pg::Pg))]
@@ -11,9 +12,9 @@ pub struct SyncRun {
     pub id: i64,
     pub workspace_id: i64,
     pub account_id: i64,
-    pub trigger: String,
-    pub status: String,
-    pub phase: String,
+    pub trigger: SyncTrigger,
+    pub status: SyncStatus,
+    pub phase: SyncPhase,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub rows_read: i32,
@@ -48,8 +49,8 @@ impl SyncRun {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = sync_runs)]
 pub struct SyncOutcome {
-    pub status: &'static str,
-    pub phase: &'static str,
+    pub status: SyncStatus,
+    pub phase: SyncPhase,
     pub finished_at: Option<DateTime<Utc>>,
     pub rows_read: i32,
     pub new_interactions: i32,

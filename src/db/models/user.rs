@@ -13,7 +13,7 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub locale: Option<String>,
+    pub locale: Option<Lang>,
     pub is_admin: bool,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -26,7 +26,7 @@ impl User {
     /// The language the person chose, if any.
     #[must_use]
     pub fn lang(&self) -> Option<Lang> {
-        self.locale.as_deref().and_then(Lang::from_code)
+        self.locale
     }
 
     #[must_use]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::workspaces;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = workspaces, check_for_backend(diesel::pg::Pg))]
@@ -11,7 +12,7 @@ pub struct Workspace {
     pub id: i64,
     pub slug: String,
     pub name: String,
-    pub language: String,
+    pub language: Lang,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Scores from which a lead is worth contacting, and hot.
@@ -34,5 +35,5 @@ pub struct Workspace {
 pub struct NewWorkspace<'a> {
     pub slug: &'a str,
     pub name: &'a str,
-    pub language: &'a str,
+    pub language: Lang,
 }

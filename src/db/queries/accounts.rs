@@ -50,7 +50,7 @@ pub fn record_check(
     conn: &mut PgConnection,
     workspace_id: i64,
     id: i64,
-    check: &AccountCheck<'_>,
+    check: &AccountCheck,
 ) -> QueryResult<usize> {
     diesel::update(
         social_accounts::table

@@ -12,12 +12,14 @@ use crate::db::schema::{
 };
 use crate::domain::draft::{DraftSource, DraftStatus};
 use crate::domain::interaction::Kind;
+use crate::domain::runs::AnalysisTrigger;
+use crate::i18n::Lang;
 
 /// A workspace's analysis policy.
 #[derive(Debug, Clone, Queryable)]
 pub struct Policy {
     pub workspace_id: i64,
-    pub language: String,
+    pub language: Lang,
     pub draft_score: i16,
     pub score_half_life_days: i16,
 }
@@ -46,8 +48,14 @@ pub fn to_analyse(
     query.load(conn)
 }
 
-/// An interaction as analysis reads it: lead id, kind, text, time.
-pub type InteractionRow = (i64, Kind, Option<String>, DateTime<Utc>);
+/// An interaction as analysis reads it.
+#[derive(Debug, Clone, Queryable)]
+pub struct InteractionRow {
+    pub lead_id: i64,
+    pub kind: Kind,
+    pub text: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
 
 /// The counted interactions of these leads (`counts::counted`: the creator's own replies are not
 /// scored); each row names its workspace, so no lead crosses over.
@@ -162,7 +170,7 @@ pub fn pending_draft(
 #[derive(Debug, Clone, Queryable)]
 pub struct RunLine {
     pub id: i64,
-    pub trigger: String,
+    pub trigger: AnalysisTrigger,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub leads_analysed: i32,
@@ -223,7 +231,7 @@ pub fn totals_since(conn: &mut PgConnection, since: DateTime<Utc>) -> QueryResul
     ])
 }
 
-pub fn start_run(conn: &mut PgConnection, trigger: &str) -> QueryResult<i64> {
+pub fn start_run(conn: &mut PgConnection, trigger: AnalysisTrigger) -> QueryResult<i64> {
     diesel::insert_into(analysis_runs::table)
         .values(analysis_runs::trigger.eq(trigger))
         .returning(analysis_runs::id)

@@ -30,7 +30,7 @@ pub fn add_account(
             social_accounts::handle.eq(handle),
             social_accounts::display_name.eq("Demo data"),
             social_accounts::status.eq(AccountStatus::Disconnected.as_str()),
-            social_accounts::connected_via.eq("cookies"),
+            social_accounts::connected_via.eq(crate::domain::account::ConnectedVia::Cookies),
         ))
         .on_conflict_do_nothing()
         .returning(social_accounts::id)

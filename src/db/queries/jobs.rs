@@ -7,6 +7,7 @@ use diesel::sql_types::{Array, BigInt, Timestamptz};
 
 use crate::db::queries::counts;
 use crate::db::schema::{analysis_runs, job_leases, job_runs, sent_emails, sync_runs};
+use crate::domain::runs::JobStatus;
 
 /// A job run as the admin page lists it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -17,7 +18,7 @@ pub struct JobRun {
     pub instance: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub status: String,
+    pub status: JobStatus,
     pub summary: Option<String>,
     pub error: Option<String>,
 }
@@ -39,9 +40,9 @@ pub fn finish(
         .set((
             job_runs::finished_at.eq(Utc::now()),
             job_runs::status.eq(if error.is_some() {
-                "failed"
+                JobStatus::Failed
             } else {
-                "succeeded"
+                JobStatus::Succeeded
             }),
             job_runs::summary.eq(summary),
             job_runs::error.eq(error),

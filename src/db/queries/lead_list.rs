@@ -16,6 +16,7 @@ use crate::domain::interaction::KindCounts;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
 use crate::domain::platform::Platform;
+use crate::i18n::Lang;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;
@@ -101,7 +102,7 @@ pub struct LeadLine {
     pub status: LeadStatus,
     pub lead_type: Option<String>,
     pub score: i16,
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     pub has_phone: bool,
     pub has_email: bool,
     pub last_interaction_at: DateTime<Utc>,
@@ -150,7 +151,7 @@ fn filtered<'a>(workspace_id: i64, filters: &LeadFilters) -> leads::BoxedQuery<'
         query = query.filter(leads::email.is_not_null());
     }
     if let Some(intent) = filters.intent {
-        query = query.filter(leads::intent.eq(intent.as_str()));
+        query = query.filter(leads::intent.eq(intent));
     }
     if let Some(text) = &filters.text {
         // `search_text` is the handle, display name and email lower-cased by PostgreSQL, with a
@@ -250,10 +251,10 @@ pub struct ExportLine {
     pub lead_type: Option<String>,
     pub confidence: Option<f32>,
     pub score: i16,
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub language: Option<String>,
+    pub language: Option<Lang>,
     pub first_seen_at: DateTime<Utc>,
     pub last_interaction_at: DateTime<Utc>,
     pub interactions_count: i32,

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::models::sent_email::Email;
 use crate::db::schema::sent_emails;
+use crate::domain::mail::{MailKind, MailStatus};
+use crate::i18n::Lang;
 
 /// A queued or sent message.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
@@ -13,22 +15,18 @@ pub struct SentEmail {
     pub id: i64,
     pub workspace_id: Option<i64>,
     pub recipient: String,
-    pub kind: String,
-    pub language: String,
+    pub kind: MailKind,
+    pub language: Lang,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }
-
-/// Kinds of mail whose link lets its reader act as someone (reset a password, verify an address, join a
-/// workspace): their text is not kept once delivered.
-pub const CARRIES_A_CREDENTIAL: [&str; 3] = ["password_reset", "email_verification", "invitation"];
 
 pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<i64> {
     diesel::insert_into(sent_emails::table)
@@ -49,7 +47,7 @@ pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<i64> {
 pub fn queued_since(
     conn: &mut PgConnection,
     recipient: &str,
-    kind: &str,
+    kind: MailKind,
     since: DateTime<Utc>,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
@@ -78,21 +76,30 @@ pub fn claim_next(conn: &mut PgConnection, lease_seconds: i32) -> QueryResult<Op
     .optional()
 }
 
+/// The kinds whose text is not kept once delivered (see [`MailKind::carries_a_credential`]).
+fn carrying_a_credential() -> Vec<MailKind> {
+    MailKind::ALL
+        .iter()
+        .copied()
+        .filter(|kind| kind.carries_a_credential())
+        .collect()
+}
+
 /// Records how an attempt went; only a message still pending changes, so a late report can never
 /// turn a sent message back into a pending one.
 pub fn record_attempt(
     conn: &mut PgConnection,
     id: i64,
-    status: &str,
+    status: MailStatus,
     attempts: i32,
     next_attempt_at: Option<DateTime<Utc>>,
     error: Option<&str>,
 ) -> QueryResult<()> {
-    let sent_at = (status == "sent").then(Utc::now);
+    let sent_at = (status == MailStatus::Sent).then(Utc::now);
     let changed = diesel::update(
         sent_emails::table
             .filter(sent_emails::id.eq(id))
-            .filter(sent_emails::status.eq("pending")),
+            .filter(sent_emails::status.eq(MailStatus::Pending)),
     )
     .set((
         sent_emails::status.eq(status),
@@ -105,11 +112,11 @@ pub fn record_attempt(
         return Ok(());
     }
     // A single-use link is a credential: once its message is sent (or given up), its text goes.
-    if status != "pending" {
+    if status != MailStatus::Pending {
         diesel::update(
             sent_emails::table
                 .filter(sent_emails::id.eq(id))
-                .filter(sent_emails::kind.eq_any(CARRIES_A_CREDENTIAL)),
+                .filter(sent_emails::kind.eq_any(carrying_a_credential())),
         )
         .set((
             sent_emails::body_text.eq("[removed after delivery]"),
@@ -132,10 +139,10 @@ pub fn record_attempt(
 pub struct EmailLine {
     pub id: i64,
     pub recipient: String,
-    pub kind: String,
-    pub language: String,
+    pub kind: MailKind,
+    pub language: Lang,
     pub subject: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub error: Option<String>,
@@ -147,7 +154,7 @@ pub struct EmailLine {
 /// keyset cursor.
 pub fn list(
     conn: &mut PgConnection,
-    status: Option<&str>,
+    status: Option<MailStatus>,
     before_id: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<EmailLine>> {
@@ -157,7 +164,7 @@ pub fn list(
         .select(EmailLine::as_select())
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(sent_emails::status.eq(status.to_owned()));
+        query = query.filter(sent_emails::status.eq(status));
     }
     if let Some(before) = before_id {
         query = query.filter(sent_emails::id.lt(before));

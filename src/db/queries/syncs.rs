@@ -7,6 +7,7 @@ use diesel::sql_types::{Array, BigInt, Integer, Text};
 use crate::db::models::{SyncOutcome, SyncRun};
 use crate::db::schema::{social_accounts, sync_runs};
 use crate::domain::platform::Platform;
+use crate::domain::runs::{SyncPhase, SyncStatus, SyncTrigger};
 
 /// An account picked for a sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
@@ -74,7 +75,7 @@ pub fn start(
     conn: &mut PgConnection,
     workspace_id: i64,
     account_id: i64,
-    trigger: &str,
+    trigger: SyncTrigger,
 ) -> QueryResult<SyncRun> {
     diesel::insert_into(sync_runs::table)
         .values((
@@ -90,7 +91,7 @@ pub fn start(
 pub fn set_progress(
     conn: &mut PgConnection,
     run_id: i64,
-    phase: &str,
+    phase: SyncPhase,
     rows_read: i32,
 ) -> QueryResult<()> {
     diesel::update(sync_runs::table.filter(sync_runs::id.eq(run_id)))
@@ -211,8 +212,8 @@ pub fn close_abandoned(conn: &mut PgConnection, older_than: DateTime<Utc>) -> Qu
             .filter(sync_runs::started_at.lt(older_than)),
     )
     .set((
-        sync_runs::status.eq("failed"),
-        sync_runs::phase.eq("done"),
+        sync_runs::status.eq(SyncStatus::Failed),
+        sync_runs::phase.eq(SyncPhase::Done),
         sync_runs::finished_at.eq(Utc::now()),
         sync_runs::error_key.eq("sync.error_interrupted"),
     ))

@@ -36,7 +36,7 @@ pub fn create_with_owner_at(
             .values(&NewWorkspace {
                 slug: candidate.as_str(),
                 name: name.as_str(),
-                language: language.code(),
+                language,
             })
             .on_conflict(workspaces::slug)
             .do_nothing()

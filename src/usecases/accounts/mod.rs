@@ -11,7 +11,7 @@ use secrecy::ExposeSecret as _;
 use crate::crypto::{Purpose, SecretContext};
 use crate::db::models::{AccountCheck, NewAuditEvent, NewSocialAccount, SocialAccount};
 use crate::db::queries;
-use crate::domain::account::{AccountStatus, Handle};
+use crate::domain::account::{AccountStatus, ConnectedVia, Handle};
 use crate::domain::cookies::{CookieImportError, CookieJar};
 use crate::domain::platform::Platform;
 use crate::error::AppError;
@@ -190,22 +190,6 @@ pub struct CheckedSession {
     pub display_name: Option<String>,
 }
 
-/// How an account's session reached VistaFlow.
-#[derive(Debug, Clone, Copy)]
-pub enum ConnectedVia {
-    Cookies,
-    Qr,
-}
-
-impl ConnectedVia {
-    const fn as_str(self) -> &'static str {
-        match self {
-            ConnectedVia::Cookies => "cookies",
-            ConnectedVia::Qr => "qr",
-        }
-    }
-}
-
 /// Stores a new account with its sealed session, in one transaction; refused when the handle is
 /// already connected in the workspace.
 pub async fn store_new_account(
@@ -232,8 +216,8 @@ pub async fn store_new_account(
                 platform,
                 handle: handle.as_str(),
                 display_name: display_name.as_deref(),
-                status: AccountStatus::Active.as_str(),
-                connected_via: via.as_str(),
+                status: AccountStatus::Active,
+                connected_via: via,
                 session_expires_at: jar.session_expires,
                 last_checked_at: Some(Utc::now()),
             };

@@ -21,6 +21,7 @@ use crate::db::queries::interactions::{Ingested, Source};
 use crate::domain::account::AccountStatus;
 use crate::domain::cookies::CookieJar;
 use crate::domain::platform::Platform;
+use crate::domain::runs::{AnalysisTrigger, SyncPhase, SyncStatus, SyncTrigger};
 use crate::error::{AppError, with_db};
 use crate::mail;
 use crate::platforms::collection::StoredMessage;
@@ -44,7 +45,7 @@ pub struct Summary {
 /// Why a sync did not complete: a translation key for the creator and the detail for the operator.
 #[derive(Debug)]
 struct Failure {
-    status: &'static str,
+    status: SyncStatus,
     key: &'static str,
     detail: Option<String>,
 }
@@ -52,7 +53,7 @@ struct Failure {
 impl Failure {
     fn new(key: &'static str) -> Self {
         Self {
-            status: "failed",
+            status: SyncStatus::Failed,
             key,
             detail: None,
         }
@@ -60,13 +61,13 @@ impl Failure {
 
     /// Whether the sync only waited for a browser (not a failure of the account or of the sync).
     fn is_waiting(&self) -> bool {
-        self.status == "waiting"
+        self.status == SyncStatus::Waiting
     }
 
     /// No browser came free: nothing was read, and nothing is known about the account.
     fn waiting() -> Self {
         Self {
-            status: "waiting",
+            status: SyncStatus::Waiting,
             key: WAITING_KEY,
             detail: None,
         }
@@ -74,7 +75,7 @@ impl Failure {
 
     fn with(key: &'static str, error: &anyhow::Error) -> Self {
         Self {
-            status: "failed",
+            status: SyncStatus::Failed,
             key,
             detail: Some(format!("{error:#}")),
         }
@@ -112,7 +113,7 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, NotSynce
     if let Ok(summary) = &outcome
         && summary.ingested.new > 0
         && let Err(error) =
-            super::analysis::analyse_pending(state, Some(workspace_id), "sync").await
+            super::analysis::analyse_pending(state, Some(workspace_id), AnalysisTrigger::Sync).await
     {
         tracing::warn!(account_id, ?error, "the analysis after a sync failed");
     }
@@ -147,7 +148,7 @@ pub async fn perform(state: &AppState, run: SyncRun) -> Result<Summary, NotSynce
     }
 }
 
-async fn progress(state: &AppState, run_id: i64, phase: &'static str, rows: usize) {
+async fn progress(state: &AppState, run_id: i64, phase: SyncPhase, rows: usize) {
     let rows = status::clamp(rows);
     if let Err(error) = with_db(&state.pool, move |conn| {
         Ok(queries::syncs::set_progress(conn, run_id, phase, rows)?)
@@ -171,10 +172,10 @@ async fn collect(state: &AppState, run: &SyncRun) -> Result<Summary, Failure> {
     })
     .await
     .map_err(|e| Failure::with("sync.error_database", &anyhow::anyhow!("{e:?}")))?;
-    progress(state, run.id, "activity", 0).await;
+    progress(state, run.id, SyncPhase::Activity, 0).await;
 
     let collected = read(state, run, platform, &jar, since).await?;
-    progress(state, run.id, "storing", collected.rows_read).await;
+    progress(state, run.id, SyncPhase::Storing, collected.rows_read).await;
     let source = Source {
         workspace_id,
         account_id,
@@ -285,7 +286,7 @@ async fn read(
     let writer = async {
         while progress_rx.changed().await.is_ok() {
             let rows = *progress_rx.borrow_and_update();
-            progress(state, run_id, "activity", rows).await;
+            progress(state, run_id, SyncPhase::Activity, rows).await;
         }
     };
     let reading = async move {
@@ -307,12 +308,12 @@ async fn read(
     match outcome {
         Ok(Ok(collected)) => Ok(collected),
         Ok(Err(NotRead::Expired)) => Err(Failure {
-            status: "expired",
+            status: SyncStatus::Expired,
             key: "sync.error_expired",
             detail: None,
         }),
         Ok(Err(NotRead::Blocked)) => Err(Failure {
-            status: "blocked",
+            status: SyncStatus::Blocked,
             key: "sync.error_blocked",
             detail: None,
         }),
@@ -345,7 +346,7 @@ pub async fn start_now(
             conn,
             workspace_id,
             account_id,
-            "manual",
+            SyncTrigger::Manual,
         )?))
     })
     .await?;

@@ -9,6 +9,7 @@ use super::{Failure, Summary};
 use crate::db::models::{AccountCheck, SyncOutcome, SyncRun};
 use crate::db::queries;
 use crate::domain::account::AccountStatus;
+use crate::domain::runs::{SyncPhase, SyncStatus};
 use crate::error::with_db;
 use crate::mail;
 use crate::state::AppState;
@@ -31,8 +32,8 @@ pub(super) async fn record(
     let (workspace_id, account_id, run_id) = (run.workspace_id, run.account_id, run.id);
     let record = match outcome {
         Ok(summary) => SyncOutcome {
-            status: "succeeded",
-            phase: "done",
+            status: SyncStatus::Succeeded,
+            phase: SyncPhase::Done,
             finished_at: Some(Utc::now()),
             rows_read: clamp(summary.rows_read),
             new_interactions: clamp(summary.ingested.new),
@@ -44,7 +45,7 @@ pub(super) async fn record(
         },
         Err(failure) => SyncOutcome {
             status: failure.status,
-            phase: "done",
+            phase: SyncPhase::Done,
             finished_at: Some(Utc::now()),
             rows_read: run.rows_read,
             new_interactions: 0,
@@ -57,21 +58,17 @@ pub(super) async fn record(
     };
     let account_change = match outcome {
         Err(Failure {
-            status: "expired", ..
+            status: SyncStatus::Expired,
+            ..
         }) => Some((AccountStatus::Expired, "accounts.reason_expired")),
         Err(Failure {
-            status: "blocked", ..
+            status: SyncStatus::Blocked,
+            ..
         }) => Some((AccountStatus::Blocked, "accounts.reason_blocked")),
         _ => None,
     };
     let succeeded = outcome.is_ok();
-    let waiting = matches!(
-        outcome,
-        Err(Failure {
-            status: "waiting",
-            ..
-        })
-    );
+    let waiting = matches!(outcome, Err(failure) if failure.is_waiting());
     let min_interval = state.settings.sync.min_interval_minutes;
     let public_url = state.settings.public_url.clone();
     let recorded = with_db(&state.pool, move |conn| {

@@ -47,7 +47,7 @@ pub async fn show(member: InWorkspace) -> Result<HttpResponse, AppError> {
     let ws = &member.workspace;
     let form = SettingsForm {
         name: ws.name.clone(),
-        language: ws.language.clone(),
+        language: ws.language.code().to_owned(),
         targetable_score: ws.targetable_score.to_string(),
         hot_score: ws.hot_score.to_string(),
         draft_score: ws.draft_score.to_string(),

@@ -47,7 +47,7 @@ impl TemplateForm {
                 .map(LeadType::as_str)
                 .unwrap_or_default()
                 .to_owned(),
-            language: template.language.clone(),
+            language: template.language.code().to_owned(),
             body: template.body.clone(),
             is_default: if template.is_default { "yes" } else { "no" }.to_owned(),
             ..Self::default()
@@ -130,10 +130,6 @@ impl TemplatesPage {
         )
     }
 
-    fn language_name(code: &str) -> &'static str {
-        Lang::from_code(code).unwrap_or_default().native_name()
-    }
-
     fn excerpt(body: &str) -> String {
         let mut chars = body.chars();
         let excerpt: String = chars.by_ref().take(EXCERPT).collect();
@@ -189,10 +185,8 @@ fn sample_lead() -> LeadInput {
 }
 
 /// Fills `form`'s body for `lead` (or the sample person) with the one renderer drafts use.
-fn preview(form: &TemplateForm, lead: Option<Lead>, workspace_language: &str, ui: Lang) -> Preview {
-    let lang = Lang::from_code(&form.language)
-        .or_else(|| Lang::from_code(workspace_language))
-        .unwrap_or_default();
+fn preview(form: &TemplateForm, lead: Option<Lead>, workspace_language: Lang, ui: Lang) -> Preview {
+    let lang = Lang::from_code(&form.language).unwrap_or(workspace_language);
     let input = lead.as_ref().map_or_else(sample_lead, lead_input);
     let outcome = if message_template::normalise_body(&form.body).is_empty() {
         Outcome::Empty
@@ -227,14 +221,14 @@ async fn page(
     let form = form.unwrap_or_else(|| {
         editing.as_ref().map_or_else(
             || TemplateForm {
-                language: member.workspace.language.clone(),
+                language: member.workspace.language.code().to_owned(),
                 is_default: "no".into(),
                 ..TemplateForm::default()
             },
             TemplateForm::of,
         )
     });
-    let preview = preview(&form, lead, &member.workspace.language, member.chrome.lang);
+    let preview = preview(&form, lead, member.workspace.language, member.chrome.lang);
     Ok(TemplatesPage {
         can_manage: member.role.manages_members(),
         ctx: member.chrome,
@@ -374,7 +368,7 @@ pub async fn preview_fragment(
     }
     let chosen = form.lead_id.parse::<i64>().ok();
     let lead = usecases::templates::preview_lead(&state.pool, member.workspace.id, chosen).await?;
-    let preview = preview(&form, lead, &member.workspace.language, member.chrome.lang);
+    let preview = preview(&form, lead, member.workspace.language, member.chrome.lang);
     render::html(
         StatusCode::OK,
         &PreviewFragment {

@@ -8,14 +8,12 @@ use askama::Template;
 use super::{ListQuery, PAGE_SIZE, next_cursor};
 use crate::db::queries;
 use crate::db::queries::mail::EmailLine;
+use crate::domain::mail::MailStatus;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::state::AppState;
 use crate::web::extract::SiteAdmin;
 use crate::web::render::{self, Chrome};
-
-/// The statuses a message can have, in the order the filter offers them.
-const STATUSES: [&str; 3] = ["pending", "sent", "failed"];
 
 #[derive(Template)]
 #[template(path = "pages/admin/emails.html")]
@@ -23,7 +21,8 @@ pub struct EmailsPage {
     ctx: Chrome,
     /// The status filter ("" for all).
     status: &'static str,
-    statuses: [&'static str; 3],
+    /// The statuses a message can have, in the order the filter offers them.
+    statuses: &'static [MailStatus],
     emails: Vec<EmailLine>,
     next: Option<i64>,
 }
@@ -34,7 +33,7 @@ pub async fn index(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let status = STATUSES.into_iter().find(|s| *s == query.status.trim());
+    let status = MailStatus::parse(query.status.trim());
     let before = query.before;
     let emails = with_db(&state.pool, move |conn| {
         Ok(queries::mail::list(conn, status, before, PAGE_SIZE)?)
@@ -45,8 +44,8 @@ pub async fn index(
         StatusCode::OK,
         &EmailsPage {
             ctx: admin.chrome,
-            status: status.unwrap_or_default(),
-            statuses: STATUSES,
+            status: status.map_or("", MailStatus::as_str),
+            statuses: MailStatus::ALL,
             emails,
             next,
         },
