@@ -4,7 +4,6 @@
 
 use super::{LeadInput, LeadType};
 use crate::domain::interaction::Kind;
-use crate::domain::platform::Platform;
 use crate::i18n::Lang;
 
 pub use crate::domain::message_text::{UnknownVariable, VARIABLES, check, render};
@@ -83,11 +82,6 @@ pub fn interaction_phrase(lead: &LeadInput, lang: Lang) -> &'static str {
     }
 }
 
-/// The platform's name as people write it (the registry's name; an unknown id as it is).
-fn platform_name(platform: &str) -> String {
-    Platform::parse(platform).map_or_else(|| platform.to_owned(), |p| p.name().to_owned())
-}
-
 /// The value of a template variable for `lead`.
 #[must_use]
 pub fn variable(lead: &LeadInput, lang: Lang, name: &str) -> Option<String> {
@@ -98,7 +92,7 @@ pub fn variable(lead: &LeadInput, lang: Lang, name: &str) -> Option<String> {
             .clone()
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| format!("@{}", lead.handle)),
-        "platform" => platform_name(&lead.platform),
+        "platform" => lead.platform.name().to_owned(),
         "interaction" => interaction_phrase(lead, lang).to_owned(),
         _ => return None,
     })
@@ -115,12 +109,13 @@ pub fn draft(lead: &LeadInput, lead_type: LeadType, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::platform::Platform;
 
     fn lead() -> LeadInput {
         LeadInput {
             handle: "nina.beats".into(),
             display_name: Some("Nina 🎧".into()),
-            platform: Platform::DEFAULT.as_str().into(),
+            platform: Platform::DEFAULT,
             interactions: vec![super::super::InteractionInput {
                 kind: Kind::Comment,
                 text: Some("how much?".into()),

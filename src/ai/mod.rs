@@ -35,12 +35,12 @@ pub struct LeadInput {
     #[serde(default)]
     pub display_name: Option<String>,
     #[serde(default = "default_platform")]
-    pub platform: String,
+    pub platform: Platform,
     pub interactions: Vec<InteractionInput>,
 }
 
-fn default_platform() -> String {
-    Platform::DEFAULT.as_str().to_owned()
+fn default_platform() -> Platform {
+    Platform::DEFAULT
 }
 
 impl LeadInput {

@@ -363,7 +363,7 @@ impl Generator {
         let input = LeadInput {
             handle: person.handle.clone(),
             display_name: person.display_name.clone(),
-            platform: Platform::DEFAULT.as_str().to_owned(),
+            platform: Platform::DEFAULT,
             interactions: interactions
                 .iter()
                 .map(|o| InteractionInput {

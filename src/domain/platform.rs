@@ -58,6 +58,27 @@ impl Platform {
     }
 }
 
+/// Written as its id (`"tiktok"`), as in the database and the forms.
+impl serde::Serialize for Platform {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Read from its id; any other text is an error naming it and the known ids.
+impl<'de> serde::Deserialize<'de> for Platform {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Platform::parse(&text).ok_or_else(|| {
+            let known: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+            serde::de::Error::custom(format!(
+                "unknown platform {text:?} (known: {})",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
 impl std::fmt::Display for Platform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

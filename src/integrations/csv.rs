@@ -10,6 +10,7 @@ use chrono::SecondsFormat;
 use crate::db::queries::lead_list::ExportLine;
 use crate::domain::contact::Intent;
 use crate::domain::interaction::Kind;
+use crate::domain::lead_type::LeadType;
 use crate::i18n::Lang;
 
 /// The columns before the per-kind counts, in order.
@@ -106,11 +107,14 @@ pub fn records(lines: &[ExportLine], dialect: Dialect) -> Vec<u8> {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let lead_cells: [String; LEAD_COLUMNS.len()] = [
             line.id.to_string(),
-            line.platform.clone(),
+            line.platform.as_str().to_owned(),
             line.handle.clone(),
             text(&line.display_name),
             line.status.as_str().to_owned(),
-            text(&line.lead_type),
+            line.lead_type
+                .map(LeadType::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             line.confidence
                 .map(|c| format!("{c:.2}"))
                 .unwrap_or_default(),
@@ -148,11 +152,11 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 3, 10, 14, 30, 0).unwrap();
         ExportLine {
             id: 7,
-            platform: crate::domain::platform::Platform::DEFAULT.as_str().into(),
+            platform: crate::domain::platform::Platform::DEFAULT,
             handle: "nina.beats".into(),
             display_name: Some(display_name.into()),
             status: LeadStatus::New,
-            lead_type: Some("artist".into()),
+            lead_type: Some(LeadType::Artist),
             confidence: Some(0.8),
             score: 42,
             intent: None,

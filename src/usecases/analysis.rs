@@ -195,7 +195,7 @@ async fn workspace_batch(
         .map(|lead| LeadInput {
             handle: lead.handle.clone(),
             display_name: lead.display_name.clone(),
-            platform: lead.platform.clone(),
+            platform: lead.platform,
             interactions: by_lead.get(&lead.id).cloned().unwrap_or_default(),
         })
         .collect();
@@ -211,7 +211,7 @@ async fn workspace_batch(
             let wants_draft = score >= draft_score && lead.status != LeadStatus::Refused;
             let draft = wants_draft.then(|| draft_for(analysis, input, defaults));
             let write = LeadAnalysis {
-                lead_type: Some(analysis.lead_type.as_str().to_owned()),
+                lead_type: Some(analysis.lead_type),
                 confidence: Some(analysis.confidence),
                 score,
                 score_explanation: Some(explanation_json(scored)),
@@ -369,7 +369,7 @@ mod tests {
         LeadInput {
             handle: "nina".into(),
             display_name: Some("Nina".into()),
-            platform: crate::domain::platform::Platform::DEFAULT.as_str().into(),
+            platform: crate::domain::platform::Platform::DEFAULT,
             interactions: vec![InteractionInput {
                 kind: Kind::Comment,
                 text: Some("how much?".into()),

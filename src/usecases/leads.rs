@@ -14,7 +14,6 @@ use crate::db::queries::interaction_list::{self, AccountChoice};
 use crate::db::queries::lead_list::{self, After, LeadFilters, LeadPage, Sort};
 use crate::db::queries::leads::{NoteLine, StatusLine};
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::platform::Platform;
 use crate::error::AppError;
 use crate::error::with_db;
 use crate::integrations::csv::{self, Dialect};
@@ -256,11 +255,11 @@ pub async fn person(
 /// # Errors
 /// When the lead's stored platform names no platform.
 pub fn profile_url(settings: &platforms::Settings, lead: &Lead) -> Result<String, AppError> {
-    let platform = Platform::parse(&lead.platform).ok_or_else(|| {
-        let platform = &lead.platform;
-        AppError::Internal(anyhow::anyhow!("a lead's unknown platform {platform:?}"))
-    })?;
-    Ok(platforms::profile_url(settings, platform, &lead.handle))
+    Ok(platforms::profile_url(
+        settings,
+        lead.platform,
+        &lead.handle,
+    ))
 }
 
 /// A person's data export: the document and the name of its file.
@@ -303,7 +302,7 @@ pub async fn export_person(
     let document = serde_json::json!({
         "exported_at": chrono::Utc::now(),
         "person": {
-            "platform": lead.platform,
+            "platform": lead.platform.as_str(),
             "handle": lead.handle,
             "display_name": lead.display_name,
             "profile_url": profile_url(settings, &lead)?,

@@ -155,7 +155,7 @@ fn leads(n: usize) -> Vec<LeadInput> {
         .map(|i| LeadInput {
             handle: format!("fan.{i}"),
             display_name: Some(format!("Fan {i}")),
-            platform: "tiktok".into(),
+            platform: vistaflow::domain::platform::Platform::DEFAULT,
             interactions: vec![InteractionInput {
                 kind: Kind::Comment,
                 text: Some("c'est combien la prod ? 06 12 34 56 78".into()),

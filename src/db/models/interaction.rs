@@ -8,6 +8,8 @@ use crate::domain::analysis::Source;
 use crate::domain::contact::Intent;
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::lead_type::LeadType;
+use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 use crate::i18n::Lang;
 
@@ -18,7 +20,7 @@ pub struct Interaction {
     pub workspace_id: i64,
     pub account_id: i64,
     pub lead_id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub kind: Kind,
     pub actor_handle: String,
     pub actor_display_name: Option<String>,
@@ -55,7 +57,7 @@ pub struct NewInteraction<'a> {
 pub struct Lead {
     pub id: i64,
     pub workspace_id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub handle: String,
     pub display_name: Option<String>,
     pub status: LeadStatus,
@@ -63,7 +65,7 @@ pub struct Lead {
     pub last_interaction_at: DateTime<Utc>,
     pub interactions_count: i32,
     pub kind_counts: KindCounts,
-    pub lead_type: Option<String>,
+    pub lead_type: Option<LeadType>,
     pub confidence: Option<f32>,
     pub score: i16,
     pub score_explanation: Option<serde_json::Value>,
@@ -81,7 +83,7 @@ pub struct Lead {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = leads, treat_none_as_null = true)]
 pub struct LeadAnalysis {
-    pub lead_type: Option<String>,
+    pub lead_type: Option<LeadType>,
     pub confidence: Option<f32>,
     pub score: i16,
     pub score_explanation: Option<serde_json::Value>,

@@ -56,14 +56,14 @@ pub struct Page {
 #[derive(Debug, Clone, Queryable)]
 pub struct AccountChoice {
     pub id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub handle: String,
 }
 
 impl AccountChoice {
     #[must_use]
     pub fn platform_name(&self) -> &'static str {
-        Platform::parse(&self.platform).map_or("", Platform::name)
+        self.platform.name()
     }
 }
 

@@ -96,11 +96,11 @@ impl std::fmt::Display for After {
 #[derive(Debug, Clone, Queryable)]
 pub struct LeadLine {
     pub id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub handle: String,
     pub display_name: Option<String>,
     pub status: LeadStatus,
-    pub lead_type: Option<String>,
+    pub lead_type: Option<LeadType>,
     pub score: i16,
     pub intent: Option<Intent>,
     pub has_phone: bool,
@@ -244,11 +244,11 @@ pub fn page(
 #[derive(Debug, Clone, Queryable)]
 pub struct ExportLine {
     pub id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub handle: String,
     pub display_name: Option<String>,
     pub status: LeadStatus,
-    pub lead_type: Option<String>,
+    pub lead_type: Option<LeadType>,
     pub confidence: Option<f32>,
     pub score: i16,
     pub intent: Option<Intent>,

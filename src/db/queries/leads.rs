@@ -8,7 +8,6 @@ use crate::db::queries::interactions;
 use crate::db::schema::interactions as interactions_table;
 use crate::db::schema::{lead_notes, lead_status_changes, leads, suggested_messages, users};
 use crate::domain::lead_status::LeadStatus;
-use crate::domain::platform::Platform;
 
 /// The workspace's lead `id`; `None` when it is another workspace's (the caller answers 404).
 pub fn find(conn: &mut PgConnection, workspace_id: i64, id: i64) -> QueryResult<Option<Lead>> {
@@ -202,9 +201,7 @@ pub fn erase(
     else {
         return Ok(None);
     };
-    if let Some(platform) = Platform::parse(&lead.platform) {
-        interactions::suppress(conn, workspace_id, platform, &lead.handle)?;
-    }
+    interactions::suppress(conn, workspace_id, lead.platform, &lead.handle)?;
     diesel::delete(
         interactions_table::table
             .filter(interactions_table::workspace_id.eq(workspace_id))

@@ -11,11 +11,14 @@ use diesel::prelude::*;
 use crate::db::queries::{counts, leads};
 use crate::db::schema::suggested_messages as drafts;
 use crate::db::schema::{interactions, leads as leads_table, quota_usage, social_accounts};
+use crate::domain::contact::Intent;
 use crate::domain::draft::DraftStatus;
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
+use crate::domain::lead_type::LeadType;
 use crate::domain::platform::Platform;
 use crate::domain::quota::{self, Allowance, Quota};
+use crate::i18n::Lang;
 
 /// The most pending drafts the page shows at once.
 pub const PAGE_SIZE: i64 = 50;
@@ -25,15 +28,15 @@ pub const PAGE_SIZE: i64 = 50;
 pub struct PendingDraft {
     pub id: i64,
     pub body: String,
-    pub language: String,
+    pub language: Lang,
     pub created_at: DateTime<Utc>,
     pub lead_id: i64,
     pub handle: String,
     pub display_name: Option<String>,
-    pub platform: String,
-    pub lead_type: Option<String>,
+    pub platform: Platform,
+    pub lead_type: Option<LeadType>,
     pub score: i16,
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     /// What the lead wrote most recently (comments and messages), newest first.
     pub wrote: Vec<String>,
 }
@@ -44,15 +47,15 @@ pub struct PendingDraft {
 struct PendingRow {
     id: i64,
     body: String,
-    language: String,
+    language: Lang,
     created_at: DateTime<Utc>,
     lead_id: i64,
     handle: String,
     display_name: Option<String>,
-    platform: String,
-    lead_type: Option<String>,
+    platform: Platform,
+    lead_type: Option<LeadType>,
     score: i16,
-    intent: Option<String>,
+    intent: Option<Intent>,
 }
 
 /// How many of a lead's latest words the review shows.
@@ -354,7 +357,7 @@ pub fn approve(
 pub struct AccountQuota {
     pub account_id: i64,
     pub handle: String,
-    pub platform: String,
+    pub platform: Platform,
     pub allowance: Allowance,
 }
 
@@ -366,7 +369,7 @@ pub fn quotas(
     limits: Quota,
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<AccountQuota>> {
-    let accounts: Vec<(i64, String, String)> = social_accounts::table
+    let accounts: Vec<(i64, String, Platform)> = social_accounts::table
         .filter(social_accounts::workspace_id.eq(workspace_id))
         .order((social_accounts::platform, social_accounts::handle))
         .select((

@@ -156,7 +156,7 @@ fn lead_input(lead: &Lead) -> LeadInput {
     LeadInput {
         handle: lead.handle.clone(),
         display_name: lead.display_name.clone(),
-        platform: lead.platform.clone(),
+        platform: lead.platform,
         interactions: lead
             .kind_counts
             .done()
@@ -175,7 +175,7 @@ fn sample_lead() -> LeadInput {
     LeadInput {
         handle: "sample.fan".into(),
         display_name: Some("Alex".into()),
-        platform: crate::domain::platform::Platform::DEFAULT.as_str().into(),
+        platform: crate::domain::platform::Platform::DEFAULT,
         interactions: vec![InteractionInput {
             kind: Kind::Comment,
             text: None,
