@@ -1,6 +1,6 @@
 //! Accounts of people: registering (a person, their first workspace, which they own, and the mail that
 //! verifies their address, in one step), the site admin the operator creates or promotes from the command
-//! line, and the verification link sent again. Registration and `create-admin` share one rule for a new
+//! line, the verification link sent again and used, and the interface language a person keeps. Registration and `create-admin` share one rule for a new
 //! account: the same name, address and password checks (a password may not hold the address or the name),
 //! the same hashing, and one address per account.
 
@@ -9,6 +9,7 @@ use diesel::Connection as _;
 use diesel::PgConnection;
 
 use crate::auth::password;
+use crate::auth::token;
 use crate::auth::verification::{self, Occasion};
 use crate::db::DbPool;
 use crate::db::models::{NewAuditEvent, NewUser, User, Workspace};
@@ -216,6 +217,56 @@ pub async fn send_verification(
         mail::deliver_soon(&state.pool, &state.mailer);
     }
     Ok(sent)
+}
+
+/// Whether a verification link (the token from its URL) is still good: unused and not expired.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn verification_link_works(pool: &DbPool, token: &str) -> Result<bool, AppError> {
+    let hash = token::hash(token);
+    with_db(pool, move |conn| {
+        Ok(queries::email_verifications::is_valid(
+            conn,
+            &hash,
+            Utc::now(),
+        )?)
+    })
+    .await
+}
+
+/// Uses a verification link: the address it was sent to is verified, with an audit event, in one
+/// transaction; false when the link is used, expired or unknown (nothing changes).
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn confirm_email(pool: &DbPool, token: &str, ip: &str) -> Result<bool, AppError> {
+    let hash = token::hash(token);
+    let ip = ip.to_owned();
+    with_db(pool, move |conn| {
+        conn.transaction(|conn| {
+            let Some(user_id) = queries::email_verifications::consume(conn, &hash, Utc::now())?
+            else {
+                return Ok(false);
+            };
+            let event = NewAuditEvent::new("user.email_verified", Some(user_id), None, Some(&ip));
+            queries::audit::record(conn, &event)?;
+            Ok(true)
+        })
+    })
+    .await
+}
+
+/// Keeps the interface language a person chose on their account.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn set_language(pool: &DbPool, user_id: i64, lang: Lang) -> Result<(), AppError> {
+    with_db(pool, move |conn| {
+        queries::users::set_locale(conn, user_id, lang.code())?;
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]

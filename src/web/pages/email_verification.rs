@@ -5,16 +5,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
-use diesel::Connection as _;
 use serde::Deserialize;
 
-use crate::auth::token;
 use crate::auth::verification::Occasion;
-use crate::db::models::NewAuditEvent;
-use crate::db::queries;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::state::AppState;
 use crate::usecases::registration;
 use crate::web::extract::{Htmx, SignedIn, Visitor};
@@ -62,15 +56,7 @@ pub async fn show(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let hash = token::hash(&token);
-    let valid = with_db(&state.pool, move |conn| {
-        Ok(queries::email_verifications::is_valid(
-            conn,
-            &hash,
-            Utc::now(),
-        )?)
-    })
-    .await?;
+    let valid = registration::verification_link_works(&state.pool, &token).await?;
     page(visitor, token, valid)
 }
 
@@ -82,20 +68,7 @@ pub async fn confirm(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let hash = token::hash(&token);
-    let ip = visitor.ip.clone();
-    let verified = with_db(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let Some(user_id) = queries::email_verifications::consume(conn, &hash, Utc::now())?
-            else {
-                return Ok(false);
-            };
-            let event = NewAuditEvent::new("user.email_verified", Some(user_id), None, Some(&ip));
-            queries::audit::record(conn, &event)?;
-            Ok(true)
-        })
-    })
-    .await?;
+    let verified = registration::confirm_email(&state.pool, &token, &visitor.ip).await?;
     if !verified {
         return page(visitor, token, false);
     }

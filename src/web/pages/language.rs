@@ -7,11 +7,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::auth::session_keys;
-use crate::db::queries;
 use crate::error::AppError;
-use crate::error::with_db;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::usecases::registration;
 use crate::web::extract::{Htmx, LANG_COOKIE, Visitor};
 use crate::web::render;
 
@@ -36,11 +35,7 @@ pub async fn update(
         .insert(session_keys::LANG, lang.code())
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     if let Some(user) = &visitor.user {
-        let user_id = user.id;
-        with_db(&state.pool, move |conn| {
-            Ok(queries::users::set_locale(conn, user_id, lang.code())?)
-        })
-        .await?;
+        registration::set_language(&state.pool, user.id, lang).await?;
     }
     let next = render::local_path(Some(&form.next)).unwrap_or_else(|| "/".to_owned());
     let mut response = render::redirect(htmx.0, &next);
