@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn every_built_in_template_uses_known_variables_only() {
-        for lead_type in LeadType::ALL {
+        for &lead_type in LeadType::ALL {
             for lang in Lang::ALL {
                 let rendered = render(default_template(lead_type, lang), |n| {
                     variable(&lead(), lang, n)

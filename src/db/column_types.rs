@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn a_lead_reads_back_its_intent_and_analyser_and_refuses_anything_else() {
         reads_back(
-            &Intent::ALL,
+            Intent::ALL,
             Intent::as_str,
             Intent::parse,
             "leads.intent",

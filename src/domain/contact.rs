@@ -28,54 +28,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 
-/// What a lead wants, strongest first.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Intent {
-    ReadyToBuy,
-    AskingPrice,
-    Collaboration,
-    Interested,
-    AskingInfo,
+stored_enum! {
+    /// What a lead wants, strongest first.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Intent {
+        ReadyToBuy = "ready_to_buy",
+        AskingPrice = "asking_price",
+        Collaboration = "collaboration",
+        Interested = "interested",
+        AskingInfo = "asking_info",
+    }
 }
 
 impl Intent {
-    pub const ALL: [Intent; 5] = [
-        Intent::ReadyToBuy,
-        Intent::AskingPrice,
-        Intent::Collaboration,
-        Intent::Interested,
-        Intent::AskingInfo,
-    ];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Intent::ReadyToBuy => "ready_to_buy",
-            Intent::AskingPrice => "asking_price",
-            Intent::Collaboration => "collaboration",
-            Intent::Interested => "interested",
-            Intent::AskingInfo => "asking_info",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Intent> {
-        Intent::ALL.into_iter().find(|i| i.as_str() == text)
-    }
-
     /// The phrases (English and French, written naturally: they are folded like the texts) that show
     /// this intent.
     const fn phrases(self) -> &'static [&'static str] {
@@ -317,8 +283,8 @@ fn word_line(text: &str) -> String {
 /// Every intent phrase as a word line, strongest intent first.
 static INTENT_PHRASES: LazyLock<Vec<(Intent, String)>> = LazyLock::new(|| {
     Intent::ALL
-        .into_iter()
-        .flat_map(|intent| {
+        .iter()
+        .flat_map(|&intent| {
             intent
                 .phrases()
                 .iter()
@@ -1322,7 +1288,7 @@ mod tests {
                 // Assert
                 let found = found.unwrap_or_else(|| panic!("{phrase:?} shows nothing"));
                 let rank = |i: Intent| Intent::ALL.iter().position(|&x| x == i);
-                assert!(rank(found) <= rank(expected), "{phrase:?} gave {found:?}");
+                assert!(rank(found) <= rank(*expected), "{phrase:?} gave {found:?}");
             }
         }
     }
@@ -1373,7 +1339,7 @@ mod tests {
     #[test]
     fn intents_read_back_from_their_names() {
         for intent in Intent::ALL {
-            assert_eq!(Intent::parse(intent.as_str()), Some(intent));
+            assert_eq!(Intent::parse(intent.as_str()), Some(*intent));
         }
         assert_eq!(Intent::parse("unknown"), None);
     }

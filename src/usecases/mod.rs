@@ -19,6 +19,7 @@ pub mod sync;
 pub mod team;
 pub mod templates;
 
+use crate::db::models::NewAuditEvent;
 use crate::domain::role::Role;
 
 /// Who asks for a use case inside a workspace: the person, their role there, and where the request
@@ -30,4 +31,18 @@ pub struct Actor {
     pub workspace_id: i64,
     pub role: Role,
     pub ip: String,
+}
+
+impl Actor {
+    /// The audit event of `action` done by this actor in their workspace, from where they asked (add
+    /// details with `with_details`).
+    #[must_use]
+    pub fn event<'a>(&'a self, action: &'a str) -> NewAuditEvent<'a> {
+        NewAuditEvent::new(
+            action,
+            Some(self.user_id),
+            Some(self.workspace_id),
+            Some(&self.ip),
+        )
+    }
 }

@@ -122,7 +122,7 @@ pub async fn invite(
         role,
         &link.token,
     );
-    let (workspace_id, inviter, ip) = (actor.workspace_id, actor.user_id, actor.ip.clone());
+    let (actor, workspace_id, inviter) = (actor.clone(), actor.workspace_id, actor.user_id);
     let outcome = with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             if memberships::has_member_with_email(conn, workspace_id, email.as_str())? {
@@ -139,18 +139,9 @@ pub async fn invite(
             if queries::invitations::create(conn, &new)?.is_none() {
                 return Ok(Err(InviteRefusal::AlreadyInvited));
             }
-            let event = NewAuditEvent::new(
-                "invitation.created",
-                Some(inviter),
-                Some(workspace_id),
-                Some(&ip),
-            );
-            queries::audit::record(
-                conn,
-                &event.with_details(
-                    serde_json::json!({ "email": email.as_str(), "role": role.as_str() }),
-                ),
-            )?;
+            let details = serde_json::json!({ "email": email.as_str(), "role": role.as_str() });
+            let event = actor.event("invitation.created").with_details(details);
+            queries::audit::record(conn, &event)?;
             mail::queue(conn, &invitation_mail)?;
             Ok(Ok(()))
         })
@@ -167,20 +158,12 @@ pub async fn invite(
 /// # Errors
 /// `NotFound` when the workspace has no such invitation; when the database fails.
 pub async fn revoke_invitation(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let (workspace_id, user_id, ip) = (actor.workspace_id, actor.user_id, actor.ip.clone());
+    let actor = actor.clone();
     with_db(&state.pool, move |conn| {
-        if queries::invitations::revoke(conn, workspace_id, id)? == 0 {
+        if queries::invitations::revoke(conn, actor.workspace_id, id)? == 0 {
             return Err(AppError::NotFound);
         }
-        queries::audit::record(
-            conn,
-            &NewAuditEvent::new(
-                "invitation.revoked",
-                Some(user_id),
-                Some(workspace_id),
-                Some(&ip),
-            ),
-        )?;
+        queries::audit::record(conn, &actor.event("invitation.revoked"))?;
         Ok(())
     })
     .await
@@ -226,7 +209,7 @@ pub async fn change_role(
     target: i64,
     wanted: Role,
 ) -> Result<Result<(), MembershipRefusal>, AppError> {
-    let (workspace_id, actor_id, ip) = (actor.workspace_id, actor.user_id, actor.ip.clone());
+    let (by, workspace_id) = (actor.clone(), actor.workspace_id);
     change_member(
         state,
         actor,
@@ -236,18 +219,10 @@ pub async fn change_role(
                 return Ok(Err(refusal));
             }
             memberships::set_role(conn, workspace_id, target, wanted)?;
-            let event = NewAuditEvent::new(
-                "member.role_changed",
-                Some(actor_id),
-                Some(workspace_id),
-                Some(&ip),
-            );
-            queries::audit::record(
-                conn,
-                &event.with_details(serde_json::json!({
-                    "user_id": target, "from": target_role.as_str(), "to": wanted.as_str()
-                })),
-            )?;
+            let details = serde_json::json!({
+                "user_id": target, "from": target_role.as_str(), "to": wanted.as_str()
+            });
+            queries::audit::record(conn, &by.event("member.role_changed").with_details(details))?;
             Ok(Ok(()))
         },
     )
@@ -263,26 +238,18 @@ pub async fn remove(
     actor: &Actor,
     target: i64,
 ) -> Result<Result<(), MembershipRefusal>, AppError> {
-    let (workspace_id, actor_id, ip) = (actor.workspace_id, actor.user_id, actor.ip.clone());
+    let by = actor.clone();
     change_member(
         state,
         actor,
         target,
         move |conn, actor_role, target_role, _| {
-            if let Err(refusal) = check_removal(actor_role, target_role, target == actor_id) {
+            if let Err(refusal) = check_removal(actor_role, target_role, target == by.user_id) {
                 return Ok(Err(refusal));
             }
-            memberships::remove(conn, workspace_id, target)?;
-            let event = NewAuditEvent::new(
-                "member.removed",
-                Some(actor_id),
-                Some(workspace_id),
-                Some(&ip),
-            );
-            queries::audit::record(
-                conn,
-                &event.with_details(serde_json::json!({ "user_id": target })),
-            )?;
+            memberships::remove(conn, by.workspace_id, target)?;
+            let details = serde_json::json!({ "user_id": target });
+            queries::audit::record(conn, &by.event("member.removed").with_details(details))?;
             Ok(Ok(()))
         },
     )
@@ -297,7 +264,7 @@ pub async fn leave(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Result<(), MembershipRefusal>, AppError> {
-    let (workspace_id, user_id, ip) = (actor.workspace_id, actor.user_id, actor.ip.clone());
+    let (actor, workspace_id, user_id) = (actor.clone(), actor.workspace_id, actor.user_id);
     with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let seats = memberships::lock_roles(conn, workspace_id)?;
@@ -306,10 +273,7 @@ pub async fn leave(
                 return Ok(Err(refusal));
             }
             memberships::remove(conn, workspace_id, user_id)?;
-            queries::audit::record(
-                conn,
-                &NewAuditEvent::new("member.left", Some(user_id), Some(workspace_id), Some(&ip)),
-            )?;
+            queries::audit::record(conn, &actor.event("member.left"))?;
             Ok(Ok(()))
         })
     })

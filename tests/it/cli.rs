@@ -46,19 +46,13 @@ fn migrate_applies_every_migration_to_an_empty_database() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("migration(s) applied"));
 }
 
-#[tokio::test]
-async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
-    let app = TestApp::spawn();
+/// Runs `vistaflow create-admin` with `args` against the database at `url`, the password typed on stdin.
+fn create_admin(url: &str, args: &[&str], password: &str) -> std::process::Output {
     let mut child = Command::new(BINARY)
-        .args([
-            "create-admin",
-            "--email",
-            "root@example.com",
-            "--name",
-            "Root",
-        ])
+        .arg("create-admin")
+        .args(args)
         .env("APP_ENV", "development")
-        .env("DATABASE_URL", &app.db.url)
+        .env("DATABASE_URL", url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -68,9 +62,19 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"saffron-kettle-1987\n")
+        .write_all(format!("{password}\n").as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
+    let app = TestApp::spawn();
+    let output = create_admin(
+        &app.db.url,
+        &["--email", "root@example.com", "--name", "Root"],
+        "saffron-kettle-1987",
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -99,22 +103,7 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
 #[test]
 fn create_admin_refuses_a_common_password() {
     let db = TestDatabase::migrated();
-    let mut child = Command::new(BINARY)
-        .args(["create-admin", "--email", "root@example.com"])
-        .env("APP_ENV", "development")
-        .env("DATABASE_URL", &db.url)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"password1\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = create_admin(&db.url, &["--email", "root@example.com"], "password1");
 
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("too common"));
@@ -123,22 +112,7 @@ fn create_admin_refuses_a_common_password() {
 #[test]
 fn create_admin_refuses_a_password_made_of_the_address_as_registration_does() {
     let db = TestDatabase::migrated();
-    let mut child = Command::new(BINARY)
-        .args(["create-admin", "--email", "ninabeats@example.com"])
-        .env("APP_ENV", "development")
-        .env("DATABASE_URL", &db.url)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"ninabeats\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = create_admin(&db.url, &["--email", "ninabeats@example.com"], "ninabeats");
 
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
