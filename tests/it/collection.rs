@@ -360,7 +360,8 @@ async fn shown_around<T>(
     (before.min(after)..=before.max(after), answer)
 }
 
-async fn sync(app: &TestApp, account_id: i64) -> SyncRun {
+/// Runs one sync of the account as "Sync now" starts it, and returns its run as stored.
+pub async fn sync(app: &TestApp, account_id: i64) -> SyncRun {
     let workspace_id = app.number(&format!(
         "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
     ));

@@ -7,24 +7,11 @@ use vistaflow::domain::mail::MailKind;
 use vistaflow::jobs::{self, Job};
 use vistaflow::mail;
 
+use crate::collection::sync;
 use crate::harness::{MailSink, PASSWORD, TestApp};
 use crate::tiktok_accounts::connected;
 
 const CREATOR: &str = "studio.nova.demo";
-
-async fn sync(app: &TestApp, account_id: i64) {
-    let workspace_id = app.number(&format!(
-        "SELECT workspace_id FROM social_accounts WHERE id = {account_id}"
-    ));
-    let run = queries::syncs::start(
-        &mut app.db.connect(),
-        workspace_id,
-        account_id,
-        vistaflow::domain::runs::SyncTrigger::Manual,
-    )
-    .unwrap();
-    let _ = vistaflow::usecases::sync::perform(&app.state, run).await;
-}
 
 #[tokio::test]
 async fn an_expired_session_emails_owners_and_admins_once_in_their_language_with_a_reconnect_link()
