@@ -129,26 +129,22 @@ mod tests {
 
     #[test]
     fn a_stored_draft_status_or_source_that_does_not_parse_is_an_error_naming_it_and_its_column() {
-        let status = parse_stored("archived", "suggested_messages.status", DraftStatus::parse);
-        let source = parse_stored("openai", "suggested_messages.source", DraftSource::parse);
-
-        assert_eq!(
-            status.unwrap_err().to_string(),
-            "unknown value \"archived\" in suggested_messages.status"
+        reads_back(
+            DraftStatus::ALL,
+            DraftStatus::as_str,
+            DraftStatus::parse,
+            "suggested_messages.status",
+            "archived",
         );
-        assert_eq!(
-            source.unwrap_err().to_string(),
-            "unknown value \"openai\" in suggested_messages.source"
-        );
-        assert_eq!(
-            parse_stored("approved", "suggested_messages.status", DraftStatus::parse).unwrap(),
-            DraftStatus::Approved
-        );
-        assert_eq!(
-            parse_stored("template", "suggested_messages.source", DraftSource::parse).unwrap(),
-            DraftSource::Template
+        reads_back(
+            DraftSource::ALL,
+            DraftSource::as_str,
+            DraftSource::parse,
+            "suggested_messages.source",
+            "openai",
         );
     }
+
     /// Every value of `all` reads back from its stored id, and `unknown` is an error naming it and
     /// `column`.
     fn reads_back<T: Copy + PartialEq + std::fmt::Debug>(

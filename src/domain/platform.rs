@@ -10,8 +10,23 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AsExpression, FromSqlRow)]
+/// Serialized as its stored id (`"tiktok"`); any other text is an error naming it and the known ids.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    AsExpression,
+    FromSqlRow,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(sql_type = Text)]
+#[serde(rename_all = "lowercase")]
 pub enum Platform {
     Tiktok,
     Instagram,
@@ -58,27 +73,6 @@ impl Platform {
     }
 }
 
-/// Written as its id (`"tiktok"`), as in the database and the forms.
-impl serde::Serialize for Platform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// Read from its id; any other text is an error naming it and the known ids.
-impl<'de> serde::Deserialize<'de> for Platform {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Platform::parse(&text).ok_or_else(|| {
-            let known: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
-            serde::de::Error::custom(format!(
-                "unknown platform {text:?} (known: {})",
-                known.join(", ")
-            ))
-        })
-    }
-}
-
 impl std::fmt::Display for Platform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -107,6 +101,17 @@ impl FromSql<Text, Pg> for Platform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_platform_is_written_and_read_as_its_id() {
+        for platform in Platform::ALL {
+            let json = serde_json::to_value(platform).unwrap();
+            assert_eq!(json, serde_json::json!(platform.as_str()));
+            assert_eq!(serde_json::from_value::<Platform>(json).unwrap(), platform);
+        }
+        let unknown = serde_json::from_value::<Platform>(serde_json::json!("myspace")).unwrap_err();
+        assert!(unknown.to_string().contains("myspace"), "{unknown}");
+    }
 
     #[test]
     fn platforms_read_back_from_their_stored_ids() {

@@ -8,6 +8,8 @@ use diesel::prelude::*;
 use super::message::Plain;
 use super::queue;
 use crate::db::schema::{memberships, social_accounts, users, workspaces};
+use crate::domain::Role;
+use crate::domain::account::AccountStatus;
 use crate::domain::mail::MailKind;
 use crate::i18n::Lang;
 
@@ -43,7 +45,7 @@ pub fn remind_expired(
 ) -> QueryResult<usize> {
     let due: Vec<(i64, i64)> = diesel::update(
         social_accounts::table
-            .filter(social_accounts::status.eq("expired"))
+            .filter(social_accounts::status.eq(AccountStatus::Expired))
             .filter(social_accounts::expiry_alerted_at.le(now - Duration::hours(24)))
             .filter(social_accounts::expiry_reminded_at.is_null()),
     )
@@ -98,7 +100,7 @@ fn send(
     let recipients: Vec<(String, String, Option<Lang>)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::workspace_id.eq(workspace_id))
-        .filter(memberships::role.eq_any(["owner", "admin"]))
+        .filter(memberships::role.eq_any([Role::Owner, Role::Admin]))
         .filter(users::disabled_at.is_null())
         .select((users::email, users::display_name, users::locale))
         .load(conn)?;

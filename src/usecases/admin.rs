@@ -2,6 +2,8 @@
 //! them, make them site admins or not; each change recorded in the audit trail. An admin cannot
 //! disable themselves nor take their own admin rights away.
 
+use diesel::Connection as _;
+
 use crate::db::DbPool;
 use crate::db::models::NewAuditEvent;
 use crate::db::queries;
@@ -63,22 +65,24 @@ pub async fn change_user(
         return Ok(Err(Refusal::NotYourself));
     }
     with_db(pool, move |conn| {
-        let changed = match change {
-            UserChange::Disable => queries::users::set_disabled(conn, target, true)
-                .and_then(|n| queries::sessions::delete_for_user(conn, target).map(|_| n))?,
-            UserChange::Enable => queries::users::set_disabled(conn, target, false)?,
-            UserChange::GrantAdmin => queries::users::set_admin(conn, target, true)?,
-            UserChange::RevokeAdmin => queries::users::set_admin(conn, target, false)?,
-        };
-        if changed == 0 {
-            return Err(AppError::NotFound);
-        }
-        let event = NewAuditEvent::new(change.action(), Some(admin), None, Some(&ip));
-        queries::audit::record(
-            conn,
-            &event.with_details(serde_json::json!({ "user_id": target })),
-        )?;
-        Ok(())
+        conn.transaction(|conn| {
+            let changed = match change {
+                UserChange::Disable => queries::users::set_disabled(conn, target, true)
+                    .and_then(|n| queries::sessions::delete_for_user(conn, target).map(|_| n))?,
+                UserChange::Enable => queries::users::set_disabled(conn, target, false)?,
+                UserChange::GrantAdmin => queries::users::set_admin(conn, target, true)?,
+                UserChange::RevokeAdmin => queries::users::set_admin(conn, target, false)?,
+            };
+            if changed == 0 {
+                return Err(AppError::NotFound);
+            }
+            let event = NewAuditEvent::new(change.action(), Some(admin), None, Some(&ip));
+            queries::audit::record(
+                conn,
+                &event.with_details(serde_json::json!({ "user_id": target })),
+            )?;
+            Ok(())
+        })
     })
     .await
     .map(Ok)

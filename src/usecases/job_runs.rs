@@ -3,6 +3,7 @@
 //! job's work and its schedule stay with the scheduler (`jobs`), which names the lease a run takes.
 
 use chrono::{DateTime, Utc};
+use diesel::{Connection as _, PgConnection, QueryResult};
 
 use crate::db::DbPool;
 use crate::db::models::NewAuditEvent;
@@ -29,13 +30,20 @@ pub async fn start(
     lease: Lease,
 ) -> Result<Option<i64>, AppError> {
     let holder = holder.to_owned();
-    with_db(pool, move |conn| {
-        if !queries::analysis::take_lease(conn, &lease.name, &holder, lease.minutes)? {
-            return Ok(None);
-        }
-        Ok(Some(queries::jobs::start(conn, job, &holder)?))
-    })
-    .await
+    with_db(pool, move |conn| Ok(begin(conn, job, &holder, &lease)?)).await
+}
+
+/// Takes the lease and records the run's start on `conn`: the run's id, or `None` when it is held.
+fn begin(
+    conn: &mut PgConnection,
+    job: &str,
+    holder: &str,
+    lease: &Lease,
+) -> QueryResult<Option<i64>> {
+    if !queries::analysis::take_lease(conn, &lease.name, holder, lease.minutes)? {
+        return Ok(None);
+    }
+    queries::jobs::start(conn, job, holder).map(Some)
 }
 
 /// What "Run now" did.
@@ -66,8 +74,22 @@ pub async fn run_now(
     holder: &str,
     lease: Lease,
 ) -> Result<RunNow, AppError> {
-    let name = lease.name.clone();
-    let Some(run_id) = start(pool, job, holder, lease).await? else {
+    let (name, by) = (lease.name.clone(), holder.to_owned());
+    // The lease, the run's start and the audit event are one transaction: an audit that fails leaves
+    // no run holding the lease without its work.
+    let started = with_db(pool, move |conn| {
+        conn.transaction(|conn| {
+            let Some(run_id) = begin(conn, job, &by, &lease)? else {
+                return Ok(None);
+            };
+            let event = NewAuditEvent::new("admin.job_run", Some(admin), None, Some(&ip));
+            let details = serde_json::json!({ "job": job, "run": run_id });
+            queries::audit::record(conn, &event.with_details(details))?;
+            Ok(Some(run_id))
+        })
+    })
+    .await?;
+    let Some(run_id) = started else {
         let held = with_db(pool, move |conn| {
             Ok(queries::analysis::current_lease(conn, &name)?)
         })
@@ -78,14 +100,5 @@ pub async fn run_now(
             None => RunNow::JustEnded,
         });
     };
-    with_db(pool, move |conn| {
-        let event = NewAuditEvent::new("admin.job_run", Some(admin), None, Some(&ip));
-        queries::audit::record(
-            conn,
-            &event.with_details(serde_json::json!({ "job": job, "run": run_id })),
-        )?;
-        Ok(())
-    })
-    .await?;
     Ok(RunNow::Started(run_id))
 }

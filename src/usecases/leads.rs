@@ -250,16 +250,10 @@ pub async fn person(
     .await
 }
 
-/// The person's profile on their platform; a stored platform the registry does not know is an error.
-///
-/// # Errors
-/// When the lead's stored platform names no platform.
-pub fn profile_url(settings: &platforms::Settings, lead: &Lead) -> Result<String, AppError> {
-    Ok(platforms::profile_url(
-        settings,
-        lead.platform,
-        &lead.handle,
-    ))
+/// The person's profile on their platform.
+#[must_use]
+pub fn profile_url(settings: &platforms::Settings, lead: &Lead) -> String {
+    platforms::profile_url(settings, lead.platform, &lead.handle)
 }
 
 /// A person's data export: the document and the name of its file.
@@ -305,7 +299,7 @@ pub async fn export_person(
             "platform": lead.platform.as_str(),
             "handle": lead.handle,
             "display_name": lead.display_name,
-            "profile_url": profile_url(settings, &lead)?,
+            "profile_url": profile_url(settings, &lead),
             "first_seen_at": lead.first_seen_at,
             "last_interaction_at": lead.last_interaction_at,
             "status": lead.status.as_str(),

@@ -1,7 +1,8 @@
 //! A workspace's settings: its name, the language of generated messages, the lead score thresholds and
 //! half-life, how long interactions are kept, the outreach quotas and who may export contact details.
 
-use crate::db::models::NewAuditEvent;
+use diesel::Connection as _;
+
 use crate::db::queries;
 use crate::domain::WorkspaceName;
 use crate::domain::scoring::Thresholds;
@@ -34,7 +35,7 @@ pub async fn update(
     actor: &Actor,
     settings: WorkspaceSettings,
 ) -> Result<(), AppError> {
-    let (workspace_id, user_id, ip) = (actor.workspace_id, actor.user_id, actor.ip.clone());
+    let (actor, workspace_id) = (actor.clone(), actor.workspace_id);
     let WorkspaceSettings {
         name,
         language,
@@ -44,27 +45,24 @@ pub async fn update(
         members_export_contacts: members_export,
     } = settings;
     with_db(&state.pool, move |conn| {
-        queries::workspaces::update_settings(conn, workspace_id, &name, language, thresholds)?;
-        queries::workspaces::set_retention(conn, workspace_id, retention_days)?;
-        queries::workspaces::set_quotas(conn, workspace_id, quotas)?;
-        queries::workspaces::set_members_export_contacts(conn, workspace_id, members_export)?;
-        let event = NewAuditEvent::new(
-            "workspace.updated",
-            Some(user_id),
-            Some(workspace_id),
-            Some(&ip),
-        );
-        queries::audit::record(
-            conn,
-            &event.with_details(serde_json::json!({
+        conn.transaction(|conn| {
+            queries::workspaces::update_settings(conn, workspace_id, &name, language, thresholds)?;
+            queries::workspaces::set_retention(conn, workspace_id, retention_days)?;
+            queries::workspaces::set_quotas(conn, workspace_id, quotas)?;
+            queries::workspaces::set_members_export_contacts(conn, workspace_id, members_export)?;
+            let details = serde_json::json!({
                 "name": name.as_str(), "language": language.code(),
                 "targetable_score": thresholds.targetable, "hot_score": thresholds.hot,
                 "draft_score": thresholds.draft, "score_half_life_days": thresholds.half_life_days,
                 "quota_per_hour": quotas.0, "quota_per_day": quotas.1,
                 "members_export_contacts": members_export,
-            })),
-        )?;
-        Ok(())
+            });
+            queries::audit::record(
+                conn,
+                &actor.event("workspace.updated").with_details(details),
+            )?;
+            Ok(())
+        })
     })
     .await
 }

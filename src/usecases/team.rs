@@ -391,19 +391,21 @@ pub async fn decline(
     }
     let (user_id, email, ip) = (user.id, user.email.clone(), ip.to_owned());
     with_db(&state.pool, move |conn| {
-        let invitation = queries::invitations::find_for_email(conn, id, &email, Utc::now())?
-            .ok_or(AppError::NotFound)?;
-        queries::invitations::delete(conn, invitation.id)?;
-        queries::audit::record(
-            conn,
-            &NewAuditEvent::new(
-                "invitation.declined",
-                Some(user_id),
-                Some(invitation.workspace_id),
-                Some(&ip),
-            ),
-        )?;
-        Ok(Ok(()))
+        conn.transaction(|conn| {
+            let invitation = queries::invitations::find_for_email(conn, id, &email, Utc::now())?
+                .ok_or(AppError::NotFound)?;
+            queries::invitations::delete(conn, invitation.id)?;
+            queries::audit::record(
+                conn,
+                &NewAuditEvent::new(
+                    "invitation.declined",
+                    Some(user_id),
+                    Some(invitation.workspace_id),
+                    Some(&ip),
+                ),
+            )?;
+            Ok(Ok(()))
+        })
     })
     .await
 }

@@ -301,19 +301,20 @@ fn no_file_outside_the_platforms_the_demo_the_registry_and_the_translations_name
 /// calls one use case and renders.
 const HANDLER_LINES: usize = 40;
 
-/// Every `async fn` of the page modules (route handlers and the page-building helpers they call) with its length in lines, as (`file:function`, lines). The
-/// braces are counted line by line; a brace inside a string literal would skew it, and handlers
-/// hold none.
+/// Every `async fn` of the page modules (route handlers and the page-building helpers they call) with
+/// its length in lines, as (`path:function` with the path under `web/pages/`, lines). The braces are
+/// counted line by line; a brace inside a string literal would skew it, and handlers hold none.
 fn handler_lengths() -> Vec<(String, usize)> {
     let mut handlers = Vec::new();
-    for file in rust_files(&src().join("web").join("pages")) {
+    let pages = src().join("web").join("pages");
+    for file in rust_files(&pages) {
         let code = std::fs::read_to_string(&file).expect("a readable source file");
         let code = without_tests(&code);
         let name = file
-            .file_name()
-            .expect("a file name")
+            .strip_prefix(&pages)
+            .expect("a file under web/pages")
             .to_string_lossy()
-            .into_owned();
+            .replace('\\', "/");
         let lines: Vec<&str> = code.lines().collect();
         let mut index = 0;
         while index < lines.len() {

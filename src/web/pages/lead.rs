@@ -120,7 +120,7 @@ pub async fn show(
             can_erase: member.role.manages_members(),
             can_export: member.may_export_contacts(),
             ctx: member.chrome,
-            profile_url: usecases::leads::profile_url(&state.settings.platforms, &lead)?,
+            profile_url: usecases::leads::profile_url(&state.settings.platforms, &lead),
             lead,
             timeline,
             explanation,
