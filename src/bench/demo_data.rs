@@ -516,7 +516,7 @@ impl Person {
         let (phone_chance, email_chance) = contact_chances(persona);
         let phone = rng
             .random_bool(phone_chance)
-            .then(|| people::phone_number(lang, rng.random::<[u8; 4]>().map(|d| d % 100)));
+            .then(|| people::phone_number(lang, phone_digits(rng, lang)));
         let email = rng
             .random_bool(email_chance)
             .then(|| people::email_address(&handle));
@@ -541,10 +541,23 @@ fn span(seconds: i64, fraction: f64) -> i64 {
     (seconds as f64 * fraction) as i64
 }
 
+/// The pairs of digits of a phone number, each drawn uniformly from 0-99: four for a French mobile,
+/// one for an American 555-01xx number (the rest stay 0 and are not written).
+fn phone_digits(rng: &mut StdRng, lang: Lang) -> [u8; 4] {
+    let mut digits = [0_u8; 4];
+    let pairs = if lang == Lang::Fr { 4 } else { 1 };
+    for pair in &mut digits[..pairs] {
+        *pair = rng.random_range(0..100);
+    }
+    digits
+}
+
 /// A unique handle (the lead's number ends it, after a separator, and the rest has no digit) and a
 /// display name: some with emoji, some missing.
 fn identity(rng: &mut StdRng, persona: Persona, index: usize) -> (String, Option<String>) {
-    let first = pick(rng, &people::FIRST_NAMES);
+    // The forty names demo-data has always drawn from (the demo network adds two), so a seed keeps
+    // its people.
+    let first = pick(rng, &people::FIRST_NAMES[..40]);
     let studio = rng.random_bool(match persona {
         Persona::Client => 0.3,
         Persona::Beatmaker => 0.2,
