@@ -325,6 +325,24 @@ fn public_url(env: &mut Reader<'_>, production: bool, port: u16) -> String {
 }
 
 /// `VISTAFLOW_SECRET_KEYS`: required in production; in development a random key is made per start.
+/// Where each platform is and the platforms' app credentials; `demo_port` when the demo network is on.
+fn platform_settings(env: &mut Reader<'_>, demo_port: Option<u16>) -> crate::platforms::Settings {
+    let secrets: Vec<(&str, String)> = crate::platforms::SECRET_VARIABLES
+        .into_iter()
+        .filter_map(|name| env.get(name).map(|value| (name, value)))
+        .collect();
+    crate::platforms::Settings::read(
+        |name, default| base_url(env, name, default),
+        |name| {
+            secrets
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        },
+        demo_port.map(|port| format!("http://127.0.0.1:{port}")),
+    )
+}
+
 fn secret_keys(env: &mut Reader<'_>, production: bool) -> Keyring {
     let Some(spec) = env.get("VISTAFLOW_SECRET_KEYS") else {
         if production {
@@ -421,10 +439,7 @@ impl Settings {
         if demo && production {
             env.problems.push("VISTAFLOW_DEMO must not be on in production: the demo network is a simulation for trying VistaFlow locally".into());
         }
-        let platforms = crate::platforms::Settings::read(
-            |name, default| base_url(&mut env, name, default),
-            demo.then(|| format!("http://127.0.0.1:{demo_port}")),
-        );
+        let platforms = platform_settings(&mut env, demo.then_some(demo_port));
         let browser = browser_settings(&mut env);
         let sync = sync_settings(&mut env);
         let openai = openai_settings(&mut env);
@@ -548,11 +563,29 @@ fn optional(value: Option<&str>) -> Shown {
 
 impl Settings {
     /// The platforms' variables (their base URLs, without a password).
-    fn platforms_shown(&self) -> impl Iterator<Item = (&'static str, Shown)> {
-        self.platforms
+    fn platforms_shown(&self) -> Vec<(&'static str, Shown)> {
+        let mut shown: Vec<(&'static str, Shown)> = self
+            .platforms
             .shown()
             .into_iter()
             .map(|(name, url)| (name, without_password(url)))
+            .collect();
+        let instagram = self.platforms.instagram.app.as_ref();
+        shown.extend([
+            (
+                crate::platforms::instagram::APP_ID_VARIABLE,
+                instagram.map_or(Shown::NotSet, |app| Shown::Value(app.id.clone())),
+            ),
+            (
+                crate::platforms::instagram::APP_SECRET_VARIABLE,
+                instagram.map_or(Shown::NotSet, |_| Shown::Hidden),
+            ),
+            (
+                crate::platforms::instagram::VERIFY_TOKEN_VARIABLE,
+                instagram.map_or(Shown::NotSet, |_| Shown::Hidden),
+            ),
+        ]);
+        shown
     }
 
     /// Every variable of the running configuration as the admin page shows it: secrets never, URLs

@@ -209,8 +209,10 @@ impl BuiltIn {
             evidence.add(LeadType::EngagedFan, 1.5);
         }
         if texts.is_empty() {
-            let quiet =
-                lead.count(Kind::Like) + lead.count(Kind::Follow) + lead.count(Kind::CommentLike);
+            let quiet = lead.count(Kind::Like)
+                + lead.count(Kind::Follow)
+                + lead.count(Kind::CommentLike)
+                + lead.count(Kind::Reaction);
             if quiet >= 6 || lead.count(Kind::Share) >= 2 {
                 evidence.add(LeadType::EngagedFan, 1.5);
             } else {

@@ -62,6 +62,7 @@ pub fn interaction_phrase(lead: &LeadInput, lang: Lang) -> &'static str {
         Kind::Follow,
         Kind::Like,
         Kind::CommentLike,
+        Kind::Reaction,
     ]
     .into_iter()
     .find(|k| lead.count(*k) > 0)
@@ -78,6 +79,8 @@ pub fn interaction_phrase(lead: &LeadInput, lang: Lang) -> &'static str {
         (Kind::Follow, Lang::En) => "the follow",
         (Kind::Follow, Lang::Fr) => "l'abonnement",
         (Kind::Like | Kind::CommentLike, Lang::En) => "the like",
+        (Kind::Reaction, Lang::En) => "your reaction",
+        (Kind::Reaction, Lang::Fr) => "ta réaction",
         (Kind::Like | Kind::CommentLike, Lang::Fr) => "le like",
     }
 }

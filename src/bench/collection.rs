@@ -15,7 +15,7 @@ use crate::db::models::NewSocialAccount;
 use crate::db::schema::workspaces;
 use crate::db::{self, DbPool, queries};
 use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
-use crate::domain::interaction::{Kind, Observed, When};
+use crate::domain::interaction::{Direction, Kind, Observed, When};
 use crate::domain::platform_time::Precision;
 use crate::error::with_db;
 use crate::scrape::BrowserPool;
@@ -87,6 +87,8 @@ fn generated(rows: usize, now: DateTime<Utc>) -> Vec<Observed> {
                     to: at,
                     precision: Precision::Minute,
                 },
+                direction: Direction::Incoming,
+                ids: None,
             }
         })
         .collect()
@@ -166,7 +168,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
     let (workspace_id, account_id) = scratch_account(&pool, handle).await?;
     let mut bench_settings = settings.clone();
     bench_settings.platforms =
-        crate::platforms::Settings::read(|_, default| default, Some(base_url.clone()));
+        crate::platforms::Settings::read(|_, default| default, |_| None, Some(base_url.clone()));
     let state = AppState {
         pool: pool.clone(),
         browsers: Arc::new(BrowserPool::new(settings.browser.clone())),

@@ -26,7 +26,7 @@ use crate::db::models::Workspace;
 use crate::db::queries::demo_data::DemoLead;
 use crate::db::{self, queries};
 use crate::demo::people::{self, Persona};
-use crate::domain::interaction::{Kind, Observed, When};
+use crate::domain::interaction::{Direction, Kind, Observed, When};
 use crate::domain::platform::Platform;
 use crate::domain::platform_time::Precision;
 use crate::domain::scoring::{ScoringPolicy, score};
@@ -457,6 +457,8 @@ impl Generator {
                 text,
                 post_ref,
                 when: counted_back(self.anchor, age),
+                direction: Direction::Incoming,
+                ids: None,
             };
             // One liking one video twice is one like: what happened is unique within a lead, which
             // keeps fingerprints unique per account whatever the time of the run.

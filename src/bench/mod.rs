@@ -89,7 +89,7 @@ pub async fn session_check(settings: &Settings, runs: usize) -> anyhow::Result<(
     let jar = demo_jar(&network, DEMO_CREATORS[0].handle);
     let pool = BrowserPool::new(settings.browser.clone());
     let platform = demo::IMITATES;
-    let on_demo = platforms::Settings::read(|_, default| default, Some(base_url.clone()));
+    let on_demo = platforms::Settings::read(|_, default| default, |_| None, Some(base_url.clone()));
 
     let cold_start = Instant::now();
     let first = platforms::check_session(&on_demo, &pool, platform, &jar)

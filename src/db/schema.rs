@@ -72,6 +72,8 @@ diesel::table! {
         fingerprint -> Bytea,
         collected_at -> Timestamptz,
         direction -> Text,
+        external_id -> Nullable<Text>,
+        actor_external_id -> Nullable<Text>,
     }
 }
 
@@ -198,6 +200,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    oauth_states (state_hash) {
+        state_hash -> Bytea,
+        platform -> Text,
+        workspace_id -> Int8,
+        user_id -> Int8,
+        session_hash -> Bytea,
+        account_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> Int8,
         user_id -> Int8,
@@ -205,6 +221,17 @@ diesel::table! {
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    platform_people (account_id, external_id) {
+        account_id -> Int8,
+        workspace_id -> Int8,
+        external_id -> Text,
+        handle -> Text,
+        display_name -> Nullable<Text>,
+        fetched_at -> Timestamptz,
     }
 }
 
@@ -257,6 +284,8 @@ diesel::table! {
         consecutive_failures -> Int4,
         expiry_alerted_at -> Nullable<Timestamptz>,
         expiry_reminded_at -> Nullable<Timestamptz>,
+        external_id -> Nullable<Text>,
+        token_refreshed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -335,6 +364,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        platform -> Text,
+        received_at -> Timestamptz,
+        body -> Bytea,
+        status -> Text,
+        attempts -> Int4,
+        stored_events -> Int4,
+        ignored_events -> Int4,
+        error -> Nullable<Text>,
+        retry_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     workspaces (id) {
         id -> Int8,
         slug -> Text,
@@ -374,7 +419,12 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(message_templates -> users (updated_by));
 diesel::joinable!(message_templates -> workspaces (workspace_id));
+diesel::joinable!(oauth_states -> social_accounts (account_id));
+diesel::joinable!(oauth_states -> users (user_id));
+diesel::joinable!(oauth_states -> workspaces (workspace_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(platform_people -> social_accounts (account_id));
+diesel::joinable!(platform_people -> workspaces (workspace_id));
 diesel::joinable!(quota_usage -> social_accounts (account_id));
 diesel::joinable!(quota_usage -> suggested_messages (message_id));
 diesel::joinable!(quota_usage -> workspaces (workspace_id));
@@ -404,7 +454,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     memberships,
     message_templates,
+    oauth_states,
     password_resets,
+    platform_people,
     quota_usage,
     sent_emails,
     social_accounts,
@@ -413,5 +465,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_runs,
     users,
     web_sessions,
+    webhook_deliveries,
     workspaces,
 );

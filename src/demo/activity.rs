@@ -224,6 +224,8 @@ pub fn row_text(event: &Event, now: DateTime<Utc>, french: bool) -> String {
         (Kind::CommentLike, false) => "liked your comment.".to_owned(),
         (Kind::CommentLike, true) => "a aimé votre commentaire.".to_owned(),
         (Kind::Message, _) => text.to_owned(),
+        (Kind::Reaction, false) => "reacted to your message.".to_owned(),
+        (Kind::Reaction, true) => "a réagi à votre message.".to_owned(),
     };
     format!("{action} {}", relative_time(event.at, now, french))
 }

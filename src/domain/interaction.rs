@@ -34,10 +34,12 @@ pub enum Kind {
     Mention,
     CommentLike,
     Message,
+    /// A reaction (an emoji) to a message the creator sent.
+    Reaction,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Like,
         Kind::Comment,
         Kind::Follow,
@@ -45,6 +47,7 @@ impl Kind {
         Kind::Mention,
         Kind::CommentLike,
         Kind::Message,
+        Kind::Reaction,
     ];
 
     /// The stored id: `interactions.kind`, the key in `leads.kind_counts`, the translation key's tail.
@@ -58,6 +61,7 @@ impl Kind {
             Kind::Mention => "mention",
             Kind::CommentLike => "comment_like",
             Kind::Message => "message",
+            Kind::Reaction => "reaction",
         }
     }
 
@@ -72,6 +76,7 @@ impl Kind {
             Kind::Mention => "mentions",
             Kind::CommentLike => "comment_likes",
             Kind::Message => "messages",
+            Kind::Reaction => "reactions",
         }
     }
 
@@ -80,7 +85,7 @@ impl Kind {
     pub const fn carries_text(self) -> bool {
         match self {
             Kind::Comment | Kind::Mention | Kind::Message => true,
-            Kind::Like | Kind::Follow | Kind::Share | Kind::CommentLike => false,
+            Kind::Like | Kind::Follow | Kind::Share | Kind::CommentLike | Kind::Reaction => false,
         }
     }
 
@@ -254,13 +259,34 @@ pub struct Observed {
     pub text: Option<String>,
     pub post_ref: Option<String>,
     pub when: When,
+    /// From the person, or the creator's own reply.
+    pub direction: Direction,
+    /// The platform's own ids, where it gives them (Instagram's API does; TikTok's pages do not).
+    pub ids: Option<PlatformIds>,
+}
+
+/// The platform's ids of an event and of the person behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformIds {
+    /// The event's id (a comment id, a message `mid`): the same event delivered twice has the same id.
+    pub event: String,
+    /// The person's id on the platform (what a reply is addressed to).
+    pub person: Option<String>,
 }
 
 impl Observed {
-    /// What happened, whenever it happened: SHA-256 over the kind, the handle, the text and the post.
+    /// What happened, whenever it happened: SHA-256 over the kind and the platform's event id where
+    /// there is one, else over the kind, the handle, the text and the post.
     #[must_use]
     pub fn identity(&self) -> [u8; 32] {
         let mut hash = Sha256::new();
+        if let Some(ids) = &self.ids {
+            hash.update(b"id\x1f");
+            hash.update(self.kind.as_str().as_bytes());
+            hash.update([0x1f]);
+            hash.update(ids.event.as_bytes());
+            return hash.finalize().into();
+        }
         for part in [
             self.kind.as_str(),
             &self.handle,
@@ -274,9 +300,14 @@ impl Observed {
     }
 
     /// What happened and in which bucket of its precision: the same row read twice in a row gives the
-    /// same fingerprint (the unique key); drifting reads are matched by `When::overlaps`.
+    /// same fingerprint (the unique key); drifting reads are matched by `When::overlaps`. An event with
+    /// the platform's id is that id whenever it is said to have happened (a webhook's time and the API's
+    /// can differ).
     #[must_use]
     pub fn fingerprint(&self) -> [u8; 32] {
+        if self.ids.is_some() {
+            return self.identity();
+        }
         let bucket = self.when.precision.truncate(self.when.to).timestamp();
         let mut hash = Sha256::new();
         hash.update(self.identity());
@@ -288,7 +319,8 @@ impl Observed {
     /// Whether `other` can be this same event read again.
     #[must_use]
     pub fn same_event(&self, other: &Observed) -> bool {
-        self.identity() == other.identity() && self.when.overlaps(&other.when)
+        self.identity() == other.identity()
+            && (self.ids.is_some() || self.when.overlaps(&other.when))
     }
 }
 
@@ -301,7 +333,7 @@ pub fn distinct(rows: Vec<Observed>) -> Vec<Observed> {
         std::collections::HashMap::new();
     for row in rows {
         let twins = by_identity.entry(row.identity()).or_default();
-        if twins.iter().any(|&i| kept[i].when.overlaps(&row.when)) {
+        if twins.iter().any(|&i| kept[i].same_event(&row)) {
             continue;
         }
         twins.push(kept.len());
@@ -328,6 +360,8 @@ mod tests {
             text: None,
             post_ref: None,
             when: When::read(parse(time, read_at).unwrap(), read_at),
+            direction: Direction::Incoming,
+            ids: None,
         }
     }
 

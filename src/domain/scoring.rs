@@ -159,7 +159,8 @@ pub const fn weight(kind: Kind) -> f64 {
     match kind {
         // A comment like (liking a comment under the creator's post) is worth a like: 1. The spec
         // does not weigh it; it is about as much effort and says as little.
-        Kind::Like | Kind::CommentLike => 1.0,
+        // A reaction to a message is a like of something the creator wrote to them: 1.
+        Kind::Like | Kind::CommentLike | Kind::Reaction => 1.0,
         Kind::Comment => 5.0,
         Kind::Follow => 10.0,
         Kind::Share => 15.0,

@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(head[0], columns());
         assert_eq!(body[0].len(), columns().len());
         assert_eq!(body[0][9], "'+33612345678");
-        assert_eq!(body[0][14..], ["3", "1", "2", "0", "0", "0", "0", "0"]);
+        assert_eq!(body[0][14..], ["3", "1", "2", "0", "0", "0", "0", "0", "0"]);
     }
 
     #[test]
@@ -259,6 +259,7 @@ mod tests {
                 "mentions",
                 "comment_likes",
                 "messages",
+                "reactions",
             ]
         );
     }

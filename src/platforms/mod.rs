@@ -18,21 +18,31 @@ use crate::scrape::BrowserPool;
 
 pub use collection::{Collected, Cost, KnownMessages, NotRead, ReaderConfig};
 
+/// The variables holding the platforms' app credentials, read as secrets.
+pub const SECRET_VARIABLES: [&str; 3] = [
+    instagram::APP_ID_VARIABLE,
+    instagram::APP_SECRET_VARIABLE,
+    instagram::VERIFY_TOKEN_VARIABLE,
+];
+
 /// Where each platform is, read from the environment by `config` through [`Settings::read`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub tiktok: tiktok::Settings,
+    pub instagram: instagram::Settings,
 }
 
 impl Settings {
     /// Every platform's settings, read with `var(name, default)` (the caller's reader of an http(s) base
-    /// URL); `demo_url` is the demo network's address when it is on, which stands in for the network
-    /// that the demo imitates.
+    /// URL) and `secret(name)` (the caller's reader of a secret, `None` when unset); `demo_url` is the
+    /// demo network's address when it is on, which stands in for the networks the demo imitates.
     pub fn read(
         mut var: impl FnMut(&'static str, String) -> String,
+        mut secret: impl FnMut(&'static str) -> Option<String>,
         demo_url: Option<String>,
     ) -> Self {
         Self {
+            instagram: instagram::Settings::read(&mut var, &mut secret, demo_url.as_deref()),
             tiktok: tiktok::Settings::read(&mut var, demo_url),
         }
     }
@@ -40,7 +50,18 @@ impl Settings {
     /// The variables and their values, for the operator's configuration page.
     #[must_use]
     pub fn shown(&self) -> Vec<(&'static str, &str)> {
-        vec![(tiktok::BASE_URL_VARIABLE, self.tiktok.base_url.as_str())]
+        vec![
+            (tiktok::BASE_URL_VARIABLE, self.tiktok.base_url.as_str()),
+            (
+                instagram::AUTHORIZE_URL_VARIABLE,
+                self.instagram.authorize_url.as_str(),
+            ),
+            (instagram::API_URL_VARIABLE, self.instagram.api_url.as_str()),
+            (
+                instagram::GRAPH_URL_VARIABLE,
+                self.instagram.graph_url.as_str(),
+            ),
+        ]
     }
 
     /// Where the platform is (no trailing slash).

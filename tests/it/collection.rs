@@ -8,7 +8,7 @@ use vistaflow::db::models::SyncRun;
 use vistaflow::db::queries::{self, interactions::Source};
 use vistaflow::demo::DemoNetwork;
 use vistaflow::demo::activity::{Event, relative_time};
-use vistaflow::domain::interaction::{Kind, Observed, When};
+use vistaflow::domain::interaction::{Direction, Kind, Observed, When};
 use vistaflow::domain::platform::Platform;
 use vistaflow::domain::platform_time;
 use vistaflow::domain::runs::SyncStatus;
@@ -47,6 +47,8 @@ pub fn observed(
         text: text.map(str::to_owned),
         post_ref: None,
         when: When::read(platform_time::parse(time, read_at).unwrap(), read_at),
+        direction: Direction::Incoming,
+        ids: None,
     }
 }
 

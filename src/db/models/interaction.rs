@@ -30,6 +30,8 @@ pub struct Interaction {
     pub precision: Precision,
     pub collected_at: DateTime<Utc>,
     pub direction: Direction,
+    pub external_id: Option<String>,
+    pub actor_external_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -50,6 +52,9 @@ pub struct NewInteraction<'a> {
     pub precision: Precision,
     pub identity: &'a [u8],
     pub fingerprint: &'a [u8],
+    pub direction: Direction,
+    pub external_id: Option<&'a str>,
+    pub actor_external_id: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -204,6 +204,9 @@ fn insert_interactions(
                 precision: row.when.precision,
                 identity: identity.as_slice(),
                 fingerprint: fingerprint.as_slice(),
+                direction: row.direction,
+                external_id: row.ids.as_ref().map(|ids| ids.event.as_str()),
+                actor_external_id: row.ids.as_ref().and_then(|ids| ids.person.as_deref()),
             })
         })
         .collect();

@@ -12,7 +12,7 @@ use super::extract::{self, Conversation, Profile, Row};
 use super::page::classify;
 use super::session::open_with_cookies;
 use crate::domain::cookies::CookieJar;
-use crate::domain::interaction::{Observed, When};
+use crate::domain::interaction::{Direction, Observed, When};
 use crate::platforms::{Collected, Cost, KnownMessages, NotRead, ReaderConfig, SessionState};
 use crate::scrape::BrowserPool;
 
@@ -322,6 +322,8 @@ fn observe(rows: impl Iterator<Item = Row>) -> (Vec<Observed>, Vec<Row>) {
                 text: row.text,
                 post_ref: row.post,
                 when: When::read(time, now.max(time.at)),
+                direction: Direction::Incoming,
+                ids: None,
             }),
             _ => unknown.push(row),
         }
