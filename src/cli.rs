@@ -35,8 +35,9 @@ pub enum Command {
         which: Bench,
     },
     /// Print, one JSON line each, the rows the selector profile finds in a page saved from a browser
-    /// (the pages come from the platforms' readers, `<platform>-activity` for example); needs no
-    /// database. The platform's selector profile variable picks another profile than the built-in one.
+    /// (the pages come from the platforms' readers, `<platform>-activity` for example), or the events of
+    /// a webhook delivery's body saved as received (`<platform>-webhook`); needs no database. The
+    /// platform's selector profile variable picks another profile than the built-in one.
     Extract {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::saved_pages()))]
         page: String,
@@ -181,9 +182,10 @@ pub async fn analyze(
 
 pub fn extract(page: &str, file: &std::path::Path, now: Option<&str>) -> anyhow::Result<()> {
     let now = moment(now)?;
-    let html =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    for line in crate::platforms::read_saved_page(page, &html, now)? {
+    let contents = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let lines = crate::platforms::read_saved_page(page, &contents, now)
+        .with_context(|| format!("reading {}", file.display()))?;
+    for line in lines {
         println!("{line}");
     }
     Ok(())

@@ -8,6 +8,7 @@ pub mod collection;
 pub mod instagram;
 pub mod tiktok;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 use crate::domain::account::Handle;
@@ -212,27 +213,37 @@ fn host_of(base_url: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The pages of every platform that `vistaflow extract` reads from a saved file, by name.
+/// What `vistaflow extract` reads from a saved file, by name: every platform's pages saved from a
+/// browser, and its webhook deliveries saved as received.
 #[must_use]
 pub fn saved_pages() -> Vec<&'static str> {
     Platform::ALL
         .into_iter()
         .flat_map(|platform| match platform {
             Platform::Tiktok => tiktok::SAVED_PAGES,
-            Platform::Instagram => &[],
+            Platform::Instagram => &[instagram::webhook::SAVED_DELIVERY],
         })
         .copied()
         .collect()
 }
 
-/// The rows the reader of the saved page `name` (one of [`saved_pages`]) finds in `html` read at `now`,
-/// one JSON line each.
+/// What the reader of the saved file `name` (one of [`saved_pages`]) finds in `contents` read at `now`,
+/// one JSON line each: a page's rows, a delivery's events.
 ///
 /// # Errors
-/// When `name` is no saved page, or the platform's reader configuration cannot be read.
-pub fn read_saved_page(name: &str, html: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<String>> {
+/// When `name` is no saved page, a page is not UTF-8, the platform's reader configuration cannot be
+/// read, or a delivery is malformed (the error says how).
+pub fn read_saved_page(
+    name: &str,
+    contents: &[u8],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<String>> {
     if tiktok::SAVED_PAGES.contains(&name) {
+        let html = std::str::from_utf8(contents).context("the page is not UTF-8")?;
         return tiktok::extract::saved_page(name, html, now);
+    }
+    if name == instagram::webhook::SAVED_DELIVERY {
+        return Ok(instagram::webhook::saved_delivery(contents)?);
     }
     anyhow::bail!("no platform reads a saved page named {name:?}")
 }

@@ -1,5 +1,5 @@
 //! The command line: configuration errors name every variable; `create-admin` reads the password from
-//! standard input.
+//! standard input; `extract instagram-webhook` reads a saved delivery without any configuration.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -405,4 +405,65 @@ fn demo_data_refuses_with_code_2_when_there_is_no_workspace_and_no_owner() {
 
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--owner"));
+}
+
+/// `vistaflow extract instagram-webhook` on the fixture `name`, with no configuration at all.
+fn extract_delivery(name: &str) -> std::process::Output {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/instagram")
+        .join(name);
+    Command::new(BINARY)
+        .args(["extract", "instagram-webhook"])
+        .arg(file)
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn extract_prints_one_json_line_per_item_of_a_saved_instagram_delivery() {
+    let output = extract_delivery("batched.json");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["comment", "comment", "message", "unknown"]);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({
+            "kind": "comment",
+            "direction": "in",
+            "account_id": "17841400000000001",
+            "external_id": "17900000000000501",
+            "handle": "malik.prod",
+            "sender_id": "6400000000000203",
+            "text": "🔥🔥",
+            "occurred_at": "2025-08-21T12:28:00Z",
+            "media_id": "18100000000000301",
+            "parent_id": null,
+        })
+    );
+    assert_eq!(lines[2]["account_id"], "17841400000000002");
+    assert_eq!(lines[2]["occurred_at"], "2025-10-24T06:28:14.014Z");
+    assert_eq!(lines[3]["field"], "read");
+}
+
+#[test]
+fn extract_refuses_a_malformed_instagram_delivery_saying_why() {
+    let output = extract_delivery("wrong_object.json");
+
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the body's object is \"page\", not \"instagram\""),
+        "{stderr}"
+    );
 }
