@@ -10,6 +10,7 @@ mod contact;
 mod cookies;
 mod pages;
 mod platform_time;
+mod webhook;
 
 use std::time::Duration;
 
