@@ -28,7 +28,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<Item>, Malformed> {
     };
     match root.get("object") {
         Some(Value::String(object)) if object == "instagram" => {}
-        Some(other) => return Err(Malformed::NotInstagram(other.to_string())),
+        Some(other) => return Err(Malformed::NotInstagram(shortened(&other.to_string()))),
         None => return Err(Malformed::NotInstagram("missing".to_owned())),
     }
     let Some(Value::Array(entries)) = root.get("entry") else {
@@ -268,6 +268,14 @@ fn problem(at: &str, problem: &'static str) -> Malformed {
     Malformed::Item {
         at: at.to_owned(),
         problem,
+    }
+}
+
+/// `text` cut to 40 characters, so that a message about a body stays short whatever the body holds.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 
@@ -597,6 +605,13 @@ mod tests {
         assert_eq!(
             malformed(r#"{"object":"page","entry":[]}"#),
             "the body's object is \"page\", not \"instagram\""
+        );
+        assert_eq!(
+            malformed(&format!(r#"{{"object":"{}","entry":[]}}"#, "x".repeat(100))),
+            format!(
+                "the body's object is \"{}…, not \"instagram\"",
+                "x".repeat(39)
+            )
         );
         assert_eq!(
             malformed(r#"{"entry":[]}"#),
