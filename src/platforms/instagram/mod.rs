@@ -2,6 +2,8 @@
 //! (`oauth`), its token is kept alive and used for the Graph API (`api`), and interactions arrive as
 //! signed webhook deliveries (`webhook`), with a periodic API pull as a safety net.
 
+pub mod api;
+
 use secrecy::SecretString;
 
 use crate::domain::interaction::Kind;
