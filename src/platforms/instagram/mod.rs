@@ -2,6 +2,7 @@
 //! (`oauth`), its token is kept alive and used for the Graph API (`api`), and interactions arrive as
 //! signed webhook deliveries (`webhook`), with a periodic API pull as a safety net.
 
+pub mod api;
 pub mod webhook;
 
 use secrecy::SecretString;
