@@ -66,6 +66,7 @@ impl Application {
             analyzer,
             instance: uuid::Uuid::new_v4().to_string(),
             mailer,
+            inbox: tokio::sync::Notify::new(),
         });
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Self {
@@ -174,10 +175,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             }
         })
     });
+    let inbox = {
+        let state = app.state.clone();
+        actix_web::rt::spawn(jobs::inbox::run(state))
+    };
     let outcome = match demo {
         Some(demo) => tokio::try_join!(app.server, demo).map(|_| ()),
         None => app.server.await,
     };
+    inbox.abort();
+    let _ = inbox.await;
     if let Some(scheduler) = scheduler {
         // Cancelled and awaited here, so what it holds (pooled connections) is dropped while the
         // runtime still runs.

@@ -43,8 +43,9 @@ CREATE TABLE webhook_deliveries (
     body BYTEA NOT NULL,
     status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received', 'processed', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
-    -- Events stored, and events ignored (unknown account or field), once processed.
-    stored_events INTEGER NOT NULL DEFAULT 0,
+    -- Once processed: the events read for connected accounts (ingestion drops those already stored),
+    -- and the events ignored (an unknown account or field).
+    events INTEGER NOT NULL DEFAULT 0,
     ignored_events INTEGER NOT NULL DEFAULT 0,
     error TEXT,
     retry_at TIMESTAMPTZ NOT NULL DEFAULT now(),

@@ -13,4 +13,6 @@ pub mod session_keys {
     pub const CSRF: &str = "csrf";
     pub const LANG: &str = "lang";
     pub const FLASH: &str = "flash";
+    /// The nonce binding an Instagram consent screen to this session.
+    pub const INSTAGRAM_OAUTH: &str = "instagram_oauth";
 }

@@ -49,6 +49,7 @@ async fn scratch_account(pool: &DbPool, handle: &'static str) -> anyhow::Result<
                 connected_via: crate::domain::account::ConnectedVia::Cookies,
                 session_expires_at: None,
                 last_checked_at: None,
+                external_id: None,
             },
         )?
         .ok_or(crate::error::AppError::Conflict("bench"))?;
@@ -178,6 +179,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         analyzer: crate::ai::Configured::BuiltIn(crate::ai::builtin::BuiltIn),
         instance: "bench".to_owned(),
         mailer: crate::mail::Mailer::new(None, &settings.mail.from, &settings.mail.dir)?,
+        inbox: tokio::sync::Notify::new(),
     };
     let jar = demo_jar(&network, handle);
     let sealed = state.settings.secret_keys.seal(

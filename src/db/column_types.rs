@@ -13,6 +13,7 @@ use crate::domain::Role;
 use crate::domain::account::{AccountStatus, ConnectedVia};
 use crate::domain::analysis::Source;
 use crate::domain::contact::Intent;
+use crate::domain::delivery::DeliveryStatus;
 use crate::domain::draft::{DraftSource, DraftStatus};
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
@@ -55,6 +56,7 @@ macro_rules! text_enum {
 
 text_enum!(Kind, "interactions.kind");
 text_enum!(Direction, "interactions.direction");
+text_enum!(DeliveryStatus, "webhook_deliveries.status");
 text_enum!(Precision, "interactions.precision");
 text_enum!(Role, "memberships.role or invitations.role", |t| {
     Role::parse(t).ok()

@@ -371,7 +371,7 @@ diesel::table! {
         body -> Bytea,
         status -> Text,
         attempts -> Int4,
-        stored_events -> Int4,
+        events -> Int4,
         ignored_events -> Int4,
         error -> Nullable<Text>,
         retry_at -> Timestamptz,

@@ -83,7 +83,7 @@ stored_enum! {
         Cookies = "cookies",
         /// A QR code scanned with the platform's app.
         Qr = "qr",
-        /// A platform's own OAuth flow (no platform connects this way yet).
+        /// A platform's own OAuth consent screen (Instagram).
         OAuth = "oauth",
     }
 }

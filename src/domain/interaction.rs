@@ -261,7 +261,7 @@ pub struct Observed {
     pub when: When,
     /// From the person, or the creator's own reply.
     pub direction: Direction,
-    /// The platform's own ids, where it gives them (Instagram's API does; TikTok's pages do not).
+    /// The platform's own ids, where it gives them (Instagram's API does; pages read in a browser do not).
     pub ids: Option<PlatformIds>,
 }
 

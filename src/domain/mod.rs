@@ -52,6 +52,7 @@ pub mod analysis;
 pub mod contact;
 pub mod cookies;
 pub mod cursor;
+pub mod delivery;
 pub mod draft;
 pub mod email;
 pub mod interaction;

@@ -3,6 +3,8 @@
 //! across app instances (collection by claiming accounts, the others by a lease); a failing job is
 //! recorded and never stops the others.
 
+pub mod inbox;
+
 use std::str::FromStr as _;
 
 use actix_web::web;

@@ -25,4 +25,6 @@ pub struct AppState {
     /// This process's name as a holder of job leases.
     pub instance: String,
     pub mailer: crate::mail::Mailer,
+    /// Wakes the webhook inbox's worker when a delivery was kept.
+    pub inbox: tokio::sync::Notify,
 }

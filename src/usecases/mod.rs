@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod analysis;
+pub mod instagram;
 pub mod interactions;
 pub mod job_runs;
 pub mod leads;

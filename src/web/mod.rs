@@ -15,8 +15,8 @@ use actix_web::web::{self, get, post};
 use crate::error::AppError;
 use pages::{
     account, account_qr, account_sync, accounts, admin, coming_soon, dashboard, email_verification,
-    health, home, interactions, language, lead, leads, login, members, password_reset, register,
-    review, settings, templates, workspaces,
+    health, home, instagram, interactions, language, lead, leads, login, members, password_reset,
+    register, review, settings, templates, webhooks, workspaces,
 };
 
 /// Registers every route of the app.
@@ -50,6 +50,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             post().to(workspaces::join_accept),
         )
         .route("/language", post().to(language::update))
+        .route("/oauth/instagram/callback", get().to(instagram::callback))
+        .service(
+            web::resource("/webhooks/instagram")
+                .app_data(web::PayloadConfig::new(
+                    crate::usecases::instagram::inbox::MAX_BODY_BYTES,
+                ))
+                .route(get().to(webhooks::verify))
+                .route(post().to(webhooks::receive)),
+        )
         .route("/account", get().to(account::show))
         .route("/account/password", post().to(account::update_password))
         .route("/workspaces", get().to(workspaces::index))
@@ -69,6 +78,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/accounts", get().to(accounts::index))
                 .route("/accounts", post().to(accounts::connect))
                 .route("/accounts/qr", post().to(account_qr::start))
+                .route("/accounts/instagram", post().to(instagram::connect))
+                .route(
+                    "/accounts/{id}/reconnect-instagram",
+                    post().to(instagram::reconnect),
+                )
                 .route("/accounts/qr/{id}", get().to(account_qr::show))
                 .route("/accounts/qr/{id}/image", get().to(account_qr::image))
                 .route("/accounts/qr/{id}/cancel", post().to(account_qr::cancel))
@@ -128,6 +142,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/jobs/{name}/run", post().to(admin::jobs::run_now))
                 .route("/accounts", get().to(admin::accounts::index))
                 .route("/emails", get().to(admin::emails::index))
+                .route("/deliveries", get().to(admin::deliveries::index))
+                .route(
+                    "/deliveries/{id}/replay",
+                    post().to(admin::deliveries::replay),
+                )
                 .route("/config", get().to(admin::config::index)),
         )
         .default_service(web::to(not_found));

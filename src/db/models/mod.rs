@@ -11,6 +11,7 @@ pub mod social_account;
 pub mod suggested_message;
 pub mod sync_run;
 pub mod user;
+pub mod webhook_delivery;
 pub mod workspace;
 
 pub use audit_event::{AuditEvent, NewAuditEvent};
@@ -23,4 +24,5 @@ pub use social_account::{AccountCheck, AccountSecret, NewSocialAccount, SocialAc
 pub use suggested_message::SuggestedMessage;
 pub use sync_run::{SyncOutcome, SyncRun};
 pub use user::{NewUser, User};
+pub use webhook_delivery::{ClaimedDelivery, NewOAuthState, OAuthState, WebhookDelivery};
 pub use workspace::{NewWorkspace, Workspace};

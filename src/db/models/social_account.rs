@@ -27,6 +27,8 @@ pub struct SocialAccount {
     pub next_sync_at: DateTime<Utc>,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub consecutive_failures: i32,
+    /// The platform's id of the account (Instagram's `user_id`); `None` where the platform gives none.
+    pub external_id: Option<String>,
 }
 
 impl SocialAccount {
@@ -53,6 +55,7 @@ pub struct NewSocialAccount<'a> {
     pub connected_via: ConnectedVia,
     pub session_expires_at: Option<DateTime<Utc>>,
     pub last_checked_at: Option<DateTime<Utc>>,
+    pub external_id: Option<&'a str>,
 }
 
 /// What a check found, written back to the account.

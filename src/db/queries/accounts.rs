@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use crate::crypto::{Purpose, Sealed};
 use crate::db::models::{AccountCheck, AccountSecret, NewSocialAccount, SocialAccount};
 use crate::db::schema::{account_secrets, social_accounts};
+use crate::domain::account::AccountStatus;
+use crate::domain::platform::Platform;
 
 pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<SocialAccount>> {
     social_accounts::table
@@ -30,6 +32,59 @@ pub fn find(
         .select(SocialAccount::as_select())
         .first(conn)
         .optional()
+}
+
+/// The connected accounts of `platform` whose platform ids are among `ids`, in every workspace: a
+/// webhook delivery names the account by the platform's id, and each workspace that connected it gets
+/// its events. Disconnected accounts are left out.
+pub fn by_external_ids(
+    conn: &mut PgConnection,
+    platform: Platform,
+    ids: &[&str],
+) -> QueryResult<Vec<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::platform.eq(platform))
+        .filter(social_accounts::external_id.eq_any(ids))
+        .filter(social_accounts::status.ne(AccountStatus::Disconnected))
+        .select(SocialAccount::as_select())
+        .load(conn)
+}
+
+/// The workspace's account of `platform` with the platform's id `external_id`, whatever its status.
+pub fn find_by_external_id(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    platform: Platform,
+    external_id: &str,
+) -> QueryResult<Option<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::workspace_id.eq(workspace_id))
+        .filter(social_accounts::platform.eq(platform))
+        .filter(social_accounts::external_id.eq(external_id))
+        .select(SocialAccount::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records a token's new expiry after a refresh or a new consent.
+pub fn set_token_refreshed(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    id: i64,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::workspace_id.eq(workspace_id))
+            .filter(social_accounts::id.eq(id)),
+    )
+    .set((
+        social_accounts::session_expires_at.eq(expires_at),
+        social_accounts::token_refreshed_at.eq(now),
+        social_accounts::updated_at.eq(now),
+    ))
+    .execute(conn)
 }
 
 /// Inserts an account; `None` when the workspace already has this handle on this platform.

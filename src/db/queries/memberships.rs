@@ -109,3 +109,13 @@ pub fn set_role(
 pub fn remove(conn: &mut PgConnection, workspace_id: i64, user_id: i64) -> QueryResult<usize> {
     diesel::delete(memberships::table.find((workspace_id, user_id))).execute(conn)
 }
+
+/// The role of `user_id` in the workspace, if they are a member.
+pub fn role(conn: &mut PgConnection, workspace_id: i64, user_id: i64) -> QueryResult<Option<Role>> {
+    memberships::table
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::role)
+        .first(conn)
+        .optional()
+}

@@ -17,13 +17,16 @@ pub mod lead_list;
 pub mod leads;
 pub mod mail;
 pub mod memberships;
+pub mod oauth_states;
 pub mod password_resets;
+pub mod platform_people;
 pub mod review;
 pub mod sessions;
 pub mod syncs;
 pub mod templates;
 pub mod throttles;
 pub mod users;
+pub mod webhook_deliveries;
 pub mod workspaces;
 
 /// Escapes `%`, `_` and `\` so a person's search text matches literally inside an ILIKE pattern.

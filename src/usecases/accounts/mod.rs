@@ -220,6 +220,7 @@ pub async fn store_new_account(
                 connected_via: via,
                 session_expires_at: jar.session_expires,
                 last_checked_at: Some(Utc::now()),
+                external_id: None,
             };
             let Some(account) = queries::accounts::insert(conn, &new)? else {
                 return Ok(Err(Refusal::AlreadyConnected(handle.clone())));
@@ -448,13 +449,17 @@ pub async fn overview(
     .await
 }
 
-/// Deletes the account's credentials and marks it disconnected (its history stays).
+/// Deletes the account's credentials and marks it disconnected (its history stays); an Instagram
+/// account's subscription to its events is removed first.
 pub async fn disconnect(
     state: &AppState,
     account: &SocialAccount,
     actor: i64,
     ip: &str,
 ) -> Result<(), AppError> {
+    if account.platform() == Platform::Instagram {
+        crate::usecases::instagram::connect::unsubscribe(state, account).await?;
+    }
     let (workspace_id, account_id, ip) = (account.workspace_id, account.id, ip.to_owned());
     with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {

@@ -38,6 +38,10 @@ pub struct AccountsPage {
     /// The account whose reconnect form opens at once (`?reconnect=ID`, the expiry email's link).
     reconnect: Option<i64>,
     demo_login_url: Option<String>,
+    /// The variables to set before Instagram can be connected (none when it can).
+    instagram_missing: Vec<&'static str>,
+    /// The name of the platform the paste and QR forms connect.
+    pasted_name: &'static str,
 }
 
 impl AccountsPage {
@@ -98,6 +102,8 @@ async fn page(
         connect_error,
         reconnect_error,
         demo_login_url,
+        instagram_missing: state.settings.platforms.instagram.missing(),
+        pasted_name: pasted_platform()?.name(),
     })
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod analysis;
 pub mod audit;
 pub mod config;
+pub mod deliveries;
 pub mod emails;
 pub mod jobs;
 pub mod users;

@@ -1,0 +1,98 @@
+//! Connecting Instagram: "Connect Instagram" and "Reconnect on Instagram" open Meta's consent screen
+//! (the session keeps the nonce its state is bound to), and the callback finishes the connection and
+//! sends the person back to their workspace's Accounts page with what happened.
+
+use actix_web::{HttpResponse, web};
+
+use crate::auth::session_keys;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::usecases::instagram::connect::{self, Callback, Started};
+use crate::web::extract::{Htmx, InWorkspace, SignedIn};
+use crate::web::render::{self, FlashKind};
+
+/// Sends the person to the consent screen, or back to the Accounts page saying why not.
+fn open(
+    member: &InWorkspace,
+    htmx: Htmx,
+    started: Result<Started, connect::Refusal>,
+) -> HttpResponse {
+    match started {
+        Ok(started) => {
+            if let Err(error) = member
+                .session
+                .insert(session_keys::INSTAGRAM_OAUTH, &started.session_nonce)
+            {
+                tracing::warn!(%error, "the session could not keep the Instagram nonce");
+            }
+            render::redirect(htmx.0, &started.authorize_url)
+        }
+        Err(refusal) => {
+            render::flash(
+                &member.session,
+                FlashKind::Error,
+                refusal.message(member.chrome.lang),
+            );
+            render::redirect(htmx.0, &member.chrome.ws_url("accounts"))
+        }
+    }
+}
+
+/// `POST /w/{slug}/accounts/instagram`
+pub async fn connect(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+) -> Result<HttpResponse, AppError> {
+    let started = connect::begin(&state, &member.actor(), None).await?;
+    Ok(open(&member, htmx, started))
+}
+
+/// `POST /w/{slug}/accounts/{id}/reconnect-instagram`
+pub async fn reconnect(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let started = connect::begin(&state, &member.actor(), Some(path.into_inner().1)).await?;
+    Ok(open(&member, htmx, started))
+}
+
+/// `GET /oauth/instagram/callback?code=...&state=...` (or `?error=access_denied&...`)
+pub async fn callback(
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    query: web::Query<Callback>,
+) -> Result<HttpResponse, AppError> {
+    let nonce = signed_in
+        .session
+        .remove_as::<String>(session_keys::INSTAGRAM_OAUTH)
+        .and_then(Result::ok);
+    let finished = connect::finish(
+        &state,
+        signed_in.user.id,
+        &signed_in.ip,
+        nonce,
+        query.into_inner(),
+    )
+    .await?;
+    let lang = signed_in.chrome.lang;
+    let (kind, text) = match &finished.outcome {
+        Ok(account) => (
+            FlashKind::Success,
+            lang.t_with(
+                "instagram.connected",
+                "handle",
+                &format!("@{}", account.handle),
+            ),
+        ),
+        Err(refusal) => (FlashKind::Error, refusal.message(lang)),
+    };
+    render::flash(&signed_in.session, kind, text);
+    let back = match finished.workspace_id {
+        Some(id) => crate::usecases::instagram::connect::accounts_path(&state, id).await?,
+        None => "/workspaces".to_owned(),
+    };
+    Ok(render::redirect(false, &back))
+}
