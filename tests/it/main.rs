@@ -13,6 +13,7 @@ mod collection;
 mod demo_network;
 mod forms;
 mod health;
+mod instagram_demo;
 mod interactions;
 mod journey;
 mod language;
