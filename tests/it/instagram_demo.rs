@@ -641,3 +641,39 @@ async fn the_control_page_sends_a_delivery_with_a_wrong_signature_and_lists_it()
     );
     assert!(rows.iter().any(|t| t == "200"), "{rows:?}");
 }
+
+#[tokio::test]
+async fn the_consent_screen_speaks_french_when_the_demo_does() {
+    let peer = Peer::start(DemoNetwork::default());
+    peer.network.set_french(true);
+
+    let page = peer
+        .http
+        .get(format!("{}/instagram/oauth/authorize", peer.address))
+        .query(&[
+            ("client_id", DEMO_APP_ID),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", SCOPES),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    let html = Html::parse_document(&page);
+    let permissions: Vec<String> = html
+        .select(&Selector::parse("ul[data-demo='permissions'] li").unwrap())
+        .map(|li| li.text().collect())
+        .collect();
+    assert_eq!(
+        permissions,
+        [
+            "voir votre profil",
+            "gérer vos commentaires",
+            "gérer vos messages"
+        ]
+    );
+}
