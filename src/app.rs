@@ -161,7 +161,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         let listener = TcpListener::bind((settings.host, settings.demo_port))
             .with_context(|| format!("binding the demo network to port {}", settings.demo_port))?;
         tracing::info!(platforms = ?settings.platforms.shown(), "the demo network is on");
-        Some(demo::serve(listener, Arc::new(DemoNetwork::default()))?)
+        // The demo's Instagram peer signs its deliveries to this app's webhook with the app's secret.
+        let instagram = demo::instagram::InstagramPeer {
+            webhook_url: format!("{}/webhooks/instagram", public_url.trim_end_matches('/')),
+            app_secret: settings.platforms.instagram.app.as_ref().map_or_else(
+                || crate::platforms::instagram::DEMO_APP_SECRET.into(),
+                |app| app.secret.clone(),
+            ),
+        };
+        let network = DemoNetwork::default().with_instagram(instagram);
+        Some(demo::serve(listener, Arc::new(network))?)
     } else {
         None
     };

@@ -114,6 +114,12 @@ impl Simulation {
         self
     }
 
+    /// When the network started: the history lies in the days before it.
+    #[must_use]
+    pub fn epoch(&self) -> DateTime<Utc> {
+        self.epoch
+    }
+
     fn event(&self, rng: &mut SplitMix, at: DateTime<Utc>) -> Event {
         let person = rng.below(self.people.len());
         let who = &self.people[person];

@@ -1,10 +1,12 @@
 //! The demo network: a simulated social network built into the app (on only with `VISTAFLOW_DEMO=1`)
 //! that serves pages with the structure of TikTok's, issues and expires sessions, logs in by QR code,
 //! and can show a captcha. The TikTok connector reads it exactly as it reads TikTok. This module holds
-//! the demo site's own route table; it runs on its own port, like a separate site.
+//! the demo site's own route table; it runs on its own port, like a separate site. Its Instagram peer
+//! (`instagram`) answers under `/instagram` on the same port.
 
 pub mod activity;
 pub mod bench;
+pub mod instagram;
 mod pages;
 pub mod people;
 mod state;
@@ -28,6 +30,7 @@ pub const IMITATES: Platform = Platform::Tiktok;
 /// # Errors
 /// When the listener cannot be used.
 pub fn serve(listener: TcpListener, network: Arc<DemoNetwork>) -> std::io::Result<Server> {
+    instagram::sender::start(&network);
     let data = web::Data::from(network);
     Ok(HttpServer::new(move || {
         App::new()
@@ -49,6 +52,7 @@ pub fn serve(listener: TcpListener, network: Arc<DemoNetwork>) -> std::io::Resul
             .route("/__demo/expire", post().to(pages::expire))
             .route("/__demo/captcha", post().to(pages::captcha))
             .route("/__demo/language", post().to(pages::language))
+            .configure(instagram::routes)
     })
     .workers(1)
     .listen(listener)?

@@ -13,7 +13,7 @@ use super::state::{DEMO_CREATORS, DemoCreator, DemoNetwork, IssuedSession, SESSI
 
 type Network = web::Data<DemoNetwork>;
 
-fn html(template: &impl Template) -> HttpResponse {
+pub(super) fn html(template: &impl Template) -> HttpResponse {
     match template.render() {
         Ok(body) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -22,7 +22,7 @@ fn html(template: &impl Template) -> HttpResponse {
     }
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(super) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
@@ -323,6 +323,7 @@ struct ControlPage {
     sessions: Vec<(String, usize)>,
     captcha: Vec<String>,
     french: bool,
+    instagram: super::instagram::ControlView,
 }
 
 /// `GET /__demo`: expire sessions or show a captcha, to try how VistaFlow reacts.
@@ -336,6 +337,7 @@ pub async fn control(network: Network) -> HttpResponse {
         sessions: network.active_sessions(),
         captcha,
         french: network.french(),
+        instagram: super::instagram::ControlView::of(&network),
     })
 }
 

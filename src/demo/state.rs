@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Duration, Utc};
 
 use super::activity::{Event, Simulation};
+use super::instagram::{InstagramPeer, Peer};
 
 /// A creator account on the demo network.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +66,8 @@ pub struct DemoNetwork {
     paused_at: Mutex<Option<DateTime<Utc>>>,
     /// Events added by hand, per creator handle.
     added: Mutex<Vec<(String, Event)>>,
+    /// The Instagram accounts' tokens, subscriptions and webhook deliveries.
+    instagram: Peer,
 }
 
 impl Default for DemoNetwork {
@@ -140,7 +143,21 @@ impl DemoNetwork {
             french: std::sync::atomic::AtomicBool::new(false),
             paused_at: Mutex::new(None),
             added: Mutex::new(Vec::new()),
+            instagram: Peer::default(),
         }
+    }
+
+    /// The same network, whose Instagram peer posts signed deliveries to VistaFlow's webhook.
+    #[must_use]
+    pub fn with_instagram(mut self, peer: InstagramPeer) -> Self {
+        self.instagram = Peer::new(Some(peer));
+        self
+    }
+
+    /// The Instagram peer's memory.
+    #[must_use]
+    pub fn instagram(&self) -> &Peer {
+        &self.instagram
     }
 
     /// Stops (or, with `None`, resumes) the simulated audience at `at`.
