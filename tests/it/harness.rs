@@ -182,7 +182,7 @@ pub struct TestApp {
     pub address: String,
     pub db: TestDatabase,
     pub browsers: Arc<BrowserPool>,
-    /// The demo network this app reads as TikTok, when started with one.
+    /// The demo network this app reads as TikTok and Instagram, when started with one.
     pub demo: Option<Demo>,
     /// The app's shared state, for running its jobs directly.
     pub state: actix_web::web::Data<vistaflow::state::AppState>,
@@ -261,12 +261,33 @@ impl TestApp {
         let demo_address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let network = Arc::new(DemoNetwork::default());
         tokio::spawn(vistaflow::demo::serve(listener, network.clone()).expect("the demo network"));
+        // The consent screen sends people back to PUBLIC_URL: the app's port is chosen here.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a port for the app")
+            .port()
+            .to_string();
+        let public_url = format!("http://127.0.0.1:{port}");
+        let authorize = format!("{demo_address}/instagram/oauth/authorize");
+        let api = format!("{demo_address}/instagram/api");
+        let graph = format!("{demo_address}/instagram/graph");
         let mut vars = vec![
             ("TIKTOK_BASE_URL", demo_address.as_str()),
             ("VISTAFLOW_DEMO", "1"),
+            ("INSTAGRAM_AUTHORIZE_URL", authorize.as_str()),
+            ("INSTAGRAM_API_URL", api.as_str()),
+            ("INSTAGRAM_GRAPH_URL", graph.as_str()),
+            ("PORT", port.as_str()),
+            ("PUBLIC_URL", public_url.as_str()),
         ];
         vars.extend_from_slice(extra);
         let mut app = Self::spawn_with(&vars);
+        network
+            .instagram()
+            .send_to(vistaflow::demo::instagram::InstagramPeer {
+                webhook_url: format!("{}/webhooks/instagram", app.address),
+                app_secret: vistaflow::platforms::instagram::DEMO_APP_SECRET.into(),
+            });
         app.demo = Some(Demo {
             address: demo_address,
             network,

@@ -13,6 +13,7 @@ mod collection;
 mod demo_network;
 mod forms;
 mod health;
+mod instagram_accounts;
 mod instagram_demo;
 mod instagram_webhooks;
 mod interactions;

@@ -192,11 +192,8 @@ pub async fn deliver(
     }
 }
 
-/// Starts the sender beside the demo site, when the peer knows VistaFlow's webhook.
+/// Starts the sender beside the demo site; it sends once the peer knows VistaFlow's webhook.
 pub fn start(network: &Arc<DemoNetwork>) {
-    if network.instagram().config().is_none() {
-        return;
-    }
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         tracing::warn!("no async runtime: the demo's Instagram sender is off");
         return;
@@ -207,6 +204,9 @@ pub fn start(network: &Arc<DemoNetwork>) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             tick.tick().await;
+            if network.instagram().config().is_none() {
+                continue;
+            }
             for (summary, body) in due(&network, Utc::now()) {
                 tokio::spawn(deliver(network.clone(), summary, body, Signature::Right));
             }

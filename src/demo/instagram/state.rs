@@ -89,7 +89,7 @@ struct State {
 /// The Instagram peer of a demo network.
 #[derive(Debug, Default)]
 pub struct Peer {
-    config: Option<InstagramPeer>,
+    config: std::sync::OnceLock<InstagramPeer>,
     state: Mutex<State>,
 }
 
@@ -107,16 +107,26 @@ pub fn random_hex(bytes: usize) -> String {
 impl Peer {
     #[must_use]
     pub fn new(config: Option<InstagramPeer>) -> Self {
-        Self {
-            config,
+        let peer = Self {
+            config: std::sync::OnceLock::new(),
             state: Mutex::default(),
+        };
+        if let Some(config) = config {
+            peer.send_to(config);
         }
+        peer
     }
 
     /// The webhook and secret, when the peer sends deliveries.
     #[must_use]
     pub fn config(&self) -> Option<&InstagramPeer> {
-        self.config.as_ref()
+        self.config.get()
+    }
+
+    /// Starts sending deliveries to `config`'s webhook (for a peer started before the app it sends to
+    /// had its address); a peer that already sends somewhere keeps its webhook.
+    pub fn send_to(&self, config: InstagramPeer) {
+        let _ = self.config.set(config);
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

@@ -1,0 +1,279 @@
+//! Connecting Instagram through the demo network's consent screen, as a creator does: the state is
+//! checked (single use, this session), the account is stored with its sealed token and subscribed,
+//! declines and duplicates are said in words, disconnecting unsubscribes; and a comment written on
+//! the demo reaches the Leads through the signed webhook.
+
+use chrono::Utc;
+use vistaflow::demo::activity::{Event, Kind};
+use vistaflow::usecases::instagram::inbox;
+
+use crate::harness::{Browser, TestApp, logs};
+
+const NOVA: &str = "studio.nova.demo";
+const NOVA_ID: &str = "17841400000000001";
+
+/// Answers a redirect's `Location` header, or fails naming the status.
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("no redirect: {}", response.status()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn query(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Clicks "Connect Instagram": answers the consent screen's address.
+async fn open_consent(browser: &Browser) -> String {
+    browser.get("/w/studio-nova/accounts").await;
+    let started = browser
+        .raw_post("/w/studio-nova/accounts/instagram", &[])
+        .await;
+    assert_eq!(started.status(), 303, "{}", logs());
+    location(&started)
+}
+
+/// Answers the demo's consent screen as `username` with `decision`: the callback's address.
+async fn consent(consent_url: &str, username: &str, decision: &str) -> String {
+    let url = url::Url::parse(consent_url).unwrap();
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    form.push(("username".into(), username.into()));
+    form.push(("decision".into(), decision.into()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut post_to = url.clone();
+    post_to.set_query(None);
+    let answer = client.post(post_to).form(&form).send().await.unwrap();
+    assert_eq!(answer.status(), 302);
+    location(&answer)
+}
+
+/// The callback's path and query, as the browser requests it (a fragment is never sent).
+fn callback_path(callback: &str) -> String {
+    let url = url::Url::parse(callback).unwrap();
+    format!("{}?{}", url.path(), url.query().unwrap_or_default())
+}
+
+async fn connect(app: &TestApp, browser: &Browser, username: &str) -> crate::harness::Page {
+    let consent_url = open_consent(browser).await;
+    let callback = consent(&consent_url, username, "allow").await;
+    assert!(callback.starts_with(&app.address), "{callback}");
+    browser.get(&callback_path(&callback)).await
+}
+
+#[tokio::test]
+async fn connecting_instagram_goes_through_the_consent_screen_and_stores_the_account_with_a_sealed_token()
+ {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+
+    let consent_url = open_consent(&nova).await;
+    assert_eq!(
+        query(&consent_url, "client_id").as_deref(),
+        Some("demo-instagram-app")
+    );
+    assert_eq!(
+        query(&consent_url, "scope").as_deref(),
+        Some(
+            "instagram_business_basic,instagram_business_manage_comments,instagram_business_manage_messages"
+        )
+    );
+    assert_eq!(
+        query(&consent_url, "redirect_uri"),
+        Some(format!("{}/oauth/instagram/callback", app.address))
+    );
+    let callback = consent(&consent_url, NOVA, "allow").await;
+    let page = nova.get(&callback_path(&callback)).await;
+
+    assert_eq!(page.path(), "/w/studio-nova/accounts");
+    assert!(
+        page.text(".flash").contains("@studio.nova.demo"),
+        "{}",
+        page.text(".flash")
+    );
+    assert!(page.has("#accounts"));
+    assert_eq!(
+        app.number(&format!(
+            "SELECT count(*) FROM social_accounts WHERE platform = 'instagram' AND handle = '{NOVA}' \
+             AND external_id = '{NOVA_ID}' AND connected_via = 'oauth' AND status = 'active' \
+             AND session_expires_at > now() + interval '50 days'"
+        )),
+        1
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM account_secrets WHERE purpose = 'instagram_token'"),
+        1
+    );
+    assert!(
+        app.demo
+            .as_ref()
+            .unwrap()
+            .network
+            .instagram()
+            .is_subscribed(0)
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM audit_events WHERE action = 'account.connected' AND details->>'via' = 'oauth'"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_callback_is_taken_once_and_only_in_the_session_that_opened_it() {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+    let other = app
+        .registered("Lina", "lina@example.com", "Lina Beats")
+        .await;
+
+    let consent_url = open_consent(&nova).await;
+    let callback = callback_path(&consent(&consent_url, NOVA, "allow").await);
+    let foreign = other.get(&callback).await;
+    assert!(
+        foreign.text(".flash").contains("another session"),
+        "{}",
+        foreign.body
+    );
+
+    let again = nova.get(&callback).await;
+    assert!(
+        again.text(".flash").contains("already used"),
+        "{}",
+        again.body
+    );
+    let unknown = nova
+        .get("/oauth/instagram/callback?code=abc&state=never-issued")
+        .await;
+    assert!(
+        unknown.text(".flash").contains("not one VistaFlow opened"),
+        "{}",
+        unknown.body
+    );
+    let missing = nova.get("/oauth/instagram/callback?code=abc").await;
+    assert!(missing.text(".flash").contains("not one VistaFlow opened"));
+
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 0);
+}
+
+#[tokio::test]
+async fn declining_on_the_consent_screen_connects_nothing_and_says_how_to_try_again() {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+
+    let consent_url = open_consent(&nova).await;
+    let callback = consent(&consent_url, NOVA, "deny").await;
+    assert_eq!(query(&callback, "error").as_deref(), Some("access_denied"));
+    let page = nova.get(&callback_path(&callback)).await;
+
+    assert_eq!(page.path(), "/w/studio-nova/accounts");
+    assert!(
+        page.text(".flash").contains("declined"),
+        "{}",
+        page.text(".flash")
+    );
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 0);
+}
+
+#[tokio::test]
+async fn the_same_instagram_account_twice_in_a_workspace_is_refused() {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+
+    connect(&app, &nova, NOVA).await;
+    let second = connect(&app, &nova, NOVA).await;
+
+    assert!(
+        second.text(".flash").contains("already connected"),
+        "{}",
+        second.text(".flash")
+    );
+    assert_eq!(app.number("SELECT count(*) FROM social_accounts"), 1);
+}
+
+#[tokio::test]
+async fn disconnecting_unsubscribes_the_app_and_deletes_the_token() {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+    connect(&app, &nova, NOVA).await;
+    let id = app.number("SELECT id FROM social_accounts");
+
+    let page = nova
+        .post(&format!("/w/studio-nova/accounts/{id}/disconnect"), &[])
+        .await;
+
+    assert_eq!(page.status, 200);
+    assert!(
+        !app.demo
+            .as_ref()
+            .unwrap()
+            .network
+            .instagram()
+            .is_subscribed(0)
+    );
+    assert_eq!(app.number("SELECT count(*) FROM account_secrets"), 0);
+    assert_eq!(
+        app.number("SELECT count(*) FROM social_accounts WHERE status = 'disconnected'"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_comment_written_on_the_demo_reaches_the_leads_through_the_signed_webhook() {
+    let app = TestApp::spawn_with_demo();
+    let demo = app.demo.as_ref().unwrap();
+    demo.network.pause_audience(Some(Utc::now()));
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+    connect(&app, &nova, NOVA).await;
+
+    demo.network.add_event(
+        NOVA,
+        Event {
+            at: Utc::now(),
+            person: 3,
+            kind: Kind::Comment,
+            text: Some("how much for a custom beat?".to_owned()),
+        },
+    );
+    let mut stored = 0;
+    for _ in 0..50 {
+        inbox::drain(&app.state).await.unwrap();
+        stored = app.number(
+            "SELECT count(*) FROM interactions WHERE platform = 'instagram' AND kind = 'comment' \
+             AND text = 'how much for a custom beat?' AND external_id IS NOT NULL",
+        );
+        if stored > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    assert_eq!(stored, 1, "{}", logs());
+    let leads = nova.get("/w/studio-nova/leads?platform=instagram").await;
+    assert_eq!(leads.status, 200);
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads WHERE platform = 'instagram'"),
+        1
+    );
+}
