@@ -390,6 +390,7 @@ async fn store(
                         expires_at,
                         now,
                     )?;
+                    crate::mail::alerts::account_reconnected(conn, workspace_id, existing.id)?;
                     queries::accounts::find(conn, workspace_id, existing.id)?
                         .ok_or(AppError::NotFound)?
                 }
