@@ -14,7 +14,7 @@ use crate::domain::account::{AccountStatus, ConnectedVia};
 use crate::domain::analysis::Source;
 use crate::domain::contact::Intent;
 use crate::domain::delivery::DeliveryStatus;
-use crate::domain::draft::{DraftSource, DraftStatus};
+use crate::domain::draft::{DraftSource, DraftStatus, SentVia};
 use crate::domain::interaction::{Direction, Kind, KindCounts};
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
@@ -57,6 +57,7 @@ macro_rules! text_enum {
 text_enum!(Kind, "interactions.kind");
 text_enum!(Direction, "interactions.direction");
 text_enum!(DeliveryStatus, "webhook_deliveries.status");
+text_enum!(SentVia, "suggested_messages.sent_via");
 text_enum!(Precision, "interactions.precision");
 text_enum!(Role, "memberships.role or invitations.role", |t| {
     Role::parse(t).ok()

@@ -305,6 +305,10 @@ diesel::table! {
         approved_at -> Nullable<Timestamptz>,
         sent_at -> Nullable<Timestamptz>,
         edited_at -> Nullable<Timestamptz>,
+        sent_via -> Nullable<Text>,
+        platform_message_id -> Nullable<Text>,
+        reply_to_comment -> Nullable<Text>,
+        send_started_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -18,6 +18,16 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// How a sent draft went out.
+    pub enum SentVia {
+        /// The creator sent it by hand and said so.
+        Hand = "hand",
+        /// One click on "Send on Instagram": the platform's messaging API.
+        Instagram = "instagram",
+    }
+}
+
+stored_enum! {
     /// Where a draft's text came from.
     pub enum DraftSource {
         /// The built-in analyzer.

@@ -39,6 +39,8 @@ pub struct Overview {
     pub total_pending: i64,
     pub ready: Vec<ReadyDraft>,
     pub quotas: Vec<AccountQuota>,
+    /// How each ready draft to an Instagram lead can go out now, by draft id.
+    pub replies: std::collections::HashMap<i64, crate::usecases::instagram::send::Reply>,
 }
 
 /// Reads the workspace's review in one round trip.
@@ -51,11 +53,15 @@ pub async fn overview(
     quota: Quota,
 ) -> Result<Overview, AppError> {
     with_db(pool, move |conn| {
+        let ready = review::ready(conn, workspace_id, None)?;
+        let replies =
+            crate::usecases::instagram::send::replies(conn, workspace_id, &ready, Utc::now())?;
         Ok(Overview {
             pending: review::pending(conn, workspace_id, None)?,
             total_pending: review::pending_count(conn, workspace_id)?,
-            ready: review::ready(conn, workspace_id, None)?,
+            ready,
             quotas: review::quotas(conn, workspace_id, quota, Utc::now())?,
+            replies,
         })
     })
     .await

@@ -110,6 +110,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/review/{id}/approve", post().to(review::approve))
                 .route("/review/{id}/reject", post().to(review::reject))
                 .route("/review/{id}/sent", post().to(review::mark_sent))
+                .route(
+                    "/review/{id}/send-instagram",
+                    post().to(review::send_on_instagram),
+                )
                 .route("/templates", get().to(templates::index))
                 .route("/templates", post().to(templates::create))
                 .route("/templates/preview", post().to(templates::preview_fragment))

@@ -64,7 +64,8 @@ fn callback_path(callback: &str) -> String {
     format!("{}?{}", url.path(), url.query().unwrap_or_default())
 }
 
-async fn connect(app: &TestApp, browser: &Browser, username: &str) -> crate::harness::Page {
+/// Connects `username` of the demo's Instagram to the browser's workspace `studio-nova`.
+pub async fn connect(app: &TestApp, browser: &Browser, username: &str) -> crate::harness::Page {
     let consent_url = open_consent(browser).await;
     let callback = consent(&consent_url, username, "allow").await;
     assert!(callback.starts_with(&app.address), "{callback}");

@@ -21,6 +21,7 @@ pub mod oauth_states;
 pub mod password_resets;
 pub mod platform_people;
 pub mod review;
+pub mod sending;
 pub mod sessions;
 pub mod syncs;
 pub mod templates;

@@ -12,7 +12,7 @@ use crate::db::queries::{counts, leads};
 use crate::db::schema::suggested_messages as drafts;
 use crate::db::schema::{interactions, leads as leads_table, quota_usage, social_accounts};
 use crate::domain::contact::Intent;
-use crate::domain::draft::DraftStatus;
+use crate::domain::draft::{DraftStatus, SentVia};
 use crate::domain::interaction::Kind;
 use crate::domain::lead_status::LeadStatus;
 use crate::domain::lead_type::LeadType;
@@ -466,6 +466,8 @@ pub fn mark_sent(
     .set((
         drafts::status.eq(DraftStatus::Sent),
         drafts::sent_at.eq(Utc::now()),
+        drafts::sent_via.eq(SentVia::Hand),
+        drafts::send_started_at.eq(None::<DateTime<Utc>>),
     ))
     .returning(drafts::lead_id)
     .get_result(conn)

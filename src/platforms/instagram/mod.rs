@@ -20,6 +20,12 @@ pub const GRAPH_VERSION: &str = "v24.0";
 /// The permissions VistaFlow asks for: the profile, the comments, the messages.
 pub const SCOPES: &str = "instagram_business_basic,instagram_business_manage_comments,instagram_business_manage_messages";
 
+/// A person can be messaged for this long after their latest message to the account.
+pub const MESSAGE_WINDOW_HOURS: i64 = 24;
+
+/// A comment can get its one private reply for this long.
+pub const PRIVATE_REPLY_DAYS: i64 = 7;
+
 /// The demo network's Instagram app, the defaults when the demo is on.
 pub const DEMO_APP_ID: &str = "demo-instagram-app";
 pub const DEMO_APP_SECRET: &str = "demo-instagram-secret";

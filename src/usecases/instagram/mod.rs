@@ -1,9 +1,11 @@
 //! Instagram's use cases: connecting an account through the consent screen (`connect`), the inbox of
-//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), and the
+//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), sending an
+//! approved draft with one click (`send`), and the
 //! account's token, sealed with the keyring under Instagram's own purpose.
 
 pub mod connect;
 pub mod inbox;
+pub mod send;
 
 use secrecy::{ExposeSecret as _, SecretString};
 

@@ -3,10 +3,13 @@
 //! messages with a copy button and the lead's profile link, for the creator to send by hand, and "Mark as
 //! sent". Nothing is ever sent from here.
 
+use std::collections::HashMap;
+
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::db::models::Workspace;
@@ -17,6 +20,7 @@ use crate::error::AppError;
 use crate::platforms;
 use crate::state::AppState;
 use crate::usecases;
+use crate::usecases::instagram::send::{self as instagram_send, Reply};
 use crate::usecases::review::BatchAction;
 use crate::web::extract::{Htmx, InWorkspace, repeated_ids};
 use crate::web::render::{self, Chrome, Flash, FlashKind};
@@ -42,11 +46,37 @@ pub struct ReviewPage {
     quotas: Vec<AccountQuota>,
     quota: Quota,
     platforms: platforms::Settings,
+    replies: HashMap<i64, Reply>,
+}
+
+/// How a ready draft can go out on its platform, as the page offers it.
+struct SendOption {
+    /// `message`, `private_reply` or `by_hand`.
+    kind: &'static str,
+    /// Until when it can (or, by hand, when the messaging window closed).
+    at: Option<DateTime<Utc>>,
 }
 
 impl ReviewPage {
     fn profile_url(&self, platform: Platform, handle: &str) -> String {
         platforms::profile_url(&self.platforms, platform, handle)
+    }
+
+    fn send_option(&self, id: i64) -> Option<SendOption> {
+        self.replies.get(&id).map(|reply| match reply {
+            Reply::Message { until, .. } => SendOption {
+                kind: "message",
+                at: Some(*until),
+            },
+            Reply::PrivateReply { until, .. } => SendOption {
+                kind: "private_reply",
+                at: Some(*until),
+            },
+            Reply::ByHand { closed_at } => SendOption {
+                kind: "by_hand",
+                at: *closed_at,
+            },
+        })
     }
 }
 
@@ -79,6 +109,7 @@ async fn page(
             quotas: overview.quotas,
             quota,
             platforms: state.settings.platforms.clone(),
+            replies: overview.replies,
         },
     )
 }
@@ -316,6 +347,29 @@ pub async fn mark_sent(
         FlashKind::Success,
         member.chrome.t("review.marked_sent"),
     );
+    Ok(render::redirect(
+        htmx.0,
+        &format!("{}#ready", member.chrome.ws_url("review")),
+    ))
+}
+
+/// `POST /w/{slug}/review/{id}/send-instagram`: one click sends one approved message on Instagram.
+pub async fn send_on_instagram(
+    member: InWorkspace,
+    state: web::Data<AppState>,
+    htmx: Htmx,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner().1;
+    let lang = member.chrome.lang;
+    let (kind, text) = match instagram_send::send(&state, &member.actor(), id).await? {
+        Ok(sent) if sent.private_reply => {
+            (FlashKind::Success, lang.t("instagram.sent_private_reply"))
+        }
+        Ok(_) => (FlashKind::Success, lang.t("instagram.sent")),
+        Err(refusal) => (FlashKind::Error, refusal.message(lang).into()),
+    };
+    render::flash(&member.session, kind, text);
     Ok(render::redirect(
         htmx.0,
         &format!("{}#ready", member.chrome.ws_url("review")),
