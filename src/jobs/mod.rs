@@ -62,7 +62,7 @@ pub const JOBS: [Job; 6] = [
     Job {
         name: "cleanup",
         schedule: "0 30 3 * * *",
-        about: "deletes interactions past each workspace's retention, run records older than 30 days and mail older than 90",
+        about: "deletes interactions past each workspace's retention, run records older than 30 days, mail older than 90, processed webhook deliveries older than 7",
     },
 ];
 

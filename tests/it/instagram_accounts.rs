@@ -278,3 +278,74 @@ async fn a_comment_written_on_the_demo_reaches_the_leads_through_the_signed_webh
         1
     );
 }
+
+#[tokio::test]
+async fn check_now_asks_instagram_and_a_revoked_access_makes_the_account_expired() {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+    connect(&app, &nova, NOVA).await;
+    let id = app.number("SELECT id FROM social_accounts");
+
+    let active = nova
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+    assert_eq!(
+        app.number("SELECT count(*) FROM social_accounts WHERE status = 'active'"),
+        1,
+        "{}",
+        active.text(".flash")
+    );
+
+    app.demo
+        .as_ref()
+        .unwrap()
+        .network
+        .instagram()
+        .revoke_tokens(0);
+    let page = nova
+        .post(&format!("/w/studio-nova/accounts/{id}/check"), &[])
+        .await;
+
+    assert_eq!(
+        app.number(
+            "SELECT count(*) FROM social_accounts WHERE status = 'expired' \
+             AND status_reason = 'instagram.reason_token_dead'"
+        ),
+        1
+    );
+    assert!(
+        page.text(&format!("#account-{id} .reason"))
+            .contains("reconnect")
+    );
+    assert!(page.has(&format!("#reconnect-instagram-{id}")));
+}
+
+#[tokio::test]
+async fn erasing_an_instagram_lead_forgets_the_name_behind_their_id_too() {
+    let app = TestApp::spawn_with_demo();
+    let nova = app
+        .registered("Nova", "nova@example.com", "Studio Nova")
+        .await;
+    connect(&app, &nova, NOVA).await;
+    let workspace = app.number("SELECT id FROM workspaces");
+    app.sql(&format!(
+        "INSERT INTO leads (workspace_id, platform, handle, first_seen_at, last_interaction_at) \
+         VALUES ({workspace}, 'instagram', 'nina', now(), now())"
+    ));
+    app.sql(&format!(
+        "INSERT INTO platform_people (account_id, workspace_id, external_id, handle) \
+         SELECT id, {workspace}, '610', 'nina' FROM social_accounts"
+    ));
+    let lead = app.number("SELECT id FROM leads WHERE handle = 'nina'");
+
+    nova.post(
+        &format!("/w/studio-nova/leads/{lead}/erase"),
+        &[("confirm", "yes")],
+    )
+    .await;
+
+    assert_eq!(app.number("SELECT count(*) FROM platform_people"), 0);
+    assert_eq!(app.number("SELECT count(*) FROM leads"), 0);
+}

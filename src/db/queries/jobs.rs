@@ -144,6 +144,12 @@ pub fn clean_up(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usiz
             + diesel::delete(
                 job_leases::table.filter(job_leases::until.lt(now - Duration::days(1))),
             )
-            .execute(conn)?,
+            .execute(conn)?
+            // Processed webhook bodies hold people's words: kept a week for replays, then deleted.
+            + crate::db::queries::webhook_deliveries::delete_processed_before(
+                conn,
+                now - Duration::days(7),
+            )?
+            + crate::db::queries::oauth_states::delete_expired(conn, now - Duration::days(1))?,
     )
 }

@@ -202,6 +202,7 @@ pub fn erase(
         return Ok(None);
     };
     interactions::suppress(conn, workspace_id, lead.platform, &lead.handle)?;
+    crate::db::queries::platform_people::forget(conn, workspace_id, &lead.handle)?;
     diesel::delete(
         interactions_table::table
             .filter(interactions_table::workspace_id.eq(workspace_id))

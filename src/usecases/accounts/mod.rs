@@ -348,6 +348,9 @@ pub async fn check_now(
                     Some("accounts.reason_secret_unreadable"),
                 )
             }
+            Ok(token) if platform == Platform::Instagram => {
+                crate::usecases::instagram::check(state, account, token).await
+            }
             Ok(plaintext) => match serde_json::from_slice::<CookieJar>(plaintext.expose_secret()) {
                 Err(_) => (
                     AccountStatus::Failing,

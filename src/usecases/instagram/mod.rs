@@ -45,3 +45,37 @@ pub(crate) async fn token(
             .map(|t| SecretString::from(t.to_owned()))
     }))
 }
+
+/// What the Graph API says of an account's token now: active when it reads the account, expired when
+/// the token is dead; a throttled or unreachable API leaves the account as it was.
+pub(crate) async fn check(
+    state: &AppState,
+    account: &crate::db::models::SocialAccount,
+    token: secrecy::SecretSlice<u8>,
+) -> (crate::domain::account::AccountStatus, Option<&'static str>) {
+    use crate::domain::account::AccountStatus;
+    let unchanged = (account.status(), None);
+    let Ok(token) =
+        std::str::from_utf8(token.expose_secret()).map(|t| SecretString::from(t.to_owned()))
+    else {
+        return (
+            AccountStatus::Failing,
+            Some("accounts.reason_secret_unreadable"),
+        );
+    };
+    let Ok(graph) =
+        crate::platforms::instagram::api::Graph::new(&state.settings.platforms.instagram)
+    else {
+        return unchanged;
+    };
+    match graph.me(&token).await {
+        Ok(_) => (AccountStatus::Active, None),
+        Err(error) if error.is_token_dead() => {
+            (AccountStatus::Expired, Some("instagram.reason_token_dead"))
+        }
+        Err(error) => {
+            tracing::info!(account = account.id, %error, "an Instagram token could not be checked now");
+            unchanged
+        }
+    }
+}
