@@ -1,3 +1,7 @@
+DELETE FROM analysis_runs WHERE trigger = 'webhook';
+ALTER TABLE analysis_runs DROP CONSTRAINT analysis_runs_trigger_check;
+ALTER TABLE analysis_runs ADD CONSTRAINT analysis_runs_trigger_check
+    CHECK (trigger IN ('sync', 'schedule', 'daily_rescore', 'manual'));
 DROP TABLE platform_people;
 DROP TABLE webhook_deliveries;
 DROP TABLE oauth_states;

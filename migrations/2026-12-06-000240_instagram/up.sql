@@ -64,3 +64,8 @@ CREATE TABLE platform_people (
     fetched_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (account_id, external_id)
 );
+
+-- Webhook deliveries that stored something new start an analysis pass of their own.
+ALTER TABLE analysis_runs DROP CONSTRAINT analysis_runs_trigger_check;
+ALTER TABLE analysis_runs ADD CONSTRAINT analysis_runs_trigger_check
+    CHECK (trigger IN ('sync', 'schedule', 'daily_rescore', 'manual', 'webhook'));

@@ -50,6 +50,8 @@ stored_enum! {
         DailyRescore = "daily_rescore",
         /// Someone asked for it (the command line, the tests).
         Manual = "manual",
+        /// Webhook deliveries stored something new.
+        Webhook = "webhook",
     }
 }
 
