@@ -1,8 +1,12 @@
 //! Instagram's use cases: connecting an account through the consent screen (`connect`), the inbox of
-//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), and the
-//! account's token, sealed with the keyring under Instagram's own purpose.
+//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), the backfill
+//! that reads recent comments and messages through the Graph API (`backfill`), the one mapping of
+//! their events to interactions (`events`), and the account's token, sealed with the keyring under
+//! Instagram's own purpose.
 
+pub mod backfill;
 pub mod connect;
+mod events;
 pub mod inbox;
 
 use secrecy::{ExposeSecret as _, SecretString};
