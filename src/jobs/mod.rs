@@ -33,7 +33,7 @@ pub struct Job {
 /// Every scheduled job, in one place. Each run is recorded in `job_runs`; all but collection run on
 /// one instance at a time (a lease in `job_leases`); collection runs on every instance (a lease per
 /// instance) and claims accounts one by one. A failing job is recorded and the others go on.
-pub const JOBS: [Job; 6] = [
+pub const JOBS: [Job; 7] = [
     Job {
         name: "collect",
         schedule: "0 * * * * *",
@@ -63,6 +63,11 @@ pub const JOBS: [Job; 6] = [
         name: "cleanup",
         schedule: "0 30 3 * * *",
         about: "deletes interactions past each workspace's retention, run records older than 30 days, mail older than 90, processed webhook deliveries older than 7",
+    },
+    Job {
+        name: "instagram-backfill",
+        schedule: "20 */30 * * * *",
+        about: "catches up Instagram comments and messages a webhook may have missed",
     },
 ];
 
@@ -212,6 +217,9 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
             })
             .await
         }
+        "instagram-backfill" => crate::usecases::instagram::backfill::backfill_all(state)
+            .await
+            .map(|pass| pass.to_string()),
         other => Err(AppError::Internal(anyhow!("no job is named {other}"))),
     }
 }

@@ -7,9 +7,7 @@ use vistaflow::demo::activity::{Event, Kind};
 use vistaflow::usecases::instagram::inbox;
 
 use crate::harness::{TestApp, logs};
-use crate::instagram_accounts::connect;
-
-const NOVA: &str = "studio.nova.demo";
+use crate::instagram_support::{NOVA, connect};
 
 /// A demo person writes (a message or a comment) to the connected account; answers once it is stored.
 async fn written(app: &TestApp, kind: Kind, text: &str) {

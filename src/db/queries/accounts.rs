@@ -50,6 +50,17 @@ pub fn by_external_ids(
         .load(conn)
 }
 
+/// The active accounts of `platform`, in every workspace, oldest first: the scheduled passes that read
+/// each connected account (the Instagram backfill) go through them one by one.
+pub fn active_of(conn: &mut PgConnection, platform: Platform) -> QueryResult<Vec<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::platform.eq(platform))
+        .filter(social_accounts::status.eq(AccountStatus::Active))
+        .order(social_accounts::id.asc())
+        .select(SocialAccount::as_select())
+        .load(conn)
+}
+
 /// The workspace's account of `platform` with the platform's id `external_id`, whatever its status.
 pub fn find_by_external_id(
     conn: &mut PgConnection,

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::Connection as _;
 use secrecy::ExposeSecret as _;
 use subtle::ConstantTimeEq as _;
@@ -20,12 +20,13 @@ use crate::db::queries;
 use crate::db::queries::interactions::Source;
 use crate::db::queries::platform_people::Person;
 use crate::domain::delivery::{self, MAX_ATTEMPTS};
-use crate::domain::interaction::{Direction, Kind, Observed, PlatformIds, When};
+use crate::domain::interaction::Observed;
 use crate::domain::platform::Platform;
-use crate::domain::platform_time::Precision;
 use crate::error::{AppError, with_db};
 use crate::platforms::instagram::{self, api, webhook};
 use crate::state::AppState;
+
+use super::events::{People, Routed, needs_known_name, observed};
 
 /// The largest body the webhook accepts.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -305,13 +306,10 @@ fn known_people(
     conn: &mut diesel::PgConnection,
     read: &[(i64, i32, Vec<webhook::Event>, usize)],
     by_external: &HashMap<&str, Vec<&SocialAccount>>,
-) -> Result<HashMap<(i64, String), Person>, AppError> {
+) -> Result<People, AppError> {
     let mut asked: HashMap<i64, (i64, HashSet<&str>)> = HashMap::new();
     for (_, _, events, _) in read {
-        for event in events
-            .iter()
-            .filter(|e| e.handle.is_none() || e.direction == Direction::Outgoing)
-        {
+        for event in events.iter().filter(|e| needs_known_name(e)) {
             let (Some(person), Some(targets)) = (
                 event.person_id.as_deref(),
                 by_external.get(event.account_id.as_str()),
@@ -335,67 +333,6 @@ fn known_people(
         }
     }
     Ok(known)
-}
-
-enum Routed {
-    Row(Box<Observed>),
-    Ignored,
-    NeedsName(String),
-}
-
-/// The interaction an event is for `account`, if it is one VistaFlow keeps.
-fn observed(
-    event: &webhook::Event,
-    account: &SocialAccount,
-    people: &HashMap<(i64, String), Person>,
-) -> Routed {
-    // The creator's own comment under a post is no one's interaction; their own messages are kept
-    // (outgoing) in the conversation with the person they wrote to.
-    if event.direction == Direction::Outgoing && event.kind != Kind::Message {
-        return Routed::Ignored;
-    }
-    let known = event
-        .person_id
-        .as_ref()
-        .and_then(|id| people.get(&(account.id, id.clone())));
-    // A payload's username is its sender's: the person's only when they wrote.
-    let said = event
-        .handle
-        .as_ref()
-        .filter(|_| event.direction == Direction::Incoming);
-    let (handle, display_name) = match (said, known) {
-        (Some(handle), _) => (handle.clone(), known.and_then(|p| p.display_name.clone())),
-        (None, Some(person)) => (person.handle.clone(), person.display_name.clone()),
-        (None, None) => {
-            return match &event.person_id {
-                Some(id) if event.kind != Kind::Mention => Routed::NeedsName(id.clone()),
-                _ => Routed::Ignored,
-            };
-        }
-    };
-    Routed::Row(Box::new(Observed {
-        kind: event.kind,
-        handle: handle.trim_start_matches('@').to_lowercase(),
-        display_name,
-        text: event.text.clone(),
-        post_ref: event.media_id.clone(),
-        when: exactly(event.occurred_at),
-        direction: event.direction,
-        ids: Some(PlatformIds {
-            event: event.external_id.clone(),
-            person: event.person_id.clone(),
-        }),
-    }))
-}
-
-/// A time the platform gives to the second.
-fn exactly(at: DateTime<Utc>) -> When {
-    When {
-        at,
-        from: at - Precision::Second.step(),
-        to: at,
-        precision: Precision::Second,
-    }
 }
 
 /// Reads the names of the senders the waiting deliveries need, from the Graph API with each account's

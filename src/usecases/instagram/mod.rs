@@ -1,9 +1,12 @@
 //! Instagram's use cases: connecting an account through the consent screen (`connect`), the inbox of
-//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), sending an
-//! approved draft with one click (`send`), and the
+//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), the backfill
+//! that reads recent comments and messages through the Graph API (`backfill`), the one mapping of
+//! their events to interactions (`events`), sending an approved draft with one click (`send`), and the
 //! account's token, sealed with the keyring under Instagram's own purpose.
 
+pub mod backfill;
 pub mod connect;
+mod events;
 pub mod inbox;
 pub mod send;
 

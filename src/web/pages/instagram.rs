@@ -1,12 +1,14 @@
 //! Connecting Instagram: "Connect Instagram" and "Reconnect on Instagram" open Meta's consent screen
 //! (the session keeps the nonce its state is bound to), and the callback finishes the connection and
-//! sends the person back to their workspace's Accounts page with what happened.
+//! sends the person back to their workspace's Accounts page with what happened, while the account's
+//! recent comments and messages are read in the background.
 
 use actix_web::{HttpResponse, web};
 
 use crate::auth::session_keys;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::usecases::instagram::backfill;
 use crate::usecases::instagram::connect::{self, Callback, Started};
 use crate::web::extract::{Htmx, InWorkspace, SignedIn};
 use crate::web::render::{self, FlashKind};
@@ -77,6 +79,9 @@ pub async fn callback(
         query.into_inner(),
     )
     .await?;
+    if let Ok(account) = &finished.outcome {
+        backfill::start(state.clone().into_inner(), account.workspace_id, account.id);
+    }
     let lang = signed_in.chrome.lang;
     let (kind, text) = match &finished.outcome {
         Ok(account) => (
