@@ -7,69 +7,10 @@ use chrono::Utc;
 use vistaflow::demo::activity::{Event, Kind};
 use vistaflow::usecases::instagram::inbox;
 
-use crate::harness::{Browser, TestApp, logs};
-
-const NOVA: &str = "studio.nova.demo";
-const NOVA_ID: &str = "17841400000000001";
-
-/// Answers a redirect's `Location` header, or fails naming the status.
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .unwrap_or_else(|| panic!("no redirect: {}", response.status()))
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn query(url: &str, name: &str) -> Option<String> {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-/// Clicks "Connect Instagram": answers the consent screen's address.
-async fn open_consent(browser: &Browser) -> String {
-    browser.get("/w/studio-nova/accounts").await;
-    let started = browser
-        .raw_post("/w/studio-nova/accounts/instagram", &[])
-        .await;
-    assert_eq!(started.status(), 303, "{}", logs());
-    location(&started)
-}
-
-/// Answers the demo's consent screen as `username` with `decision`: the callback's address.
-async fn consent(consent_url: &str, username: &str, decision: &str) -> String {
-    let url = url::Url::parse(consent_url).unwrap();
-    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    form.push(("username".into(), username.into()));
-    form.push(("decision".into(), decision.into()));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut post_to = url.clone();
-    post_to.set_query(None);
-    let answer = client.post(post_to).form(&form).send().await.unwrap();
-    assert_eq!(answer.status(), 302);
-    location(&answer)
-}
-
-/// The callback's path and query, as the browser requests it (a fragment is never sent).
-fn callback_path(callback: &str) -> String {
-    let url = url::Url::parse(callback).unwrap();
-    format!("{}?{}", url.path(), url.query().unwrap_or_default())
-}
-
-async fn connect(app: &TestApp, browser: &Browser, username: &str) -> crate::harness::Page {
-    let consent_url = open_consent(browser).await;
-    let callback = consent(&consent_url, username, "allow").await;
-    assert!(callback.starts_with(&app.address), "{callback}");
-    browser.get(&callback_path(&callback)).await
-}
+use crate::harness::{TestApp, logs};
+use crate::instagram_support::{
+    NOVA, NOVA_ID, callback_path, connect, consent, open_consent, query,
+};
 
 #[tokio::test]
 async fn connecting_instagram_goes_through_the_consent_screen_and_stores_the_account_with_a_sealed_token()

@@ -15,6 +15,7 @@ mod forms;
 mod health;
 mod instagram_accounts;
 mod instagram_demo;
+mod instagram_support;
 mod instagram_webhooks;
 mod interactions;
 mod journey;
