@@ -205,10 +205,11 @@ async fn an_admin_sees_every_job_with_its_next_run_and_runs_one_now() {
             "rescore",
             "mail",
             "expiry-reminders",
+            "instagram-tokens",
             "cleanup"
         ]
     );
-    assert_eq!(before.texts("#jobs tbody .next-run time").len(), 6);
+    assert_eq!(before.texts("#jobs tbody .next-run time").len(), 7);
     assert!(!before.body.contains("admin."), "no translation key shows");
     assert_eq!(
         before.text("#no-runs"),

@@ -16,6 +16,7 @@ mod health;
 mod instagram_accounts;
 mod instagram_demo;
 mod instagram_support;
+mod instagram_tokens;
 mod instagram_webhooks;
 mod interactions;
 mod journey;

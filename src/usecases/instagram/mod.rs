@@ -1,9 +1,11 @@
 //! Instagram's use cases: connecting an account through the consent screen (`connect`), the inbox of
-//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), and the
-//! account's token, sealed with the keyring under Instagram's own purpose.
+//! signed webhook deliveries and the worker that turns them into interactions (`inbox`), keeping tokens
+//! alive and marking accounts whose token died (`tokens`), and the account's token, sealed with the
+//! keyring under Instagram's own purpose.
 
 pub mod connect;
 pub mod inbox;
+pub mod tokens;
 
 use secrecy::{ExposeSecret as _, SecretString};
 
