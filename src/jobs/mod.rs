@@ -33,7 +33,7 @@ pub struct Job {
 /// Every scheduled job, in one place. Each run is recorded in `job_runs`; all but collection run on
 /// one instance at a time (a lease in `job_leases`); collection runs on every instance (a lease per
 /// instance) and claims accounts one by one. A failing job is recorded and the others go on.
-pub const JOBS: [Job; 7] = [
+pub const JOBS: [Job; 8] = [
     Job {
         name: "collect",
         schedule: "0 * * * * *",
@@ -58,6 +58,11 @@ pub const JOBS: [Job; 7] = [
         name: "expiry-reminders",
         schedule: "45 */15 * * * *",
         about: "reminds owners of accounts still expired a day after the alert",
+    },
+    Job {
+        name: "instagram-tokens",
+        schedule: "0 7 * * * *",
+        about: "refreshes Instagram access tokens before they expire",
     },
     Job {
         name: "cleanup",
@@ -207,6 +212,9 @@ async fn perform(state: &AppState, name: &str) -> Result<String, AppError> {
             let sent = crate::mail::deliver_due(&state.pool, &state.mailer, 100).await?;
             Ok(format!("{queued} reminders queued, {sent} emails sent"))
         }
+        "instagram-tokens" => crate::usecases::instagram::tokens::refresh_due(state)
+            .await
+            .map(|run| run.to_string()),
         "cleanup" => {
             with_db(&state.pool, move |conn| {
                 let interactions = queries::jobs::apply_retention(conn, now)?;

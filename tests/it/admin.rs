@@ -205,11 +205,12 @@ async fn an_admin_sees_every_job_with_its_next_run_and_runs_one_now() {
             "rescore",
             "mail",
             "expiry-reminders",
+            "instagram-tokens",
             "cleanup",
             "instagram-backfill"
         ]
     );
-    assert_eq!(before.texts("#jobs tbody .next-run time").len(), 7);
+    assert_eq!(before.texts("#jobs tbody .next-run time").len(), 8);
     assert!(!before.body.contains("admin."), "no translation key shows");
     assert_eq!(
         before.text("#no-runs"),

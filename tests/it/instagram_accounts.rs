@@ -255,7 +255,7 @@ async fn check_now_asks_instagram_and_a_revoked_access_makes_the_account_expired
     assert_eq!(
         app.number(
             "SELECT count(*) FROM social_accounts WHERE status = 'expired' \
-             AND status_reason = 'instagram.reason_token_dead'"
+             AND status_reason = 'accounts.reason_token_dead'"
         ),
         1
     );

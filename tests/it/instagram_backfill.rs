@@ -206,11 +206,10 @@ async fn an_expired_token_stops_the_backfill_without_storing_anything() {
         "{outcome:?}"
     );
     assert_eq!((stored(&app, "comment"), stored(&app, "message")), before);
-    // The backfill reports the dead token; marking the account expired (and the expiry mail) belongs
-    // to `usecases::instagram::tokens::token_died`, not on this branch yet.
+    // The backfill reports the dead token and the account turns expired, with the reason in words.
     assert_eq!(
         app.number(&format!(
-            "SELECT count(*) FROM social_accounts WHERE id = {account_id} AND status = 'active'"
+            "SELECT count(*) FROM social_accounts WHERE id = {account_id} AND status = 'expired' AND status_reason = 'accounts.reason_token_dead'"
         )),
         1
     );

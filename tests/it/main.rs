@@ -18,6 +18,7 @@ mod instagram_backfill;
 mod instagram_demo;
 mod instagram_sending;
 mod instagram_support;
+mod instagram_tokens;
 mod instagram_webhooks;
 mod interactions;
 mod journey;

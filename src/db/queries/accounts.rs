@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::crypto::{Purpose, Sealed};
 use crate::db::models::{AccountCheck, AccountSecret, NewSocialAccount, SocialAccount};
 use crate::db::schema::{account_secrets, social_accounts};
-use crate::domain::account::AccountStatus;
+use crate::domain::account::{AccountStatus, ConnectedVia};
 use crate::domain::platform::Platform;
 
 pub fn list(conn: &mut PgConnection, workspace_id: i64) -> QueryResult<Vec<SocialAccount>> {
@@ -73,6 +73,54 @@ pub fn find_by_external_id(
         .filter(social_accounts::platform.eq(platform))
         .filter(social_accounts::external_id.eq(external_id))
         .select(SocialAccount::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The OAuth accounts of `platform`, in every workspace, whose token is due for a refresh: still in use
+/// (active or failing), refreshed last before `refreshed_before` (or never) and expiring before
+/// `expiring_before`, or already past its expiry whatever its age. Soonest expiry first, at most
+/// `limit`. A job refreshes them for every workspace, as a webhook names accounts across workspaces.
+pub fn tokens_due(
+    conn: &mut PgConnection,
+    platform: Platform,
+    refreshed_before: DateTime<Utc>,
+    expiring_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::platform.eq(platform))
+        .filter(social_accounts::connected_via.eq(ConnectedVia::OAuth))
+        .filter(social_accounts::status.eq_any([AccountStatus::Active, AccountStatus::Failing]))
+        .filter(social_accounts::session_expires_at.le(expiring_before))
+        .filter(
+            social_accounts::token_refreshed_at
+                .le(refreshed_before)
+                .or(social_accounts::token_refreshed_at.is_null())
+                .or(social_accounts::session_expires_at.le(now)),
+        )
+        .order((
+            social_accounts::session_expires_at.asc(),
+            social_accounts::id.asc(),
+        ))
+        .limit(limit)
+        .select(SocialAccount::as_select())
+        .load(conn)
+}
+
+/// The workspace's account `id`, locked until the transaction ends (a refresh and a disconnection
+/// must not cross).
+pub fn find_for_update(
+    conn: &mut PgConnection,
+    workspace_id: i64,
+    id: i64,
+) -> QueryResult<Option<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::workspace_id.eq(workspace_id))
+        .filter(social_accounts::id.eq(id))
+        .select(SocialAccount::as_select())
+        .for_update()
         .first(conn)
         .optional()
 }

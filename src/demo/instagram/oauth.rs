@@ -239,20 +239,25 @@ pub async fn exchange_token(network: Network, query: web::Query<TokenQuery>) -> 
     }
 }
 
-/// `GET /instagram/graph/refresh_access_token`: a long-lived token at least 24 hours old for a new one.
+/// `GET /instagram/graph/refresh_access_token`: a long-lived token at least 24 hours old for a new one
+/// (a throttled account's refresh answers its throttling code, as its other calls do).
 pub async fn refresh(network: Network, query: web::Query<TokenQuery>) -> HttpResponse {
     if query.grant_type != "ig_refresh_token" {
         return GraphError::invalid("Unsupported grant_type").response();
     }
-    match network.instagram().token_owner(&query.access_token) {
-        Ok(owner) if owner.kind == TokenKind::Short => {
-            GraphError::invalid("A short-lived token cannot be refreshed").response()
-        }
-        Ok(owner) if Utc::now() - owner.issued_at < Duration::hours(24) => {
-            GraphError::invalid("The token must be at least 24 hours old to be refreshed")
-                .response()
-        }
-        Ok(owner) => long_lived(&network, owner.account),
-        Err(error) => error.response(),
+    let peer = network.instagram();
+    let owner = match peer.token_owner(&query.access_token) {
+        Ok(owner) => owner,
+        Err(error) => return error.response(),
+    };
+    if let Some(code) = peer.throttled(owner.account) {
+        return GraphError::throttled(code).response();
+    }
+    if owner.kind == TokenKind::Short {
+        GraphError::invalid("A short-lived token cannot be refreshed").response()
+    } else if Utc::now() - owner.issued_at < Duration::hours(24) {
+        GraphError::invalid("The token must be at least 24 hours old to be refreshed").response()
+    } else {
+        long_lived(&network, owner.account)
     }
 }

@@ -138,6 +138,9 @@ pub async fn backfill(
             Ok(done)
         }
         Some(Halt::Api(api::ApiError::TokenDead { message })) => {
+            super::tokens::token_died(state, &run.account, &message)
+                .await
+                .map_err(NotBackfilled::App)?;
             Err(NotBackfilled::TokenDead(message))
         }
         Some(Halt::Api(error)) => Err(NotBackfilled::Platform(error)),

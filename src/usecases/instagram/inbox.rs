@@ -337,8 +337,8 @@ fn known_people(
 
 /// Reads the names of the senders the waiting deliveries need, from the Graph API with each account's
 /// token, remembers them, and makes those deliveries due again. A name that cannot be read (throttled,
-/// a dead token) leaves its deliveries waiting for their next attempt. Answers how many deliveries are
-/// due again.
+/// a dead token) leaves its deliveries waiting for their next attempt; a dead token also makes its
+/// account expired (and mails its owners). Answers how many deliveries are due again.
 async fn learn_names(state: &AppState, wanted: Waiting) -> Result<usize, AppError> {
     let graph = match api::Graph::new(&state.settings.platforms.instagram) {
         Ok(graph) => graph,
@@ -369,6 +369,11 @@ async fn learn_names(state: &AppState, wanted: Waiting) -> Result<usize, AppErro
                     });
                 ready.extend(deliveries);
             }
+            Err(error) if error.is_token_dead() => {
+                // Every other name of this account would fail the same way.
+                tokens.insert(who.account_id, None);
+                account_lost_its_token(state, &who, &error).await?;
+            }
             Err(error) => {
                 tracing::info!(account = who.account_id, %error, "a sender's name could not be read yet");
             }
@@ -387,4 +392,21 @@ async fn learn_names(state: &AppState, wanted: Waiting) -> Result<usize, AppErro
         })
     })
     .await
+}
+
+/// Marks the account whose token Instagram refused while naming a sender as expired.
+async fn account_lost_its_token(
+    state: &AppState,
+    who: &Wanted,
+    error: &api::ApiError,
+) -> Result<(), AppError> {
+    let (workspace_id, account_id) = (who.workspace_id, who.account_id);
+    let account = with_db(&state.pool, move |conn| {
+        Ok(queries::accounts::find(conn, workspace_id, account_id)?)
+    })
+    .await?;
+    if let Some(account) = account {
+        super::tokens::token_died(state, &account, &error.to_string()).await?;
+    }
+    Ok(())
 }

@@ -1,14 +1,16 @@
 //! Instagram's use cases: connecting an account through the consent screen (`connect`), the inbox of
 //! signed webhook deliveries and the worker that turns them into interactions (`inbox`), the backfill
 //! that reads recent comments and messages through the Graph API (`backfill`), the one mapping of
-//! their events to interactions (`events`), sending an approved draft with one click (`send`), and the
-//! account's token, sealed with the keyring under Instagram's own purpose.
+//! their events to interactions (`events`), sending an approved draft with one click (`send`), keeping
+//! tokens alive and marking accounts whose token died (`tokens`), and the account's token, sealed with
+//! the keyring under Instagram's own purpose.
 
 pub mod backfill;
 pub mod connect;
 mod events;
 pub mod inbox;
 pub mod send;
+pub mod tokens;
 
 use secrecy::{ExposeSecret as _, SecretString};
 
@@ -74,7 +76,7 @@ pub(crate) async fn check(
     match graph.me(&token).await {
         Ok(_) => (AccountStatus::Active, None),
         Err(error) if error.is_token_dead() => {
-            (AccountStatus::Expired, Some("instagram.reason_token_dead"))
+            (AccountStatus::Expired, Some("accounts.reason_token_dead"))
         }
         Err(error) => {
             tracing::info!(account = account.id, %error, "an Instagram token could not be checked now");

@@ -274,6 +274,16 @@ async fn deliver(
             private_reply: matches!(reply, Reply::PrivateReply { .. }),
         }),
         Err(error) if error.is_throttle() => Err(Refusal::Throttled),
+        Err(error) if error.is_token_dead() => {
+            let found = with_db(&state.pool, move |conn| {
+                Ok(queries::accounts::find(conn, workspace_id, account_id)?)
+            })
+            .await?;
+            if let Some(account) = found {
+                super::tokens::token_died(state, &account, &error.to_string()).await?;
+            }
+            Err(Refusal::NotConnected)
+        }
         Err(error) => {
             tracing::info!(%error, "Instagram refused a message");
             Err(Refusal::Platform(error.to_string()))
