@@ -290,6 +290,12 @@ async fn erasing_an_instagram_lead_forgets_the_name_behind_their_id_too() {
     )
     .await;
 
-    assert_eq!(app.number("SELECT count(*) FROM platform_people"), 0);
-    assert_eq!(app.number("SELECT count(*) FROM leads"), 0);
+    assert_eq!(
+        app.number("SELECT count(*) FROM platform_people WHERE handle = 'nina'"),
+        0
+    );
+    assert_eq!(
+        app.number("SELECT count(*) FROM leads WHERE handle = 'nina'"),
+        0
+    );
 }

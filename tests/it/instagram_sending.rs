@@ -34,12 +34,12 @@ async fn written(app: &TestApp, kind: Kind, text: &str) {
     panic!("{text:?} never arrived\n{}", logs());
 }
 
-/// An approved draft to the lead who wrote, from the account: answers its id.
-fn approved(app: &TestApp, body: &str) -> i64 {
+/// An approved draft to the lead who wrote `wrote`, from the account: answers its id.
+fn approved(app: &TestApp, wrote: &str, body: &str) -> i64 {
     app.sql(&format!(
         "INSERT INTO suggested_messages (workspace_id, lead_id, body, language, source, status, account_id, approved_at) \
-         SELECT l.workspace_id, l.id, '{body}', 'en', 'built_in', 'approved', a.id, now() \
-         FROM leads l, social_accounts a WHERE l.platform = 'instagram'"
+         SELECT DISTINCT l.workspace_id, l.id, '{body}', 'en', 'built_in', 'approved', i.account_id, now() \
+         FROM leads l JOIN interactions i ON i.lead_id = l.id WHERE i.text = '{wrote}'"
     ));
     app.number(&format!(
         "SELECT id FROM suggested_messages WHERE body = '{body}'"
@@ -67,6 +67,7 @@ async fn a_message_within_the_window_is_sent_on_instagram_with_one_click_and_rec
     written(&app, Kind::Message, "hi! do you sell beats?").await;
     let id = approved(
         &app,
+        "hi! do you sell beats?",
         "Hey, thanks for writing! Yes, have a look at the store.",
     );
 
@@ -117,8 +118,14 @@ async fn a_message_within_the_window_is_sent_on_instagram_with_one_click_and_rec
 async fn outside_the_24_hour_window_only_copy_and_open_profile_is_offered_with_the_windows_end() {
     let (app, nova) = ready_app().await;
     written(&app, Kind::Message, "are you still taking orders?").await;
+    // Someone who only wrote, two days ago (their comments read at connect are not part of this story).
+    app.sql("DELETE FROM interactions WHERE kind <> 'message'");
     app.sql("UPDATE interactions SET occurred_at = now() - interval '2 days'");
-    let id = approved(&app, "Sorry for the late answer!");
+    let id = approved(
+        &app,
+        "are you still taking orders?",
+        "Sorry for the late answer!",
+    );
 
     let review = nova.get("/w/studio-nova/review").await;
     assert!(!review.has(&format!("#send-instagram-{id}")));
@@ -156,7 +163,13 @@ async fn outside_the_24_hour_window_only_copy_and_open_profile_is_offered_with_t
 async fn a_comment_gets_one_private_reply_and_no_second() {
     let (app, nova) = ready_app().await;
     written(&app, Kind::Comment, "how much for a custom beat?").await;
-    let first = approved(&app, "Sent you the prices in private!");
+    // Someone who only commented: their earlier messages (read at connect) are not part of this story.
+    app.sql("DELETE FROM interactions WHERE kind = 'message'");
+    let first = approved(
+        &app,
+        "how much for a custom beat?",
+        "Sent you the prices in private!",
+    );
 
     let sent = nova
         .post(
@@ -176,7 +189,11 @@ async fn a_comment_gets_one_private_reply_and_no_second() {
         1
     );
 
-    let second = approved(&app, "One more thing about the beat");
+    let second = approved(
+        &app,
+        "how much for a custom beat?",
+        "One more thing about the beat",
+    );
     let review = nova.get("/w/studio-nova/review").await;
     assert!(
         !review.has(&format!("#send-instagram-{second}")),
