@@ -342,15 +342,14 @@ pub async fn mark_sent(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     usecases::review::mark_sent(&state.pool, &member.actor(), id).await?;
-    render::flash(
-        &member.session,
-        FlashKind::Success,
-        member.chrome.t("review.marked_sent"),
-    );
-    Ok(render::redirect(
-        htmx.0,
-        &format!("{}#ready", member.chrome.ws_url("review")),
-    ))
+    let text = member.chrome.t("review.marked_sent").into_owned();
+    Ok(back_to_ready(&member, htmx.0, FlashKind::Success, text))
+}
+
+/// Comes back to the approved messages saying what happened to one.
+fn back_to_ready(member: &InWorkspace, htmx: bool, kind: FlashKind, text: String) -> HttpResponse {
+    render::flash(&member.session, kind, text);
+    render::redirect(htmx, &format!("{}#ready", member.chrome.ws_url("review")))
 }
 
 /// `POST /w/{slug}/review/{id}/send-instagram`: one click sends one approved message on Instagram.
@@ -369,9 +368,5 @@ pub async fn send_on_instagram(
         Ok(_) => (FlashKind::Success, lang.t("instagram.sent")),
         Err(refusal) => (FlashKind::Error, refusal.message(lang).into()),
     };
-    render::flash(&member.session, kind, text);
-    Ok(render::redirect(
-        htmx.0,
-        &format!("{}#ready", member.chrome.ws_url("review")),
-    ))
+    Ok(back_to_ready(&member, htmx.0, kind, text.into_owned()))
 }
