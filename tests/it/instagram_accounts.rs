@@ -299,3 +299,31 @@ async fn erasing_an_instagram_lead_forgets_the_name_behind_their_id_too() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_creator_connects_a_demo_instagram_account_in_a_real_browser() {
+    let app = TestApp::spawn_with_demo();
+    let chrome = crate::chrome::Chrome::start().await;
+    crate::review::register(&chrome, &format!("{}/register", app.address)).await;
+    chrome
+        .driver
+        .goto(format!("{}/w/studio-nova/accounts", app.address))
+        .await
+        .unwrap();
+
+    chrome.click("#connect-instagram-button").await;
+    chrome.wait_for_path("/instagram/oauth/authorize").await;
+    chrome.click("button[name=decision][value=allow]").await;
+    chrome.wait_for_path("/w/studio-nova/accounts").await;
+
+    chrome
+        .wait_for_text_containing(".flash", "@studio.nova.demo is connected")
+        .await;
+    assert_eq!(
+        app.number(&format!(
+            "SELECT count(*) FROM social_accounts WHERE platform = 'instagram' AND external_id = '{NOVA_ID}'"
+        )),
+        1
+    );
+    chrome.quit().await;
+}

@@ -30,8 +30,15 @@ pub async fn open_consent(browser: &Browser) -> String {
     let started = browser
         .raw_post("/w/studio-nova/accounts/instagram", &[])
         .await;
-    assert_eq!(started.status(), 303, "{}", logs());
-    location(&started)
+    assert_eq!(started.status(), 200, "{}", logs());
+    let page = started.text().await.unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let link = scraper::Selector::parse("a#continue-to-instagram").unwrap();
+    html.select(&link)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap_or_else(|| panic!("no link to Instagram in:\n{page}"))
+        .to_owned()
 }
 
 /// Answers the demo's consent screen as `username` with `decision`: the callback's address.

@@ -1,9 +1,12 @@
 //! Connecting Instagram: "Connect Instagram" and "Reconnect on Instagram" open Meta's consent screen
-//! (the session keeps the nonce its state is bound to), and the callback finishes the connection and
+//! (the session keeps the nonce its state is bound to) through a page of ours, and the callback finishes the connection and
 //! sends the person back to their workspace's Accounts page with what happened, while the account's
 //! recent comments and messages are read in the background.
 
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, web};
+use askama::Template;
 
 use crate::auth::session_keys;
 use crate::error::AppError;
@@ -11,33 +14,46 @@ use crate::state::AppState;
 use crate::usecases::instagram::backfill;
 use crate::usecases::instagram::connect::{self, Callback, Started};
 use crate::web::extract::{Htmx, InWorkspace, SignedIn};
-use crate::web::render::{self, FlashKind};
+use crate::web::render::{self, Chrome, FlashKind};
+
+/// The page that leaves for Instagram: a form's answer may not redirect to another site (the content
+/// security policy's `form-action 'self'`), so it is a page of ours that moves on by itself (a meta
+/// refresh, or htmx's `HX-Redirect`) and has the link for a browser that does not.
+#[derive(Template)]
+#[template(path = "pages/accounts/to_instagram.html")]
+pub struct ToInstagram {
+    ctx: Chrome,
+    url: String,
+}
 
 /// Sends the person to the consent screen, or back to the Accounts page saying why not.
 fn open(
-    member: &InWorkspace,
+    member: InWorkspace,
     htmx: Htmx,
     started: Result<Started, connect::Refusal>,
-) -> HttpResponse {
-    match started {
-        Ok(started) => {
-            if let Err(error) = member
-                .session
-                .insert(session_keys::INSTAGRAM_OAUTH, &started.session_nonce)
-            {
-                tracing::warn!(%error, "the session could not keep the Instagram nonce");
-            }
-            render::redirect(htmx.0, &started.authorize_url)
-        }
+) -> Result<HttpResponse, AppError> {
+    let started = match started {
+        Ok(started) => started,
         Err(refusal) => {
-            render::flash(
-                &member.session,
-                FlashKind::Error,
-                refusal.message(member.chrome.lang),
-            );
-            render::redirect(htmx.0, &member.chrome.ws_url("accounts"))
+            let text = refusal.message(member.chrome.lang);
+            render::flash(&member.session, FlashKind::Error, text);
+            return Ok(render::redirect(htmx.0, &member.chrome.ws_url("accounts")));
         }
+    };
+    let nonce = &started.session_nonce;
+    if let Err(error) = member.session.insert(session_keys::INSTAGRAM_OAUTH, nonce) {
+        tracing::warn!(%error, "the session could not keep the Instagram nonce");
     }
+    let page = ToInstagram {
+        ctx: member.chrome,
+        url: started.authorize_url,
+    };
+    let mut response = render::html(StatusCode::OK, &page)?;
+    if let Ok(value) = HeaderValue::from_str(&page.url) {
+        let name = HeaderName::from_static("hx-redirect");
+        response.headers_mut().insert(name, value);
+    }
+    Ok(response)
 }
 
 /// `POST /w/{slug}/accounts/instagram`
@@ -47,7 +63,7 @@ pub async fn connect(
     htmx: Htmx,
 ) -> Result<HttpResponse, AppError> {
     let started = connect::begin(&state, &member.actor(), None).await?;
-    Ok(open(&member, htmx, started))
+    open(member, htmx, started)
 }
 
 /// `POST /w/{slug}/accounts/{id}/reconnect-instagram`
@@ -58,7 +74,7 @@ pub async fn reconnect(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let started = connect::begin(&state, &member.actor(), Some(path.into_inner().1)).await?;
-    Ok(open(&member, htmx, started))
+    open(member, htmx, started)
 }
 
 /// `GET /oauth/instagram/callback?code=...&state=...` (or `?error=access_denied&...`)
