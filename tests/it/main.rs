@@ -14,6 +14,7 @@ mod demo_network;
 mod forms;
 mod health;
 mod instagram_accounts;
+mod instagram_crash;
 mod instagram_demo;
 mod instagram_webhooks;
 mod interactions;
