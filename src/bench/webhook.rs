@@ -60,11 +60,7 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
         "{}",
         serde_json::json!({
             "bench": "webhook", "rate": options.rate, "seconds": options.seconds,
-            "connections": options.connections, "sent": load.latencies.len() + load.failures.len(),
-            "p50_ms": millis(load.percentile(0.50)), "p95_ms": millis(load.percentile(0.95)),
-            "p99_ms": millis(load.percentile(0.99)), "max_ms": millis(load.percentile(1.0)),
-            "non_200": load.non_200(), "send_lag_max_ms": millis(load.send_lag_max),
-            "worker_caught_up_ms": millis(load.caught_up),
+            "connections": options.connections, "load": load.json(),
             "queued": drain.queued, "drain_ms": millis(drain.elapsed),
             "drain_per_second": drain.per_second(),
         })
@@ -88,13 +84,19 @@ async fn measure(
         Ok(load) => load,
         Err(error) => return Err(error.context(format!("server log: {}", server.log.display()))),
     };
+    let caught_up = wait_until_processed(pool, scratch, load.sent_at_end).await?;
+    // The drain is measured with no worker beside it.
+    let log_path = server.log.clone();
+    drop(server);
+    let log = std::fs::read_to_string(&log_path)
+        .with_context(|| format!("reading the server log {}", log_path.display()))?;
+    let times = server_times(&log);
     let load = Load {
-        caught_up: wait_until_processed(pool, scratch, load.sent_at_end).await?,
+        caught_up,
+        in_server: Latencies::new(times.into_iter().skip(load.warm_up).collect()),
         ..load
     };
-    // The drain is measured with no worker beside it.
-    drop(server);
-    let acknowledged = load.warm_up + load.latencies.len();
+    let acknowledged = load.acknowledged();
     let stored = scratch.interactions(pool).await?;
     anyhow::ensure!(
         stored == acknowledged,
@@ -283,12 +285,60 @@ impl Drop for Server {
     }
 }
 
+/// Sorted durations, read as percentiles.
+#[derive(Debug, Default)]
+struct Latencies(Vec<Duration>);
+
+impl Latencies {
+    fn new(mut durations: Vec<Duration>) -> Self {
+        durations.sort();
+        Self(durations)
+    }
+
+    fn percentile(&self, q: f64) -> Duration {
+        let n = self.0.len();
+        if n == 0 {
+            return Duration::ZERO;
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "a rank among at most millions of samples"
+        )]
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+        self.0[rank - 1]
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            millis(self.percentile(0.50)),
+            millis(self.percentile(0.95)),
+            millis(self.percentile(0.99)),
+            millis(self.percentile(1.0)),
+        )
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "p50_ms": millis(self.percentile(0.50)), "p95_ms": millis(self.percentile(0.95)),
+            "p99_ms": millis(self.percentile(0.99)), "max_ms": millis(self.percentile(1.0)),
+        })
+    }
+}
+
 /// The figures of the load.
 struct Load {
     /// Deliveries sent (and acknowledged) before the measured ones.
     warm_up: usize,
-    /// Acknowledgement latencies of the answers `200`, from each request's scheduled send time.
-    latencies: Vec<Duration>,
+    /// Acknowledgement latencies of the answers `200`, from each request's scheduled send time (the
+    /// client's own delays included: what a sender on schedule would see).
+    from_schedule: Latencies,
+    /// The same answers, from the moment the client actually sent each request.
+    from_send: Latencies,
+    /// The server's own time for each measured delivery, as its request log says (`%D`).
+    in_server: Latencies,
     /// The other answers: a status, or 0 for a transport error.
     failures: Vec<u16>,
     /// How late the client sent its latest request (its own scheduling, on the same cores).
@@ -300,51 +350,47 @@ struct Load {
 }
 
 impl Load {
-    fn percentile(&self, q: f64) -> Duration {
-        let n = self.latencies.len();
-        if n == 0 {
-            return Duration::ZERO;
-        }
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss,
-            reason = "a rank among at most millions of samples"
-        )]
-        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-        self.latencies[rank - 1]
-    }
-
-    fn non_200(&self) -> usize {
-        self.failures.len()
+    fn acknowledged(&self) -> usize {
+        self.warm_up + self.from_send.0.len()
     }
 
     fn print(&self, options: Options) {
         println!(
             "webhook acknowledgements: {} signed comment deliveries at {}/s for {} s over {} connections (open loop, after 1 s of warm-up), the inbox worker running:",
-            self.latencies.len() + self.failures.len(),
+            self.from_send.0.len() + self.failures.len(),
             options.rate,
             options.seconds,
             options.connections
         );
         println!(
-            "  p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (budget: p99 under 20 ms); non-200 answers: {}",
-            millis(self.percentile(0.50)),
-            millis(self.percentile(0.95)),
-            millis(self.percentile(0.99)),
-            millis(self.percentile(1.0)),
-            self.non_200()
+            "  from the send:     {} (budget: p99 under 20 ms); non-200 answers: {}",
+            self.from_send.line(),
+            self.failures.len()
         );
+        println!("  from the schedule: {}", self.from_schedule.line());
+        println!("  in the server:     {}", self.in_server.line());
         println!(
             "  the client's latest send was {:.2} ms behind schedule; the worker had processed every delivery {:.0} ms after the last answer",
             millis(self.send_lag_max),
             millis(self.caught_up)
         );
     }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "sent": self.from_send.0.len() + self.failures.len(),
+            "non_200": self.failures.len(),
+            "from_send": self.from_send.json(),
+            "from_schedule": self.from_schedule.json(),
+            "in_server": self.in_server.json(),
+            "send_lag_max_ms": millis(self.send_lag_max),
+            "worker_caught_up_ms": millis(self.caught_up),
+        })
+    }
 }
 
-/// One request's outcome: its status (0 for a transport error), its latency from the scheduled send,
-/// and how late it was sent.
+/// One request's outcome: its status (0 for a transport error), how late it was sent, and its latency
+/// from the send.
 type Sent = (u16, Duration, Duration);
 
 async fn load(url: &str, scratch: &Scratch, options: Options) -> anyhow::Result<Load> {
@@ -380,11 +426,12 @@ async fn load(url: &str, scratch: &Scratch, options: Options) -> anyhow::Result<
             .body(body);
         pending.push(actix_web::rt::spawn(async move {
             let lag = at.elapsed();
+            let sent = Instant::now();
             let status = request
                 .send()
                 .await
                 .map_or(0, |answer| answer.status().as_u16());
-            (status, at.elapsed(), lag)
+            (status, lag, sent.elapsed())
         }));
     }
     let mut sent: Vec<Sent> = Vec::with_capacity(total);
@@ -398,26 +445,42 @@ async fn load(url: &str, scratch: &Scratch, options: Options) -> anyhow::Result<
         warm_up_failures == 0,
         "{warm_up_failures} warm-up deliveries were not acknowledged"
     );
-    let mut latencies = Vec::with_capacity(measured.len());
+    let mut from_send = Vec::with_capacity(measured.len());
+    let mut from_schedule = Vec::with_capacity(measured.len());
     let mut failures = Vec::new();
     let mut send_lag_max = Duration::ZERO;
-    for (status, latency, lag) in measured {
+    for (status, lag, latency) in measured {
         send_lag_max = send_lag_max.max(lag);
         if status == 200 {
-            latencies.push(latency);
+            from_send.push(latency);
+            from_schedule.push(lag + latency);
         } else {
             failures.push(status);
         }
     }
-    latencies.sort();
     Ok(Load {
-        latencies,
         warm_up,
+        from_schedule: Latencies::new(from_schedule),
+        from_send: Latencies::new(from_send),
+        in_server: Latencies::default(),
         failures,
         send_lag_max,
         sent_at_end,
         caught_up: Duration::ZERO,
     })
+}
+
+/// The server's own times of its webhook requests, in the order its log has them, from its request
+/// log lines (`POST /webhooks/instagram HTTP/1.1 200 14 0.446454ms`).
+fn server_times(log: &str) -> Vec<Duration> {
+    log.lines()
+        .filter(|line| line.contains("POST /webhooks/instagram "))
+        .filter_map(|line| {
+            let last = line.split_whitespace().last()?;
+            let ms: f64 = last.strip_suffix("ms")?.parse().ok()?;
+            Some(Duration::from_secs_f64(ms / 1000.0))
+        })
+        .collect()
 }
 
 /// Waits until the worker has processed every delivery of the run; answers how long after `since`.
