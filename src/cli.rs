@@ -220,6 +220,23 @@ pub enum Bench {
         #[arg(long, default_value_t = 1000)]
         rows: usize,
     },
+    /// Instagram's webhook: this binary serves (its inbox worker running) while a paced client posts
+    /// signed comment deliveries at a steady rate and times each acknowledgement; then, with no server,
+    /// the worker's drain of a queue of deliveries. In a scratch workspace removed afterwards.
+    Webhook {
+        /// Deliveries a second.
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        /// Seconds of load, after one second of warm-up.
+        #[arg(long, default_value_t = 30)]
+        seconds: u32,
+        /// HTTP connections the client spreads its requests over.
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+        /// Deliveries queued for the drain.
+        #[arg(long, default_value_t = 10_000)]
+        queued: usize,
+    },
 }
 
 /// Runs `migrate`.

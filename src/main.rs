@@ -78,6 +78,20 @@ async fn bench(settings: &Settings, which: cli::Bench) -> anyhow::Result<()> {
         cli::Bench::Ingest { rows } => bench::collection::ingest(settings, rows).await,
         cli::Bench::Sync { rows } => bench::collection::sync(settings, rows).await,
         cli::Bench::Analyze { leads } => bench::analysis::builtin(leads),
+        cli::Bench::Webhook {
+            rate,
+            seconds,
+            connections,
+            queued,
+        } => {
+            let options = bench::webhook::Options {
+                rate,
+                seconds,
+                connections,
+                queued,
+            };
+            bench::webhook::run(settings, options).await
+        }
     }
 }
 

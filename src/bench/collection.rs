@@ -18,8 +18,6 @@ use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
 use crate::domain::interaction::{Direction, Kind, Observed, When};
 use crate::domain::platform_time::Precision;
 use crate::error::with_db;
-use crate::scrape::BrowserPool;
-use crate::state::AppState;
 
 /// Parses an Activity page of `rows` rows `runs` times and reports the times (the demo network's page,
 /// read by the reader of the platform it imitates).
@@ -170,17 +168,7 @@ pub async fn sync(settings: &Settings, rows: usize) -> anyhow::Result<()> {
     let mut bench_settings = settings.clone();
     bench_settings.platforms =
         crate::platforms::Settings::read(|_, default| default, |_| None, Some(base_url.clone()));
-    let state = AppState {
-        pool: pool.clone(),
-        browsers: Arc::new(BrowserPool::new(settings.browser.clone())),
-        settings: Arc::new(bench_settings),
-        qr_logins: crate::usecases::accounts::qr::QrLogins::default(),
-        collecting: tokio::sync::Mutex::new(()),
-        analyzer: crate::ai::Configured::BuiltIn(crate::ai::builtin::BuiltIn),
-        instance: "bench".to_owned(),
-        mailer: crate::mail::Mailer::new(None, &settings.mail.from, &settings.mail.dir)?,
-        inbox: tokio::sync::Notify::new(),
-    };
+    let state = super::state(&bench_settings, pool.clone())?;
     let jar = demo_jar(&network, handle);
     let sealed = state.settings.secret_keys.seal(
         &serde_json::to_vec(&jar)?,

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod collection;
 pub mod demo_data;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use crate::demo::{self, DEMO_CREATORS, DemoNetwork};
 use crate::domain::cookies::{Cookie, CookieJar};
 use crate::platforms::{self, SessionState};
 use crate::scrape::BrowserPool;
+use crate::state::AppState;
 
 /// Memory of every process in a process group (chromedriver and the browser it started), in KiB, as the
 /// proportional set size: pages shared between Chromium's processes are counted once, not per process.
@@ -48,6 +50,21 @@ fn group_pss_kib(group: u32) -> u64 {
 )]
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
+}
+
+/// The state a benchmark runs use cases with: the built-in analyzer, mail to files, no QR login.
+fn state(settings: &Settings, pool: crate::db::DbPool) -> anyhow::Result<AppState> {
+    Ok(AppState {
+        pool,
+        browsers: Arc::new(BrowserPool::new(settings.browser.clone())),
+        settings: Arc::new(settings.clone()),
+        qr_logins: crate::state::qr_logins::QrLogins::default(),
+        collecting: tokio::sync::Mutex::new(()),
+        analyzer: crate::ai::Configured::BuiltIn(crate::ai::builtin::BuiltIn),
+        instance: "bench".to_owned(),
+        mailer: crate::mail::Mailer::new(None, &settings.mail.from, &settings.mail.dir)?,
+        inbox: tokio::sync::Notify::new(),
+    })
 }
 
 fn millis(duration: Duration) -> f64 {

@@ -18,6 +18,12 @@ const IDLE: Duration = Duration::from_secs(5);
 /// The least time between two analysis passes started by the inbox.
 const ANALYSIS_EVERY: Duration = Duration::from_secs(30);
 
+/// How long the worker lets deliveries gather once woken: a steady stream is then drained a batch at a
+/// time instead of one transaction per delivery (at 200 deliveries a second that was about 3.5 ms of
+/// PostgreSQL's time per delivery, a third of a core), for at most this much more delay before a
+/// delivery becomes an interaction.
+const GATHER: Duration = Duration::from_millis(50);
+
 /// Drains the inbox until the process stops.
 pub async fn run(state: web::Data<AppState>) {
     let mut unanalysed = false;
@@ -41,7 +47,7 @@ pub async fn run(state: web::Data<AppState>) {
             }
         }
         tokio::select! {
-            () = state.inbox.notified() => {}
+            () = state.inbox.notified() => tokio::time::sleep(GATHER).await,
             () = tokio::time::sleep(IDLE) => {}
         }
     }

@@ -15,6 +15,7 @@ mod forms;
 mod health;
 mod instagram_accounts;
 mod instagram_backfill;
+mod instagram_crash;
 mod instagram_demo;
 mod instagram_sending;
 mod instagram_support;

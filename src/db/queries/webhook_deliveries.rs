@@ -21,7 +21,8 @@ pub fn insert(conn: &mut PgConnection, platform: Platform, body: &[u8]) -> Query
         .get_result(conn)
 }
 
-/// Locks up to `limit` deliveries that are due, oldest first, for the caller's transaction.
+/// Locks up to `limit` deliveries that are due, the longest due first, for the caller's transaction
+/// (in the order of the partial index on waiting deliveries, so processed rows are never scanned).
 pub fn claim(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
@@ -30,7 +31,10 @@ pub fn claim(
     webhook_deliveries::table
         .filter(webhook_deliveries::status.eq(DeliveryStatus::Received))
         .filter(webhook_deliveries::retry_at.le(now))
-        .order(webhook_deliveries::id.asc())
+        .order((
+            webhook_deliveries::retry_at.asc(),
+            webhook_deliveries::id.asc(),
+        ))
         .limit(limit)
         .select(ClaimedDelivery::as_select())
         .for_update()
