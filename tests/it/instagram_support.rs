@@ -30,6 +30,12 @@ pub async fn open_consent(browser: &Browser) -> String {
     let started = browser
         .raw_post("/w/studio-nova/accounts/instagram", &[])
         .await;
+    consent_link(started).await
+}
+
+/// The consent screen's address on the page that leaves for Instagram (a form's answer may not
+/// redirect to another site).
+pub async fn consent_link(started: reqwest::Response) -> String {
     assert_eq!(started.status(), 200, "{}", logs());
     let page = started.text().await.unwrap();
     let html = scraper::Html::parse_document(&page);

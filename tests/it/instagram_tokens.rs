@@ -12,7 +12,7 @@ use vistaflow::usecases::instagram::inbox;
 use vistaflow::usecases::instagram::tokens::{self, Refreshed};
 
 use crate::harness::{Browser, TestApp, logs};
-use crate::instagram_support::{NOVA, NOVA_ID, callback_path, connect, consent, location};
+use crate::instagram_support::{NOVA, NOVA_ID, callback_path, connect, consent, consent_link};
 
 /// Nova's place in the demo's accounts.
 const NOVA_INDEX: usize = 0;
@@ -220,8 +220,7 @@ async fn a_revoked_token_makes_the_account_expired_and_mails_a_link_to_the_insta
             &[],
         )
         .await;
-    assert_eq!(started.status(), 303);
-    let callback = consent(&location(&started), NOVA, "allow").await;
+    let callback = consent(&consent_link(started).await, NOVA, "allow").await;
     nova.get(&callback_path(&callback)).await;
     assert_eq!(
         app.number(&format!(
