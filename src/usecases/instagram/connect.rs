@@ -5,14 +5,12 @@
 //! `user_id`), subscribes the app to its comments and messages, and stores the account with its sealed
 //! token in one transaction. `unsubscribe` is disconnection's side.
 
-use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use diesel::Connection as _;
-use secrecy::{ExposeSecret as _, SecretString};
-use sha2::{Digest as _, Sha256};
+use secrecy::SecretString;
 use subtle::ConstantTimeEq as _;
 
-use crate::crypto::Purpose;
+use crate::auth::token::{LinkToken, hash};
 use crate::db::models::{AccountCheck, NewOAuthState, NewSocialAccount, SocialAccount};
 use crate::db::queries;
 use crate::domain::account::{AccountStatus, ConnectedVia};
@@ -100,16 +98,6 @@ pub struct Started {
     pub session_nonce: String,
 }
 
-fn random_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::fill(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hash(text: &str) -> Vec<u8> {
-    Sha256::digest(text.as_bytes()).to_vec()
-}
-
 /// Where Meta sends the person back, on this app.
 #[must_use]
 pub fn redirect_uri(public_url: &str) -> String {
@@ -149,8 +137,10 @@ pub async fn begin(
     if !actor.role.manages_members() {
         return Ok(Err(Refusal::NotAllowed));
     }
-    let (oauth_state, nonce) = (random_token(), random_token());
-    let (state_hash, session_hash) = (hash(&oauth_state), hash(&nonce));
+    // The state and the session's nonce are kept as link tokens are: only their hashes are stored.
+    let (oauth_state, nonce) = (LinkToken::generate(), LinkToken::generate());
+    let (state_hash, session_hash) = (oauth_state.hash, nonce.hash);
+    let (oauth_state, nonce) = (oauth_state.token, nonce.token);
     let (workspace_id, user_id) = (actor.workspace_id, actor.user_id);
     let expires_at = Utc::now() + Duration::minutes(STATE_MINUTES);
     with_db(&state.pool, move |conn| {
@@ -330,10 +320,6 @@ async fn consent(state: &AppState, code: &str) -> Result<Result<Consented, Refus
 }
 
 /// Stores the account (new, or the one reconnected) with its sealed token, in one transaction.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one transaction: which account, its status, its token and its audit event"
-)]
 async fn store(
     state: &AppState,
     flow: &Flow,
@@ -352,7 +338,6 @@ async fn store(
         token,
         expires_at,
     } = consented;
-    let plaintext = token.expose_secret().as_bytes().to_vec();
     with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let now = Utc::now();
@@ -362,12 +347,9 @@ async fn store(
                 Platform::Instagram,
                 &profile.user_id,
             )?;
-            let reconnects_another = match (&existing, account_id) {
-                (_, None) => false,
-                (Some(existing), Some(wanted)) => existing.id != wanted,
-                (None, Some(_)) => true,
-            };
-            if let (true, Some(wanted)) = (reconnects_another, account_id) {
+            if let Some(wanted) = account_id
+                && existing.as_ref().is_none_or(|e| e.id != wanted)
+            {
                 let expected = queries::accounts::find(conn, workspace_id, wanted)?
                     .map(|a| a.handle)
                     .unwrap_or_default();
@@ -383,13 +365,6 @@ async fn store(
                 (_, Some(existing)) => {
                     let check = AccountCheck::new(AccountStatus::Active, None, Some(now));
                     queries::accounts::record_check(conn, workspace_id, existing.id, &check)?;
-                    queries::accounts::set_token_refreshed(
-                        conn,
-                        workspace_id,
-                        existing.id,
-                        expires_at,
-                        now,
-                    )?;
                     crate::mail::alerts::account_reconnected(conn, workspace_id, existing.id)?;
                     queries::accounts::find(conn, workspace_id, existing.id)?
                         .ok_or(AppError::NotFound)?
@@ -409,21 +384,11 @@ async fn store(
                     let Some(account) = queries::accounts::insert(conn, &new)? else {
                         return Ok(Err(Refusal::AlreadyConnected(profile.username.clone())));
                     };
-                    queries::accounts::set_token_refreshed(
-                        conn,
-                        workspace_id,
-                        account.id,
-                        expires_at,
-                        now,
-                    )?;
                     account
                 }
             };
-            let context =
-                crate::usecases::accounts::context(Platform::Instagram, workspace_id, account.id);
-            let sealed = keyring.seal(&plaintext, &context);
-            let purpose = Purpose::Credentials(Platform::Instagram);
-            queries::accounts::store_secret(conn, workspace_id, account.id, purpose, &sealed)?;
+            let ids = (workspace_id, account.id);
+            super::store_token(conn, &keyring, ids, &token, expires_at)?;
             let action = if account_id.is_some() {
                 "account.reconnected"
             } else {

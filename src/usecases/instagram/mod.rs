@@ -21,6 +21,26 @@ use crate::error::{AppError, with_db};
 use crate::state::AppState;
 use crate::usecases::accounts::context;
 
+/// Seals `token` for the account (bound to its workspace, itself and Instagram's purpose) and stores it
+/// with its expiry, in the caller's transaction: at connection and at every refresh.
+pub(crate) fn store_token(
+    conn: &mut diesel::PgConnection,
+    keyring: &crate::crypto::Keyring,
+    (workspace_id, account_id): (i64, i64),
+    token: &SecretString,
+    expires_at: chrono::DateTime<chrono::Utc>,
+) -> diesel::QueryResult<()> {
+    let sealed = keyring.seal(
+        token.expose_secret().as_bytes(),
+        &context(Platform::Instagram, workspace_id, account_id),
+    );
+    let purpose = Purpose::Credentials(Platform::Instagram);
+    queries::accounts::store_secret(conn, workspace_id, account_id, purpose, &sealed)?;
+    let now = chrono::Utc::now();
+    queries::accounts::set_token_refreshed(conn, workspace_id, account_id, expires_at, now)?;
+    Ok(())
+}
+
 /// The account's access token; `None` when it has none (disconnected) or it cannot be opened.
 pub(crate) async fn token(
     state: &AppState,
@@ -44,11 +64,18 @@ pub(crate) async fn token(
         &sealed.sealed(),
         &context(Platform::Instagram, workspace_id, account_id),
     );
-    Ok(opened.ok().and_then(|plain| {
-        std::str::from_utf8(plain.expose_secret())
-            .ok()
-            .map(|t| SecretString::from(t.to_owned()))
-    }))
+    let token = opened.ok().as_ref().and_then(token_text);
+    if token.is_none() {
+        tracing::warn!(account_id, "an Instagram token could not be opened");
+    }
+    Ok(token)
+}
+
+/// A token as it was sealed (its UTF-8 text); `None` when the bytes are no text.
+fn token_text(plain: &secrecy::SecretSlice<u8>) -> Option<SecretString> {
+    std::str::from_utf8(plain.expose_secret())
+        .ok()
+        .map(|t| SecretString::from(t.to_owned()))
 }
 
 /// What the Graph API says of an account's token now: active when it reads the account, expired when
@@ -60,19 +87,20 @@ pub(crate) async fn check(
 ) -> (crate::domain::account::AccountStatus, Option<&'static str>) {
     use crate::domain::account::AccountStatus;
     let unchanged = (account.status(), None);
-    let Ok(token) =
-        std::str::from_utf8(token.expose_secret()).map(|t| SecretString::from(t.to_owned()))
-    else {
+    let Some(token) = token_text(&token) else {
         return (
             AccountStatus::Failing,
             Some("accounts.reason_secret_unreadable"),
         );
     };
-    let Ok(graph) =
-        crate::platforms::instagram::api::Graph::new(&state.settings.platforms.instagram)
-    else {
-        return unchanged;
-    };
+    let graph =
+        match crate::platforms::instagram::api::Graph::new(&state.settings.platforms.instagram) {
+            Ok(graph) => graph,
+            Err(error) => {
+                tracing::warn!(%error, "the Instagram API client could not be built");
+                return unchanged;
+            }
+        };
     match graph.me(&token).await {
         Ok(_) => (AccountStatus::Active, None),
         Err(error) if error.is_token_dead() => {

@@ -83,43 +83,41 @@ pub fn replies(
     ready: &[ReadyDraft],
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<HashMap<i64, Reply>> {
-    let leads: Vec<i64> = ready
-        .iter()
-        .filter(|d| d.platform == Platform::Instagram)
-        .map(|d| d.lead_id)
-        .collect();
+    let instagram = || ready.iter().filter(|d| d.platform == Platform::Instagram);
+    let leads: Vec<i64> = instagram().map(|d| d.lead_id).collect();
+    let by_lead = replies_to(conn, workspace_id, &leads, now)?;
+    Ok(instagram()
+        .filter_map(|d| Some((d.id, by_lead.get(&d.lead_id)?.clone())))
+        .collect())
+}
+
+/// How each of the Instagram leads `leads` can be answered now, by lead id.
+fn replies_to(
+    conn: &mut diesel::PgConnection,
+    workspace_id: i64,
+    leads: &[i64],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<HashMap<i64, Reply>> {
     if leads.is_empty() {
         return Ok(HashMap::new());
     }
     let recent = now - Duration::days(30);
-    let messages = sending::latest(
-        conn,
-        workspace_id,
-        Platform::Instagram,
-        Kind::Message,
-        &leads,
-        recent,
-    )?;
-    let comments = sending::latest(
-        conn,
-        workspace_id,
-        Platform::Instagram,
-        Kind::Comment,
-        &leads,
-        recent,
-    )?;
+    let latest = |conn: &mut diesel::PgConnection, kind| {
+        sending::latest(conn, workspace_id, Platform::Instagram, kind, leads, recent)
+    };
+    let messages = latest(conn, Kind::Message)?;
+    let comments = latest(conn, Kind::Comment)?;
     let ids: Vec<String> = comments
         .iter()
         .filter_map(|c| c.external_id.clone())
         .collect();
     let answered = sending::answered_comments(conn, workspace_id, &ids)?;
-    Ok(ready
+    Ok(leads
         .iter()
-        .filter(|d| d.platform == Platform::Instagram)
-        .map(|d| {
-            let message = messages.iter().find(|m| m.lead_id == d.lead_id);
-            let comment = comments.iter().find(|c| c.lead_id == d.lead_id);
-            (d.id, choose(message, comment, &answered, now))
+        .map(|lead| {
+            let message = messages.iter().find(|m| m.lead_id == *lead);
+            let comment = comments.iter().find(|c| c.lead_id == *lead);
+            (*lead, choose(message, comment, &answered, now))
         })
         .collect())
 }
@@ -179,18 +177,8 @@ pub async fn send(
         if sending::claim(conn, workspace_id, id, now)?.is_none() {
             return Ok(None);
         }
-        let ready = ReadyDraft {
-            id,
-            body: draft.body.clone(),
-            approved_at: None,
-            lead_id: draft.lead_id,
-            handle: String::new(),
-            display_name: None,
-            platform: draft.platform,
-            account_handle: None,
-        };
-        let reply = replies(conn, workspace_id, std::slice::from_ref(&ready), now)?
-            .remove(&id)
+        let reply = replies_to(conn, workspace_id, &[draft.lead_id], now)?
+            .remove(&draft.lead_id)
             .unwrap_or(Reply::ByHand { closed_at: None });
         Ok(Some((draft.body, reply)))
     })

@@ -8,9 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::Connection as _;
-use secrecy::ExposeSecret as _;
 
-use crate::crypto::Purpose;
 use crate::db::models::{AccountCheck, SocialAccount};
 use crate::db::queries;
 use crate::domain::account::AccountStatus;
@@ -19,7 +17,6 @@ use crate::error::{AppError, with_db};
 use crate::mail;
 use crate::platforms::instagram::api::{self, ApiError, LongLived};
 use crate::state::AppState;
-use crate::usecases::accounts::context;
 
 /// Instagram refreshes a token only once it is this old.
 pub const REFRESH_AFTER_HOURS: i64 = 24;
@@ -175,12 +172,8 @@ async fn store(
     fresh: LongLived,
 ) -> Result<Outcome, AppError> {
     let (workspace_id, account_id) = (account.workspace_id, account.id);
-    let now = Utc::now();
-    let expires_at: DateTime<Utc> = now + Duration::seconds(fresh.expires_in);
-    let sealed = state.settings.secret_keys.seal(
-        fresh.token.expose_secret().as_bytes(),
-        &context(Platform::Instagram, workspace_id, account_id),
-    );
+    let expires_at: DateTime<Utc> = Utc::now() + Duration::seconds(fresh.expires_in);
+    let keyring = state.settings.secret_keys.clone();
     with_db(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let still_used = queries::accounts::find_for_update(conn, workspace_id, account_id)?
@@ -188,15 +181,8 @@ async fn store(
             if !still_used {
                 return Ok(Outcome::Gone);
             }
-            let purpose = Purpose::Credentials(Platform::Instagram);
-            queries::accounts::store_secret(conn, workspace_id, account_id, purpose, &sealed)?;
-            queries::accounts::set_token_refreshed(
-                conn,
-                workspace_id,
-                account_id,
-                expires_at,
-                now,
-            )?;
+            let ids = (workspace_id, account_id);
+            super::store_token(conn, &keyring, ids, &fresh.token, expires_at)?;
             Ok(Outcome::Refreshed)
         })
     })
